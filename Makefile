@@ -1,0 +1,50 @@
+# Zikong — two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app app
+ZIKONG_BIND ?= 127.0.0.1:8000
+ZIKONG_WORKERS ?= 2
+
+.PHONY: setup run test venv assets catalogs migrate demo messages clean
+
+setup: venv assets catalogs migrate
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+venv: $(VENV)/.installed
+
+assets:
+	bash scripts/fetch_assets.sh
+
+catalogs: venv
+	$(BIN)/pybabel compile -q -d translations
+
+migrate: venv
+	$(FLASK) db upgrade
+
+demo: setup
+	$(FLASK) demo --if-empty
+
+run: setup
+	$(FLASK) demo --if-empty
+	$(BIN)/gunicorn --bind $(ZIKONG_BIND) --workers $(ZIKONG_WORKERS) --no-control-socket \
+		--access-logfile - "app:create_app()"
+
+test: setup
+	bash scripts/run_tests.sh
+
+# Re-extract translatable strings and merge them into the catalogs (developers only).
+messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations
+
+clean:
+	rm -rf $(VENV) static/vendor

@@ -1,0 +1,150 @@
+"""Application factory: configuration, extensions, blueprints, security headers, CLI."""
+import logging
+
+from flask import Flask, g, render_template, request, session
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from config import load_config
+from extensions import babel, csrf, db, login_manager, migrate
+
+CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    load_config(app, test_config)
+    logging.getLogger("zikong").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/migrations"),
+                     render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale,
+                   timezone_selector=lambda: app.config["TIMEZONE"])
+    _init_login(app)
+
+    with app.app_context():
+        from services.db import configure_engine
+        configure_engine(db.engine)
+
+    from blueprints import _access, ui
+    from blueprints.admin import bp as admin_bp
+    from blueprints.auth import bp as auth_bp
+    from blueprints.handover import bp as handover_bp
+    from blueprints.main import bp as main_bp
+    from blueprints.tickets import bp as tickets_bp
+    for bp in (main_bp, auth_bp, tickets_bp, handover_bp, admin_bp):
+        app.register_blueprint(bp)
+    app.before_request(_access.enforce)
+    ui.register(app)
+    app.context_processor(_template_context)
+    app.after_request(_security_headers)
+    _register_errors(app)
+
+    from cli import register as register_cli
+    register_cli(app)
+    return app
+
+
+def _select_locale():
+    from flask import current_app
+    lang = session.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else \
+        current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _init_login(app):
+    from models import User
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        # The cookie carries "id:session_version"; an older version (password changed,
+        # account deactivated) no longer signs anyone in.
+        try:
+            user_id, version = (int(part) for part in token.split(":"))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or not user.active or user.session_version != version:
+            return None
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import url_for
+
+        from blueprints._htmx import hx_redirect, is_htmx
+        target = url_for("auth.login", next=request.full_path if not is_htmx() else None)
+        return hx_redirect(target)
+
+
+def _template_context():
+    from flask import current_app
+    from flask_babel import get_locale
+    return {"current_locale": str(get_locale()), "languages": current_app.config["LANGUAGES"],
+            "nav_active": g.get("nav_active")}
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if current_user.is_authenticated and request.endpoint != "static":
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _register_errors(app):
+    def page(status, title, message):
+        from blueprints._htmx import render
+        return render("errors/error.html", "error_body", status=status, status_code=status,
+                      title=title, message=message)
+
+    from flask_babel import gettext as _
+
+    @app.errorhandler(400)
+    def bad_request(_e):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_e):
+        return page(400, _("Form expired"),
+                    _("The form was open too long or came from elsewhere. "
+                      "Go back, reload the page and try again."))
+
+    from domain.errors import NotAllowed, NotFound
+
+    @app.errorhandler(NotFound)
+    def domain_not_found(_e):
+        return not_found(_e)
+
+    @app.errorhandler(NotAllowed)
+    @app.errorhandler(403)
+    def forbidden(_e):
+        return page(403, _("Not permitted"), _("Your role may not open this page."))
+
+    @app.errorhandler(404)
+    def not_found(_e):
+        return page(404, _("Not found"), _("There is no such page, or you may not see it."))
+
+    @app.errorhandler(405)
+    def not_allowed(_e):
+        return page(405, _("Not allowed"), _("This address does not take that kind of request."))
+
+    @app.errorhandler(413)
+    def too_large(_e):
+        return page(413, _("Too large"), _("What you sent is larger than allowed."))
+
+    @app.errorhandler(500)
+    def server_error(_e):
+        db.session.rollback()
+        return page(500, _("Something went wrong"),
+                    _("The error has been logged. Please try again in a moment."))

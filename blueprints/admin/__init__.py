@@ -1,0 +1,6 @@
+"""Administration: users, teams and roles (IT only; no ticket data here)."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,23 @@
+"""Sign-in and password forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class LoginForm(FlaskForm):
+    employee_no = StringField(_l("Employee no."), validators=[
+        DataRequired(_l("Enter your employee no.")), Length(max=10, message=_l(
+            "An employee no. is 4 to 10 digits."))])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(_l("Enter your password.")), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[
+        DataRequired(_l("Enter your current password."))])
+    new = PasswordField(_l("New password"), validators=[
+        DataRequired(_l("Enter a new password.")),
+        Length(min=8, max=200, message=_l("A password has at least 8 characters."))])
+    confirm = PasswordField(_l("Repeat new password"), validators=[
+        EqualTo("new", message=_l("The two passwords differ."))])

@@ -1,0 +1,6 @@
+"""The lead's review queue and the lead/quality handover table (交接表)."""
+from flask import Blueprint
+
+bp = Blueprint("handover", __name__)
+
+from . import views  # noqa: E402,F401

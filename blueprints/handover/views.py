@@ -1,0 +1,55 @@
+"""Review queue (team lead) and the daily handover table (lead, quality team, management)."""
+from datetime import date, timedelta
+
+from flask import g, redirect, request, url_for
+from flask_login import current_user
+
+from blueprints._access import roles
+from blueprints._htmx import render, wants_fragment
+from blueprints.forms import VersionForm
+from domain.roles import SEES_ALL_HANDED_OVER, Role
+from services import handover as handover_service
+from services import tickets as ticket_service
+from services.clock import local_today, utcnow
+
+from . import bp
+
+
+def queue_response(status: int = 200):
+    """The queue rows for htmx; after a plain form post, back to the queue page."""
+    if not wants_fragment():
+        return redirect(url_for("handover.queue"), code=303)
+    return _render_queue(status=status)
+
+
+def _render_queue(status: int = 200):
+    rows = ticket_service.review_queue(actor=current_user)
+    return render("handover/queue.html", "queue_rows", status=status, rows=rows, now=utcnow(),
+                  sign_form=VersionForm(formdata=None))
+
+
+@bp.route("/review")
+@roles(Role.TEAM_LEAD)
+def queue():
+    """待审核: the team's submitted tickets, earliest 2-hour deadline first."""
+    g.nav_active = "review"
+    return _render_queue()
+
+
+def _parse_day(raw: str | None) -> date:
+    try:
+        return date.fromisoformat(raw) if raw else local_today()
+    except ValueError:
+        return local_today()
+
+
+@bp.route("/handover")
+@roles(Role.TEAM_LEAD, *SEES_ALL_HANDED_OVER)
+def table():
+    """领班与内部服务质量自控交接表 for one day (?day=YYYY-MM-DD, default today)."""
+    g.nav_active = "handover"
+    day = _parse_day(request.args.get("day"))
+    rows = handover_service.handover_rows(day, actor=current_user)
+    return render("handover/table.html", "handover_rows", day=day, rows=rows,
+                  prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
+                  today=local_today(), print_view=request.args.get("print") == "1")

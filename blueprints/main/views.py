@@ -1,0 +1,35 @@
+"""Home: what the signed-in person should do next, by role."""
+from flask import g
+from flask_login import current_user
+
+from blueprints._access import public, signed_in
+from blueprints._htmx import render
+from domain.roles import SEES_ALL_HANDED_OVER, Role
+from services import handover as handover_service
+from services import tickets as ticket_service
+from services.clock import local_today, utcnow
+
+from . import bp
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    return {"status": "ok"}
+
+
+@bp.route("/")
+@signed_in
+def home():
+    g.nav_active = "home"
+    role = current_user.role_enum
+    context = {"now": utcnow(), "returned": [], "queue": [], "recent": [], "handover": []}
+    if role in (Role.STAFF, Role.TEAM_LEAD):
+        context["returned"] = ticket_service.returned_to_me(actor=current_user)
+        context["recent"], _ = ticket_service.list_tickets(actor=current_user)
+        context["recent"] = context["recent"][:8]
+    if role == Role.TEAM_LEAD:
+        context["queue"] = ticket_service.review_queue(actor=current_user)
+    if role in SEES_ALL_HANDED_OVER:
+        context["handover"] = handover_service.handover_rows(local_today(), actor=current_user)
+    return render("main/home.html", **context)

@@ -1,0 +1,161 @@
+"""Ticket pages. Who may use each route is declared on it; scope (own / team / signed over)
+is enforced by the service, which answers NotFound for tickets outside it."""
+import uuid
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints._access import roles
+from blueprints._htmx import hx_redirect, render
+from blueprints.forms import VersionForm
+from blueprints.ui import ELEMENT_LABELS, state_label
+from domain.errors import Conflict, InvalidTransition, NotFound
+from domain.roles import FILERS, SEES_ALL_HANDED_OVER, Role
+from domain.tickets import Action
+from services import tickets as service
+from services.clock import utcnow
+
+from . import bp
+from .forms import ReturnForm, TicketForm
+
+VIEWERS = tuple(FILERS | SEES_ALL_HANDED_OVER)
+
+
+def _message(exc) -> str:
+    params = dict(exc.params)
+    if "state" in params:
+        params["state"] = state_label(params["state"])
+    return _(exc.message, **params)
+
+
+def _load(ticket_id: int):
+    try:
+        return service.get_ticket(ticket_id, actor=current_user)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles(Role.STAFF, Role.TEAM_LEAD)
+def new():
+    g.nav_active = "new"
+    form = TicketForm()
+    if request.method == "GET":
+        form.idempotency_key.data = uuid.uuid4().hex
+    if form.validate_on_submit():
+        try:
+            ticket = service.submit_ticket(
+                form.to_input(), actor=current_user, now=utcnow(),
+                idempotency_key=(form.idempotency_key.data or None))
+        except Conflict as exc:
+            flash(_message(exc), "error")
+            form.idempotency_key.data = uuid.uuid4().hex
+        else:
+            flash(_("Ticket %(number)s submitted. Your team lead reviews it within 2 hours.",
+                    number=ticket.number), "success")
+            return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
+    elif not form.idempotency_key.data:
+        form.idempotency_key.data = uuid.uuid4().hex
+    return render("tickets/form.html", "ticket_form", status=422 if form.errors else 200,
+                  form=form, ticket=None)
+
+
+@bp.route("/")
+@roles(*VIEWERS)
+def index():
+    g.nav_active = "mine"
+    state = request.args.get("state") or None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, has_more = service.list_tickets(actor=current_user, state=state, page=page)
+    return render("tickets/index.html", "ticket_rows", rows=rows, has_more=has_more,
+                  page=page, state=state, now=utcnow())
+
+
+def _show(ticket, *, return_form=None, status=200):
+    actions = service.permitted_actions(ticket, current_user)
+    if return_form is None:
+        return_form = ReturnForm(element_labels=ELEMENT_LABELS, formdata=None,
+                                 version=ticket.version)
+    return render("tickets/show.html", status=status, ticket=ticket, actions=actions,
+                  timeline=service.timeline(ticket), return_form=return_form,
+                  sign_form=VersionForm(formdata=None, version=ticket.version), now=utcnow())
+
+
+@bp.route("/<int:ticket_id>")
+@roles(*VIEWERS)
+def show(ticket_id: int):
+    g.nav_active = "mine"
+    return _show(_load(ticket_id))
+
+
+@bp.route("/<int:ticket_id>/edit", methods=["GET", "POST"])
+@roles(Role.STAFF, Role.TEAM_LEAD)
+def edit(ticket_id: int):
+    """Fix a returned ticket and resubmit it (重新提交)."""
+    g.nav_active = "mine"
+    ticket = _load(ticket_id)
+    if Action.RESUBMIT not in service.permitted_actions(ticket, current_user) \
+            and request.method == "GET":
+        flash(_("This ticket is not waiting for your changes."), "error")
+        return redirect(url_for("tickets.show", ticket_id=ticket.id))
+    form = TicketForm(obj=None if request.method == "POST" else ticket)
+    if request.method == "GET":
+        form.version.data = ticket.version
+    if form.validate_on_submit():
+        try:
+            service.resubmit_ticket(ticket.id, form.to_input(), actor=current_user,
+                                    now=utcnow(), version=form.version.data)
+        except (InvalidTransition, Conflict) as exc:
+            return _back(ticket.id, _message(exc), error=True, status=409)
+        flash(_("Ticket %(number)s resubmitted.", number=ticket.number), "success")
+        return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render("tickets/form.html", "ticket_form", status=422 if form.errors else 200,
+                  form=form, ticket=ticket)
+
+
+def _back(ticket_id: int, message: str, *, error: bool, status: int = 200):
+    """Answer a lead's action where it was taken: the review queue (a fragment for htmx,
+    a redirect otherwise) or the ticket page."""
+    flash(message, "error" if error else "success")
+    if request.form.get("from") == "queue":
+        from blueprints.handover.views import queue_response
+        return queue_response(status=status)
+    if error:
+        return _show(_load(ticket_id), status=status)
+    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
+
+
+@bp.route("/<int:ticket_id>/return", methods=["POST"])
+@roles(Role.TEAM_LEAD)
+def return_to_staff(ticket_id: int):
+    """The lead returns the ticket to the agent (退回)."""
+    ticket = _load(ticket_id)
+    form = ReturnForm(element_labels=ELEMENT_LABELS)
+    if not form.validate():
+        return _show(ticket, return_form=form, status=422)
+    try:
+        service.return_to_staff(ticket.id, actor=current_user, now=utcnow(),
+                                elements=form.elements.data, note=(form.note.data or "").strip(),
+                                version=form.version.data)
+    except (InvalidTransition, Conflict) as exc:
+        return _back(ticket.id, _message(exc), error=True, status=409)
+    return _back(ticket.id, _("Ticket %(number)s returned to %(name)s.",
+                              number=ticket.number, name=ticket.submitter.name), error=False)
+
+
+@bp.route("/<int:ticket_id>/sign", methods=["POST"])
+@roles(Role.TEAM_LEAD)
+def sign(ticket_id: int):
+    """The lead signs the ticket over to the quality team (签字确认)."""
+    ticket = _load(ticket_id)
+    form = VersionForm()
+    if not form.validate():
+        abort(400)
+    try:
+        service.sign_handover(ticket.id, actor=current_user, now=utcnow(),
+                              version=form.version.data)
+    except (InvalidTransition, Conflict) as exc:
+        return _back(ticket.id, _message(exc), error=True, status=409)
+    return _back(ticket.id, _("Ticket %(number)s signed over to the quality team.",
+                              number=ticket.number), error=False)

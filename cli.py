@@ -1,0 +1,51 @@
+"""Command line for IT: `flask --app app user create|import`, `flask --app app demo`."""
+import click
+from flask.cli import AppGroup
+
+from domain.errors import Conflict
+from domain.roles import Role
+from services import users as user_service
+from services.clock import utcnow
+
+user_cli = AppGroup("user", help="Create and import users.")
+
+
+@user_cli.command("create")
+@click.argument("employee_no")
+@click.option("--name", required=True, help="Display name.")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--team", default=None, help="Team name; created if missing. A team_lead "
+              "given --team becomes its lead.")
+@click.option("--password", default=None, help="At least 8 characters; generated if omitted.")
+def create_user(employee_no, name, role, team, password):
+    """Create one user."""
+    try:
+        user, generated = user_service.create_user(user_service.UserInput(
+            employee_no=employee_no, name=name, role=role, team=team, password=password),
+            now=utcnow())
+    except Conflict as exc:
+        raise click.ClickException(exc.message % exc.params if exc.params else exc.message)
+    click.echo(f"created {user.employee_no} {user.name} ({user.role})"
+               + (f" team {user.team.name}" if user.team else ""))
+    if generated:
+        click.echo(f"generated password: {generated}")
+
+
+@user_cli.command("import")
+@click.argument("roster", type=click.File("r", encoding="utf-8-sig"))
+def import_users(roster):
+    """Import a CSV roster: employee_no,name,role,team[,password]. All rows or none."""
+    result = user_service.import_roster(roster, now=utcnow())
+    if result.errors:
+        for line, message in result.errors:
+            click.echo(f"line {line}: {message}" if line else message, err=True)
+        raise click.ClickException("nothing imported")
+    click.echo(f"created {len(result.created)}, updated {len(result.updated)}")
+    for no, password in sorted(result.passwords.items()):
+        click.echo(f"generated password for {no}: {password}")
+
+
+def register(app):
+    from demo import demo_command
+    app.cli.add_command(user_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,83 @@
+"""Demo data: one account per role, two teams, tickets in several states (`flask demo`)."""
+from datetime import timedelta
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from services import tickets as ticket_service
+from services import users as user_service
+from services.clock import utcnow
+from services.db import db
+
+DEMO_PASSWORD = "zikong-demo"
+
+#: employee_no, name, role, team
+ACCOUNTS = [
+    ("200101", "张伟", "staff", "一班"),
+    ("200102", "李娜", "staff", "一班"),
+    ("200201", "王芳", "staff", "二班"),
+    ("200100", "刘洋", "team_lead", "一班"),
+    ("200200", "陈静", "team_lead", "二班"),
+    ("190001", "赵敏", "checker", None),
+    ("190002", "孙丽", "checker", None),
+    ("190000", "周强", "owner", None),
+    ("160001", "吴刚", "duty_manager", None),
+    ("160000", "郑华", "group_head", None),
+    ("150000", "黄磊", "site_head", None),
+    ("990001", "系统管理员", "admin", None),
+]
+
+TICKETS = [
+    # submitter, minutes ago, caller, contact, complaint, demand, accused, then
+    ("200101", 190, "13812345678", "13812345678",
+     "客户反映昨天来电咨询流量包，客服代表语气不耐烦，没听完就挂断电话。", "要求对该客服代表批评教育并道歉",
+     "180123", "submitted"),
+    ("200102", 45, "0755-83456789", "13900001111",
+     "客户称上次来电办理停机保号时被告知免费，结果本月被扣费 5 元。", "退还费用，给出解释", "230456", "submitted"),
+    ("200101", 300, "13700002222", "13700002222",
+     "客户投诉客服代表推诿，让其自行去营业厅处理宽带故障。", "", None, "returned"),
+    ("200201", 600, "15866667777", "15866667777",
+     "客户称客服代表在电话中反问“这个都不知道吗”，感到被训斥。", "要求道歉", "200333", "signed"),
+    ("200102", 1500, "18611112222", "020-87654321",
+     "客户称国际漫游资费解释有误，导致产生高额费用。", "核实并减免费用", "110234", "signed"),
+]
+
+
+def _load():
+    now = utcnow()
+    people = {}
+    for no, name, role, team in ACCOUNTS:
+        user, _ = user_service.create_user(user_service.UserInput(
+            employee_no=no, name=name, role=role, team=team, password=DEMO_PASSWORD), now=now)
+        people[no] = user
+    for submitter, ago, caller, contact, complaint, demand, accused, then in TICKETS:
+        at = now - timedelta(minutes=ago)
+        author = people[submitter]
+        lead = db.session.get(type(author), author.id).team.lead
+        ticket = ticket_service.submit_ticket(ticket_service.TicketInput(
+            caller_number=caller.replace("-", ""), contact_number=contact.replace("-", ""),
+            complaint=complaint, demand=demand, accused_no=accused), actor=author, now=at)
+        if then == "returned":
+            ticket_service.return_to_staff(ticket.id, actor=lead, now=at + timedelta(minutes=40),
+                                           elements=["accused_no", "demand"],
+                                           note="请补充被投诉工号，并注明用户的具体要求。")
+        elif then == "signed":
+            ticket_service.sign_handover(ticket.id, actor=lead, now=at + timedelta(minutes=50))
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+@with_appcontext
+def demo_command(if_empty):
+    """Load demo accounts and tickets (password for every account: zikong-demo)."""
+    from models import User
+    if db.session.scalar(select(func.count(User.id))):
+        if if_empty:
+            click.echo("demo: users exist, nothing loaded")
+            return
+        raise click.ClickException("the database already has users; demo data is for an "
+                                   "empty database")
+    _load()
+    click.echo(f"demo: loaded {len(ACCOUNTS)} accounts (password {DEMO_PASSWORD}) "
+               f"and {len(TICKETS)} tickets")

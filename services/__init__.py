@@ -1,0 +1,1 @@
+"""Use cases: one function each — load, ask the domain, change, audit, commit."""

@@ -1,0 +1,53 @@
+"""Database plumbing: SQLite connection settings and the one write-transaction helper."""
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from extensions import db
+
+_write_intent: ContextVar[bool] = ContextVar("zikong_write_intent", default=False)
+
+
+def configure_engine(engine: Engine) -> None:
+    """SQLite: WAL, busy timeout, foreign keys, full sync; transactions we begin ourselves,
+    so that a write transaction takes the write lock at BEGIN (BEGIN IMMEDIATE) instead of
+    failing with SQLITE_BUSY when a read later turns into a write."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # pysqlite: we emit BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+@contextmanager
+def write_transaction():
+    """One transaction for one state change: committed on success, rolled back on error.
+
+    Any read transaction the request already opened (loading the signed-in user, say) is
+    ended first, so the write transaction starts fresh and — on SQLite — holds the write
+    lock from its first statement.
+    """
+    session = db.session
+    session.rollback()
+    token = _write_intent.set(True)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _write_intent.reset(token)

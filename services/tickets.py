@@ -1,0 +1,237 @@
+"""Ticket use cases: file, return to the agent, resubmit, sign over; and the queries behind
+the agent's list, the lead's review queue and the ticket page."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import false, or_, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from domain import tickets as rules
+from domain.errors import Conflict, NotFound
+from domain.roles import FILERS, SEES_ALL_HANDED_OVER, Role
+from domain.tickets import Action, State
+from models import AuditEntry, HandoverEntry, Ticket, User
+
+from . import audit
+from .clock import local_day
+from .db import db, write_transaction
+
+
+@dataclass(frozen=True)
+class TicketInput:
+    """The elements an agent fills in (already validated and normalised by the form)."""
+    caller_number: str
+    contact_number: str
+    complaint: str
+    demand: str = ""
+    accused_no: str | None = None
+
+
+def _review_hours() -> int:
+    return current_app.config.get("REVIEW_HOURS", rules.REVIEW_HOURS)
+
+
+def _next_number(now: datetime) -> str:
+    """Hand out the next ticket number of the local day with one atomic upsert: concurrent
+    submissions (even from several hosts on PostgreSQL) never share a number."""
+    day = local_day(now)
+    seq = db.session.execute(
+        text("INSERT INTO ticket_sequences (day, last_value) VALUES (:day, 1) "
+             "ON CONFLICT (day) DO UPDATE SET last_value = ticket_sequences.last_value + 1 "
+             "RETURNING last_value"),
+        {"day": f"{day:%Y%m%d}"}).scalar_one()
+    return rules.ticket_number(day, seq)
+
+
+def _by_key(key: str) -> Ticket | None:
+    return db.session.scalar(select(Ticket).where(Ticket.idempotency_key == key))
+
+
+def submit_ticket(data: TicketInput, *, actor: User, now: datetime,
+                  idempotency_key: str | None = None) -> Ticket:
+    """File a new ticket (提交). The same form posted twice returns the first ticket."""
+    try:
+        with write_transaction():
+            if idempotency_key and (existing := _by_key(idempotency_key)):
+                if existing.submitter_id != actor.id:
+                    raise Conflict("This form was already used. Please open a new form.")
+                return existing
+            state = rules.next_state(None, Action.SUBMIT, actor.role_enum)
+            ticket = Ticket(
+                number=_next_number(now), state=state, submitter_id=actor.id,
+                team_id=actor.team_id, caller_number=data.caller_number,
+                contact_number=data.contact_number, complaint=data.complaint,
+                demand=data.demand or "", accused_no=data.accused_no or None,
+                created_at=now, submitted_at=now,
+                review_due_at=rules.review_due(now, _review_hours()),
+                idempotency_key=idempotency_key)
+            db.session.add(ticket)
+            db.session.flush()
+            audit.record(Action.SUBMIT, actor=actor, now=now, ticket=ticket, to_state=state)
+    except IntegrityError:
+        # Two posts of one form raced on PostgreSQL: the other one created the ticket.
+        if idempotency_key and (existing := _by_key(idempotency_key)):
+            return existing
+        raise
+    return ticket
+
+
+def _facts(ticket: Ticket) -> rules.TicketFacts:
+    accused_team_id = None
+    if ticket.accused_no:
+        accused_team_id = db.session.scalar(
+            select(User.team_id).where(User.employee_no == ticket.accused_no))
+    return rules.TicketFacts(
+        state=State(ticket.state), submitter_id=ticket.submitter_id, team_id=ticket.team_id,
+        accused_no=ticket.accused_no, accused_team_id=accused_team_id,
+        handed_over=ticket.handed_over_at is not None)
+
+
+def _load_visible(ticket_id: int, actor: User) -> Ticket:
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or not rules.can_view(actor.actor(), _facts(ticket)):
+        raise NotFound("No such ticket.")
+    return ticket
+
+
+def _move(ticket: Ticket, action: Action, actor: User, version: int | None) -> tuple[str, State]:
+    """Check the move against the current state and the form's version; return (from, to)."""
+    before = ticket.state
+    after = rules.check(action, actor.actor(), _facts(ticket))
+    if version is not None and version != ticket.version:
+        raise Conflict("Someone changed this ticket after you opened it. "
+                       "The page now shows its latest state.")
+    ticket.state = after
+    return before, after
+
+
+def _flush_guarded():
+    """Flush the UPDATE … WHERE version = ?; a lost race becomes a Conflict."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict("Someone changed this ticket at the same moment. "
+                       "The page now shows its latest state.") from None
+
+
+def return_to_staff(ticket_id: int, *, actor: User, now: datetime, elements: list[str],
+                    note: str = "", version: int | None = None) -> Ticket:
+    """The lead returns a ticket to its agent (退回), naming the incomplete elements."""
+    unknown = set(elements) - set(rules.ELEMENTS)
+    if not elements or unknown:
+        raise Conflict("Name at least one element that is incomplete or wrong.")
+    with write_transaction():
+        ticket = _load_visible(ticket_id, actor)
+        before, after = _move(ticket, Action.RETURN_TO_STAFF, actor, version)
+        ticket.returned_elements = ",".join(e for e in rules.ELEMENTS if e in elements)
+        ticket.return_note = note
+        ticket.review_due_at = None
+        _flush_guarded()
+        audit.record(Action.RETURN_TO_STAFF, actor=actor, now=now, ticket=ticket,
+                     from_state=before, to_state=after, note=note,
+                     detail={"elements": ticket.returned_list})
+    return ticket
+
+
+def resubmit_ticket(ticket_id: int, data: TicketInput, *, actor: User, now: datetime,
+                    version: int | None = None) -> Ticket:
+    """The agent fixes a returned ticket and submits it again (重新提交); the clock restarts."""
+    with write_transaction():
+        ticket = _load_visible(ticket_id, actor)
+        before, after = _move(ticket, Action.RESUBMIT, actor, version)
+        changed = [name for name in rules.ELEMENTS
+                   if (getattr(ticket, name) or "") != (getattr(data, name) or "")]
+        for name in rules.ELEMENTS:
+            setattr(ticket, name, getattr(data, name) or ("" if name == "demand" else None))
+        ticket.returned_elements = ""
+        ticket.submitted_at = now
+        ticket.review_due_at = rules.review_due(now, _review_hours())
+        _flush_guarded()
+        audit.record(Action.RESUBMIT, actor=actor, now=now, ticket=ticket, from_state=before,
+                     to_state=after, detail={"changed": changed})
+    return ticket
+
+
+def sign_handover(ticket_id: int, *, actor: User, now: datetime,
+                  version: int | None = None) -> Ticket:
+    """The lead signs the ticket over (签字确认): it joins today's handover table."""
+    with write_transaction():
+        ticket = _load_visible(ticket_id, actor)
+        before, after = _move(ticket, Action.SIGN, actor, version)
+        ticket.handed_over_at = now
+        ticket.review_due_at = None
+        db.session.add(HandoverEntry(
+            ticket=ticket, day=local_day(now), lead_id=actor.id, lead_name=actor.name,
+            lead_employee_no=actor.employee_no, signed_at=now))
+        _flush_guarded()
+        audit.record(Action.SIGN, actor=actor, now=now, ticket=ticket, from_state=before,
+                     to_state=after)
+    return ticket
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def get_ticket(ticket_id: int, *, actor: User) -> Ticket:
+    """The ticket if the actor may see it; NotFound otherwise (never a hint that it exists)."""
+    return _load_visible(ticket_id, actor)
+
+
+def permitted_actions(ticket: Ticket, actor: User) -> set[Action]:
+    """The moves the server would accept now: the buttons the page shows."""
+    facts, who = _facts(ticket), actor.actor()
+    return {action for action in Action if rules.may(action, who, facts)}
+
+
+def visible_condition(actor: User):
+    """SQL condition matching rules.can_view, for lists."""
+    role = actor.role_enum
+    conditions = []
+    if role in FILERS:
+        conditions += [Ticket.submitter_id == actor.id, Ticket.accused_no == actor.employee_no]
+        if role == Role.TEAM_LEAD and actor.team_id is not None:
+            team_nos = select(User.employee_no).where(User.team_id == actor.team_id)
+            conditions += [Ticket.team_id == actor.team_id, Ticket.accused_no.in_(team_nos)]
+    if role in SEES_ALL_HANDED_OVER:
+        conditions.append(Ticket.handed_over_at.is_not(None))
+    return or_(*conditions) if conditions else false()
+
+
+PAGE_SIZE = 50
+
+
+def list_tickets(*, actor: User, state: str | None = None, page: int = 1) -> tuple[list[Ticket], bool]:
+    """The actor's tickets, newest first, one page at a time. Returns (rows, has_more)."""
+    query = (select(Ticket).where(visible_condition(actor))
+             .options(joinedload(Ticket.submitter))
+             .order_by(Ticket.submitted_at.desc(), Ticket.id.desc()))
+    if state in set(State):
+        query = query.where(Ticket.state == state)
+    rows = list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def review_queue(*, actor: User) -> list[Ticket]:
+    """The lead's queue: the team's submitted tickets, earliest review deadline first."""
+    if actor.team_id is None:
+        return []
+    return list(db.session.scalars(
+        select(Ticket).options(joinedload(Ticket.submitter))
+        .where(Ticket.team_id == actor.team_id, Ticket.state == State.SUBMITTED)
+        .order_by(Ticket.review_due_at, Ticket.id)))
+
+
+def returned_to_me(*, actor: User) -> list[Ticket]:
+    """Tickets the actor filed that a lead returned and that wait for a fix."""
+    return list(db.session.scalars(
+        select(Ticket).where(Ticket.submitter_id == actor.id,
+                             Ticket.state == State.RETURNED_TO_STAFF)
+        .order_by(Ticket.id)))
+
+
+def timeline(ticket: Ticket) -> list[AuditEntry]:
+    return list(db.session.scalars(
+        select(AuditEntry).options(joinedload(AuditEntry.actor))
+        .where(AuditEntry.ticket_id == ticket.id).order_by(AuditEntry.at, AuditEntry.id)))

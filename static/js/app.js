@@ -1,0 +1,51 @@
+// Zikong's own script: CSRF for htmx requests, character counters, dismissable messages.
+// Everything works without it; it only makes pages quicker to use.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    event.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+
+  // Live character count for fields that carry data-maxlength (the server still checks).
+  function updateCounter(field) {
+    var out = document.getElementById(field.id + "-count");
+    if (!out) { return; }
+    var max = parseInt(field.getAttribute("data-maxlength"), 10);
+    var n = field.value.trim().length;
+    out.textContent = n + " / " + max;
+    out.classList.toggle("over", n > max);
+  }
+  function initCounters(root) {
+    root.querySelectorAll("[data-maxlength]").forEach(updateCounter);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.hasAttribute && event.target.hasAttribute("data-maxlength")) {
+      updateCounter(event.target);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () { initCounters(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { initCounters(event.target); });
+
+  // Messages fade after a while; errors stay until clicked.
+  document.addEventListener("click", function (event) {
+    var flash = event.target.closest && event.target.closest(".flash");
+    if (flash) { flash.remove(); }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    document.querySelectorAll(".flash.success").forEach(function (el) {
+      setTimeout(function () { el.remove(); }, 6000);
+    });
+  });
+
+  // Print buttons (no inline handlers: the CSP forbids them).
+  document.addEventListener("click", function (event) {
+    var btn = event.target.closest && event.target.closest("[data-print]");
+    if (btn) { event.preventDefault(); window.print(); }
+  });
+})();

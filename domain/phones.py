@@ -1,5 +1,6 @@
 """Customer phone numbers: normalising what an agent types, and masking for lists (SPEC §2)."""
 import re
+import unicodedata
 
 _SEPARATORS = re.compile(r"[\s\-]")
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
@@ -9,13 +10,14 @@ _OTHER = re.compile(r"[0-9]{7,12}")
 def normalize_phone(raw: str | None) -> str | None:
     """Return the digits of a valid number, or None.
 
-    Spaces and hyphens are dropped and a leading +86 is allowed. Valid: an 11-digit mobile
+    Full-width characters from a Chinese input method are folded to ASCII first (NFKC);
+    spaces and hyphens are dropped and a leading +86 is allowed. Valid: an 11-digit mobile
     (1[3-9] then 9 digits) or a 7–12-digit landline/service number. An 11-digit number that
     starts with 1 but is not a mobile is refused: it is almost always a mistyped mobile.
     """
     if raw is None:
         return None
-    digits = _SEPARATORS.sub("", raw)
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
     if digits.startswith("+86"):
         digits = digits[3:]
     if len(digits) == 11 and digits.startswith("1"):

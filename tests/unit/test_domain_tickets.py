@@ -1,0 +1,107 @@
+"""The ticket state machine, visibility and clocks as plain rules."""
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from domain.errors import InvalidTransition, NotAllowed
+from domain.roles import Role
+from domain.tickets import (ALLOWED, TRANSITIONS, Action, Actor, State, TicketFacts, can_view,
+                            check, is_overdue, may, next_state, review_due, ticket_number)
+
+STATES = [None, *State]
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("state", STATES)
+def test_next_state_follows_the_table_for_every_state_action_and_role(state, action, role):
+    if role not in ALLOWED[action]:
+        with pytest.raises(NotAllowed):
+            next_state(state, action, role)
+    elif (state, action) in TRANSITIONS:
+        assert next_state(state, action, role) == TRANSITIONS[(state, action)]
+    else:
+        with pytest.raises(InvalidTransition):
+            next_state(state, action, role)
+
+
+def test_the_lifecycle_of_this_slice():
+    assert TRANSITIONS == {
+        (None, Action.SUBMIT): State.SUBMITTED,
+        (State.SUBMITTED, Action.RETURN_TO_STAFF): State.RETURNED_TO_STAFF,
+        (State.RETURNED_TO_STAFF, Action.RESUBMIT): State.SUBMITTED,
+        (State.SUBMITTED, Action.SIGN): State.HANDED_OVER,
+    }
+
+
+def test_only_team_leads_sign_and_return():
+    assert ALLOWED[Action.SIGN] == {Role.TEAM_LEAD}
+    assert ALLOWED[Action.RETURN_TO_STAFF] == {Role.TEAM_LEAD}
+    assert ALLOWED[Action.SUBMIT] == {Role.STAFF, Role.TEAM_LEAD}
+
+
+AGENT = Actor(id=1, role=Role.STAFF, team_id=10, employee_no="200001")
+COLLEAGUE = Actor(id=2, role=Role.STAFF, team_id=10, employee_no="200002")
+ACCUSED = Actor(id=3, role=Role.STAFF, team_id=20, employee_no="180123")
+LEAD = Actor(id=4, role=Role.TEAM_LEAD, team_id=10, employee_no="200000")
+OTHER_LEAD = Actor(id=5, role=Role.TEAM_LEAD, team_id=30, employee_no="300000")
+ACCUSED_LEAD = Actor(id=6, role=Role.TEAM_LEAD, team_id=20, employee_no="190000")
+CHECKER = Actor(id=7, role=Role.CHECKER, team_id=None, employee_no="190001")
+ADMIN = Actor(id=8, role=Role.ADMIN, team_id=None, employee_no="990001")
+
+
+def facts(state=State.SUBMITTED, handed_over=False):
+    return TicketFacts(state=state, submitter_id=AGENT.id, team_id=10, accused_no="180123",
+                       accused_team_id=20, handed_over=handed_over)
+
+
+@pytest.mark.parametrize("actor, visible", [
+    (AGENT, True), (COLLEAGUE, False), (ACCUSED, True), (LEAD, True), (OTHER_LEAD, False),
+    (ACCUSED_LEAD, True), (CHECKER, False), (ADMIN, False)])
+def test_who_sees_a_submitted_ticket(actor, visible):
+    assert can_view(actor, facts()) is visible
+
+
+@pytest.mark.parametrize("role", [Role.CHECKER, Role.OWNER, Role.DUTY_MANAGER,
+                                  Role.GROUP_HEAD, Role.SITE_HEAD])
+def test_quality_and_management_see_tickets_only_once_signed_over(role):
+    actor = Actor(id=50, role=role, team_id=None, employee_no="190050")
+    assert not can_view(actor, facts())
+    assert can_view(actor, facts(State.HANDED_OVER, handed_over=True))
+    assert not can_view(ADMIN, facts(State.HANDED_OVER, handed_over=True))
+
+
+def test_only_the_lead_of_the_filing_team_signs_or_returns():
+    for action in (Action.SIGN, Action.RETURN_TO_STAFF):
+        assert may(action, LEAD, facts())
+        assert not may(action, OTHER_LEAD, facts())
+        # the accused agent's lead sees the ticket but does not review it
+        assert not may(action, ACCUSED_LEAD, facts())
+        with pytest.raises(NotAllowed):
+            check(action, ACCUSED_LEAD, facts())
+
+
+def test_only_the_submitter_resubmits():
+    returned = facts(State.RETURNED_TO_STAFF)
+    assert may(Action.RESUBMIT, AGENT, returned)
+    assert not may(Action.RESUBMIT, COLLEAGUE, returned)
+    assert not may(Action.RESUBMIT, LEAD, returned)
+
+
+def test_a_second_sign_is_refused_as_a_state_conflict():
+    with pytest.raises(InvalidTransition):
+        check(Action.SIGN, LEAD, facts(State.HANDED_OVER, handed_over=True))
+
+
+def test_review_clock_is_two_hours_and_overdue_after_it():
+    submitted = datetime(2026, 11, 23, 1, 0)
+    due = review_due(submitted)
+    assert due == submitted + timedelta(hours=2)
+    assert not is_overdue(due, due)
+    assert is_overdue(due, due + timedelta(seconds=1))
+    assert not is_overdue(None, due)
+
+
+def test_ticket_number_format():
+    assert ticket_number(date(2026, 11, 3), 7) == "ZK-20261103-0007"
+    assert ticket_number(date(2026, 11, 3), 12345) == "ZK-20261103-12345"

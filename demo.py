@@ -51,7 +51,8 @@ def _load():
         user, _ = user_service.create_user(user_service.UserInput(
             employee_no=no, name=name, role=role, team=team, password=DEMO_PASSWORD), now=now)
         people[no] = user
-    for submitter, ago, caller, contact, complaint, demand, accused, then in TICKETS:
+    for submitter, ago, caller, contact, complaint, demand, accused, then in sorted(
+            TICKETS, key=lambda row: -row[1]):  # oldest first, so numbers follow time
         at = now - timedelta(minutes=ago)
         author = people[submitter]
         lead = db.session.get(type(author), author.id).team.lead

@@ -1,6 +1,11 @@
 """Errors the workflow raises; views turn them into 403/404/409 with a message."""
 
 
+def N_(message: str) -> str:
+    """Mark a message for translation where it is defined; the view translates it."""
+    return message
+
+
 class DomainError(Exception):
     """Base class. `message` is an English msgid, translated by the view."""
 

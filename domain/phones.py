@@ -12,15 +12,16 @@ def normalize_phone(raw: str | None) -> str | None:
 
     Full-width characters from a Chinese input method are folded to ASCII first (NFKC);
     spaces and hyphens are dropped and a leading +86 is allowed. Valid: an 11-digit mobile
-    (1[3-9] then 9 digits) or a 7–12-digit landline/service number. An 11-digit number that
-    starts with 1 but is not a mobile is refused: it is almost always a mistyped mobile.
+    (1[3-9] then 9 digits) or a 7–12-digit landline/service number. A 10–12-digit number
+    that starts with 1 is refused unless it is a mobile: no landline or service number has
+    that shape, and it is almost always a mobile with a digit missing or doubled.
     """
     if raw is None:
         return None
     digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw))
     if digits.startswith("+86"):
         digits = digits[3:]
-    if len(digits) == 11 and digits.startswith("1"):
+    if len(digits) >= 10 and digits.startswith("1"):
         return digits if _MOBILE.fullmatch(digits) else None
     return digits if _OTHER.fullmatch(digits) else None
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from domain.errors import Conflict, NotFound
+from domain.errors import N_, Conflict, NotFound
 from domain.people import is_employee_no
 from domain.roles import TEAM_ROLES, Role
 from models import Team, User
@@ -40,17 +40,17 @@ def validate_user(data: UserInput) -> dict[str, str]:
     """Field -> English msgid for every problem; empty when the input is fine."""
     problems = {}
     if not is_employee_no(data.employee_no):
-        problems["employee_no"] = "An employee no. is 4 to 10 digits."
+        problems["employee_no"] = N_("An employee no. is 4 to 10 digits.")
     if not data.name or not data.name.strip() or len(data.name) > 64:
-        problems["name"] = "Enter a name of at most 64 characters."
+        problems["name"] = N_("Enter a name of at most 64 characters.")
     if data.role not in set(Role):
-        problems["role"] = "Choose a role."
+        problems["role"] = N_("Choose a role.")
     if data.role in TEAM_ROLES and not (data.team and data.team.strip()):
-        problems["team"] = "Agents and team leads belong to a team."
+        problems["team"] = N_("Agents and team leads belong to a team.")
     if data.team and len(data.team.strip()) > 64:
-        problems["team"] = "A team name is at most 64 characters."
+        problems["team"] = N_("A team name is at most 64 characters.")
     if data.password is not None and len(data.password) < MIN_PASSWORD:
-        problems["password"] = "A password has at least 8 characters."
+        problems["password"] = N_("A password has at least 8 characters.")
     return problems
 
 

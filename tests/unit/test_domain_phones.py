@@ -14,7 +14,8 @@ from domain.phones import mask_phone, normalize_phone
     ("0755-83456789", "075583456789"),
     ("8908781", "8908781"),
     ("020 87654321", "02087654321"),
-    ("1381234567", "1381234567"),      # 10 digits: landline/service length
+    ("4008001234", "4008001234"),      # 400 service number
+    ("1259123", "1259123"),            # 7-digit short number
     ("＋８６ １３８１２３４５６７８", "13812345678"),  # full-width, from a Chinese IME
 ])
 def test_valid_numbers_are_normalised(raw, expected):
@@ -24,6 +25,7 @@ def test_valid_numbers_are_normalised(raw, expected):
 @pytest.mark.parametrize("raw", [
     "", "   ", "12812345678",   # 11 digits starting 12: not a mobile
     "123456", "0755834567890",  # too short / too long
+    "138-1234-567", "138123456789",  # a mobile with a digit missing / doubled
     "13812345abc", "+85213812345678", "138.1234.5678", "138１２３４abcd",
 ])
 def test_malformed_numbers_are_refused(raw):

@@ -1,0 +1,135 @@
+"""Deny by default: every endpoint declares who may use it, and the role × route × method
+matrix below is the expected outcome of every cell (SECURITY.md, Access control)."""
+import pytest
+
+from blueprints._access import PUBLIC, access_rule
+from domain.roles import Role
+
+R = Role
+ALL = set(Role)
+VIEWERS = {R.STAFF, R.TEAM_LEAD, R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
+MANAGEMENT = {R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
+
+
+def each(roles, status):
+    return {role: status for role in roles}
+
+
+#: (method, url template, endpoint, {role: expected status}); roles not listed get 403,
+#: anonymous users are sent to sign in (303) unless the route is public.
+MATRIX = [
+    ("GET", "/", "main.home", each(ALL, 200)),
+    ("GET", "/healthz", "main.healthz", "public"),
+    ("GET", "/login", "auth.login", "public"),
+    ("POST", "/lang", "auth.set_language", "public"),
+    ("POST", "/logout", "auth.logout", each(ALL, 303)),
+    ("GET", "/account/password", "auth.change_password", each(ALL, 200)),
+    ("GET", "/tickets/new", "tickets.new", each({R.STAFF, R.TEAM_LEAD}, 200)),
+    ("GET", "/tickets/", "tickets.index", each(VIEWERS, 200)),
+    ("GET", "/tickets/{submitted}", "tickets.show",
+     {R.STAFF: 200, R.TEAM_LEAD: 200, **each(MANAGEMENT, 404)}),
+    ("GET", "/tickets/{handed_over}", "tickets.show", each(VIEWERS, 200)),
+    ("GET", "/tickets/{returned}/edit", "tickets.edit", {R.STAFF: 200, R.TEAM_LEAD: 302}),
+    ("POST", "/tickets/{submitted}/sign", "tickets.sign", {R.TEAM_LEAD: 303}),
+    ("POST", "/tickets/{submitted}/return", "tickets.return_to_staff", {R.TEAM_LEAD: 303}),
+    ("GET", "/review", "handover.queue", {R.TEAM_LEAD: 200}),
+    ("GET", "/handover", "handover.table", each({R.TEAM_LEAD} | MANAGEMENT, 200)),
+    ("GET", "/admin/users", "admin.users", {R.ADMIN: 200}),
+    ("GET", "/admin/users/new", "admin.new_user", {R.ADMIN: 200}),
+    ("GET", "/admin/users/{staff_id}", "admin.edit_user", {R.ADMIN: 200}),
+    ("GET", "/admin/teams", "admin.teams", {R.ADMIN: 200}),
+]
+
+POST_DATA = {"tickets.return_to_staff": {"elements": ["demand"], "note": "x"}}
+
+
+@pytest.fixture
+def world(make):
+    """One team (lead + agent) with a ticket in each state, and one user of every other role."""
+    lead, agent = make.team_with_lead()
+    users = {R.STAFF: agent, R.TEAM_LEAD: lead}
+    for role in ALL - {R.STAFF, R.TEAM_LEAD}:
+        users[role] = make.user(role)
+    ids = {
+        "submitted": make.ticket(submitter=agent).id,
+        "handed_over": make.ticket("handed_over", submitter=agent).id,
+        "returned": make.ticket("returned_to_staff", submitter=agent).id,
+        "staff_id": agent.id,
+    }
+    return users, ids
+
+
+def test_every_endpoint_declares_who_may_use_it(app):
+    undeclared = [rule.endpoint for rule in app.url_map.iter_rules()
+                  if access_rule(rule.endpoint) is None]
+    assert undeclared == []
+
+
+def test_the_matrix_covers_every_route(app):
+    covered = {endpoint for _, _, endpoint, _ in MATRIX}
+    routes = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    assert routes - covered == set(), "add the new routes to MATRIX"
+
+
+def test_matrix_public_rows_are_public(app):
+    for _, _, endpoint, expected in MATRIX:
+        assert (access_rule(endpoint) == PUBLIC) == (expected == "public"), endpoint
+
+
+CELLS = [(method, url, endpoint, role, expected)
+         for method, url, endpoint, expected in MATRIX if expected != "public"
+         for role in [None, *Role]]
+
+
+@pytest.mark.parametrize("method, url, endpoint, role, expected", CELLS,
+                         ids=[f"{m} {u} {r or 'anonymous'}" for m, u, _, r, _ in CELLS])
+def test_role_route_matrix(client, auth, world, method, url, endpoint, role, expected):
+    users, ids = world
+    if role is not None:
+        auth.login(users[role])
+    path = url.format(**ids)
+    response = client.open(path, method=method, data=POST_DATA.get(endpoint, {}))
+    if role is None:
+        assert response.status_code in (302, 303)
+        assert "/login" in response.headers["Location"]
+    else:
+        assert response.status_code == expected.get(role, 403), response.data[:300]
+
+
+@pytest.mark.parametrize("path", ["/tickets/{submitted}", "/tickets/{returned}/edit"])
+def test_other_teams_get_404_not_the_ticket(client, auth, make, world, path):
+    _, ids = world
+    other_lead, other_agent = make.team_with_lead()
+    for outsider in (other_lead, other_agent):
+        auth.login(outsider)
+        response = client.get(path.format(**ids))
+        assert response.status_code == 404
+        assert "13812345678".encode() not in response.data
+        auth.logout()
+
+
+def test_other_team_lead_cannot_sign_or_return(client, auth, make, world):
+    users, ids = world
+    other_lead, _ = make.team_with_lead()
+    auth.login(other_lead)
+    assert client.post(f"/tickets/{ids['submitted']}/sign").status_code == 404
+    assert client.post(f"/tickets/{ids['submitted']}/return",
+                       data={"elements": ["demand"]}).status_code == 404
+    assert client.get(f"/tickets/{ids['submitted']}",
+                      headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_unknown_ticket_is_404(client, auth, world):
+    users, _ = world
+    auth.login(users[R.CHECKER])
+    assert client.get("/tickets/999999").status_code == 404
+
+
+def test_security_headers_on_pages(client, auth, world):
+    users, _ = world
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    auth.login(users[R.STAFF])
+    assert client.get("/").headers["Cache-Control"] == "no-store"

@@ -25,7 +25,7 @@ assets:
 	bash scripts/fetch_assets.sh
 
 catalogs: venv
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile --statistics -d translations
 
 migrate: venv
 	$(FLASK) db upgrade

@@ -113,30 +113,29 @@ def create_user(data: UserInput, *, actor=None, now: datetime) -> tuple[User, st
     return user, generated
 
 
-def update_user(user_id: int, *, name: str, role: str, team: str | None, active: bool,
-                password: str | None, actor, now: datetime) -> User:
-    """Change a user's details. Deactivating or a new password ends their sessions."""
+def update_user(user_id: int, data: UserInput, *, actor, now: datetime) -> User:
+    """Change a user's details (not the employee no.). Deactivating or a new password ends
+    their sessions."""
     with write_transaction():
         user = db.session.get(User, user_id)
         if user is None:
             raise NotFound("No such user.")
-        data = UserInput(employee_no=user.employee_no, name=name, role=role, team=team,
-                         password=password or None, active=active)
         problems = validate_user(data)
         if problems:
             raise Conflict(next(iter(problems.values())))
         if user.team and user.team.lead_id == user.id and (
-                role != Role.TEAM_LEAD or (team or "").strip() != user.team.name):
+                data.role != Role.TEAM_LEAD or (data.team or "").strip() != user.team.name):
             user.team.lead = None
-        _apply(user, data, _team(team, now, actor))
-        if user.active and not active or password:
+        _apply(user, data, _team(data.team, now, actor))
+        if user.active and not data.active or data.password:
             user.session_version += 1
-        user.active = active
-        if password:
-            user.set_password(password)
+        user.active = data.active
+        if data.password:
+            user.set_password(data.password)
         audit.record("user_update", actor=actor, now=now,
-                     note=f"{user.employee_no} {role} {'active' if active else 'inactive'}"
-                          + (" password" if password else ""))
+                     note=f"{user.employee_no} {data.role} "
+                          f"{'active' if data.active else 'inactive'}"
+                          + (" password" if data.password else ""))
     return user
 
 

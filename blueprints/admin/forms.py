@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from domain.people import is_employee_no
 from domain.roles import TEAM_ROLES, Role
+from services.users import UserInput
 
 
 def _employee_no(form, field):
@@ -30,6 +31,11 @@ class UserForm(FlaskForm):
     def __init__(self, *args, role_labels=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = [(r.value, role_labels[r] if role_labels else r.value) for r in Role]
+
+    def to_input(self, employee_no: str) -> UserInput:
+        return UserInput(employee_no=employee_no, name=self.name.data.strip(),
+                         role=self.role.data, team=self.team.data or None,
+                         password=self.password.data or None, active=self.active.data)
 
     def validate_team(self, field):
         field.data = (field.data or "").strip()

@@ -32,11 +32,8 @@ def new_user():
             form.password.errors.append(_("Set a first password (at least 8 characters)."))
         else:
             try:
-                user, _generated = service.create_user(service.UserInput(
-                    employee_no=form.employee_no.data, name=form.name.data.strip(),
-                    role=form.role.data, team=form.team.data or None,
-                    password=form.password.data, active=form.active.data),
-                    actor=current_user, now=utcnow())
+                user, _generated = service.create_user(
+                    form.to_input(form.employee_no.data), actor=current_user, now=utcnow())
             except Conflict as exc:
                 form.employee_no.errors.append(_(exc.message, **exc.params))
             else:
@@ -57,9 +54,7 @@ def edit_user(user_id: int):
     form.employee_no.data = user.employee_no  # not editable
     if form.validate_on_submit():
         try:
-            service.update_user(user.id, name=form.name.data, role=form.role.data,
-                                team=form.team.data or None, active=form.active.data,
-                                password=form.password.data or None, actor=current_user,
+            service.update_user(user.id, form.to_input(user.employee_no), actor=current_user,
                                 now=utcnow())
         except (Conflict, NotFound) as exc:
             form.name.errors.append(_(exc.message, **exc.params))

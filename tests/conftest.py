@@ -1,11 +1,13 @@
 """Fixtures: an app on a fresh migrated database per test (SQLite always; PostgreSQL too for
 tests marked `postgres` when ZIKONG_TEST_POSTGRES_URL is set), a client, a fixed clock."""
+import contextvars
 import os
 import shutil
 from datetime import datetime
 
 import flask_migrate
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -75,8 +77,25 @@ def database_url(backend: str, tmp_path, sqlite_template) -> str:
     return f"sqlite:///{path}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own application context, as it does in production.
+
+    Without this, a request made while the test holds an app context reuses it, and `g`
+    (Flask-Login's cached user, Flask-WTF's token) leaks from one request to the next. The
+    test's own session is rolled back around each request, so objects it holds reload with
+    what the request committed.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.rollback()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.rollback()
+        return response
+
+
 def make_app(url: str, **extra):
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
+    app.test_client_class = IsolatedClient
     if url.startswith("postgresql"):
         with app.app_context():
             flask_migrate.upgrade()

@@ -1,17 +1,22 @@
-"""The self-control ticket (内部服务质量自控工单): states, transitions, visibility, clocks."""
+"""The self-control ticket (内部服务质量自控工单): states, transitions, who may act, who sees it."""
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from enum import StrEnum
 
 from .errors import InvalidTransition, NotAllowed
-from .roles import FILERS, SEES_ALL_HANDED_OVER, Role
+from .roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
 
 
 class State(StrEnum):
     SUBMITTED = "submitted"                  # 已提交，待领班审核
     RETURNED_TO_STAFF = "returned_to_staff"  # 领班退回员工
-    HANDED_OVER = "handed_over"              # 领班已签字交接
-    # Later stages (quality team, appeals) are added with their capabilities.
+    HANDED_OVER = "handed_over"              # 领班已签字交接，待认领
+    VERIFYING = "verifying"                  # 自控组核实中
+    RETURNED_TO_LEAD = "returned_to_lead"    # 自控组退回领班，待领班确认
+    RETURN_CONFIRMED = "return_confirmed"    # 领班已确认退回（结束）
+    JUDGED = "judged"                        # 已判责
+    CLOSED = "closed"                        # 已结案
+    # Appeals and votes are added with their capability.
 
 
 class Action(StrEnum):
@@ -19,6 +24,21 @@ class Action(StrEnum):
     RETURN_TO_STAFF = "return_to_staff"  # 退回
     RESUBMIT = "resubmit"                # 重新提交
     SIGN = "sign"                        # 签字确认
+    CLAIM = "claim"                      # 认领
+    RETURN_TO_LEAD = "return_to_lead"    # 退回领班
+    CONFIRM_RETURN = "confirm_return"    # 确认退回
+    JUDGE = "judge"                      # 提交判责
+    CLOSE = "close"                      # 结案 (by the system, never by a person)
+
+
+class ReturnReason(StrEnum):
+    """Why the quality team returns a ticket to the lead (SPEC §3)."""
+    R1 = "R1"  # 员工未作任何解释
+    R2 = "R2"  # 不属提交内部服务质量自控范围
+
+
+#: States in which the quality team keeps the customer reply record.
+REPLY_STATES = frozenset({"verifying", "judged"})
 
 
 #: (state before, action) -> state after. ``None`` is "no ticket yet".
@@ -27,6 +47,11 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (State.SUBMITTED, Action.RETURN_TO_STAFF): State.RETURNED_TO_STAFF,
     (State.RETURNED_TO_STAFF, Action.RESUBMIT): State.SUBMITTED,
     (State.SUBMITTED, Action.SIGN): State.HANDED_OVER,
+    (State.HANDED_OVER, Action.CLAIM): State.VERIFYING,
+    (State.VERIFYING, Action.RETURN_TO_LEAD): State.RETURNED_TO_LEAD,
+    (State.RETURNED_TO_LEAD, Action.CONFIRM_RETURN): State.RETURN_CONFIRMED,
+    (State.VERIFYING, Action.JUDGE): State.JUDGED,
+    (State.JUDGED, Action.CLOSE): State.CLOSED,
 }
 
 #: Which roles may take each action at all.
@@ -35,13 +60,15 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.RETURN_TO_STAFF: frozenset({Role.TEAM_LEAD}),
     Action.RESUBMIT: FILERS,
     Action.SIGN: frozenset({Role.TEAM_LEAD}),
+    Action.CLAIM: QUALITY,
+    Action.RETURN_TO_LEAD: QUALITY,
+    Action.CONFIRM_RETURN: frozenset({Role.TEAM_LEAD}),
+    Action.JUDGE: QUALITY,
+    Action.CLOSE: frozenset(),  # the sweep closes tickets; no role may
 }
 
 #: The elements of the paper form a lead can name when returning a ticket (SPEC §2).
 ELEMENTS = ("caller_number", "contact_number", "complaint", "demand", "accused_no")
-
-REVIEW_HOURS = 2
-
 
 @dataclass(frozen=True)
 class Actor:
@@ -61,6 +88,7 @@ class TicketFacts:
     accused_no: str | None = None
     accused_team_id: int | None = None
     handed_over: bool = False
+    checker_id: int | None = None
 
 
 def next_state(state: State | None, action: Action, role: Role) -> State:
@@ -99,11 +127,28 @@ def may(action: Action, actor: Actor, ticket: TicketFacts) -> bool:
         return False
     if action == Action.RESUBMIT:
         return actor.id == ticket.submitter_id
-    if action in (Action.RETURN_TO_STAFF, Action.SIGN):
+    if action in (Action.RETURN_TO_STAFF, Action.SIGN, Action.CONFIRM_RETURN):
         # The lead of the team the ticket was filed in.
         return actor.role == Role.TEAM_LEAD and actor.team_id is not None \
             and actor.team_id == ticket.team_id
+    if action == Action.CLAIM:
+        # A checker never handles a ticket they filed or that is about them.
+        return not is_party(actor, ticket)
+    if action in (Action.RETURN_TO_LEAD, Action.JUDGE):
+        return is_handler(actor, ticket)
     return True
+
+
+def is_handler(actor: Actor, ticket: TicketFacts) -> bool:
+    """The quality-team member who claimed the ticket."""
+    return actor.role in QUALITY and ticket.checker_id is not None \
+        and ticket.checker_id == actor.id
+
+
+def may_keep_reply(actor: Actor, ticket: TicketFacts) -> bool:
+    """Log contact attempts, notifications, SMS and the reply: the handler, while the ticket
+    is being verified or is judged."""
+    return is_handler(actor, ticket) and ticket.state in REPLY_STATES
 
 
 def check(action: Action, actor: Actor, ticket: TicketFacts) -> State:
@@ -112,15 +157,6 @@ def check(action: Action, actor: Actor, ticket: TicketFacts) -> State:
     if not may(action, actor, ticket):
         raise NotAllowed("Only the team lead of this ticket's team, or its submitter, may do this.")
     return new
-
-
-def review_due(submitted_at: datetime, hours: int = REVIEW_HOURS) -> datetime:
-    """The team-lead review deadline: `hours` after (re)submission."""
-    return submitted_at + timedelta(hours=hours)
-
-
-def is_overdue(due: datetime | None, now: datetime) -> bool:
-    return due is not None and now > due
 
 
 def ticket_number(day: date, seq: int) -> str:

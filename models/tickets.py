@@ -37,7 +37,30 @@ class Ticket(db.Model):
     # The form's one-time key: the same form posted twice makes one ticket.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
+    # The quality team's part (SPEC §3–§6).
+    checker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None]
+    route_group: Mapped[str | None] = mapped_column(String(16))
+    reply_due_at: Mapped[datetime | None]
+    first_failed_call_at: Mapped[datetime | None]
+    reached_at: Mapped[datetime | None]
+    reply_method: Mapped[str | None] = mapped_column(String(16))  # phone|sms|explain|other
+    reply_note: Mapped[str] = mapped_column(Text, default="")     # script / what was done
+    reply_done_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    escalation_note: Mapped[str] = mapped_column(Text, default="")
+    judged_at: Mapped[datetime | None]
+    appeal_until: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    source: Mapped[str | None] = mapped_column(String(16))  # transferred in from another line
+
     submitter: Mapped[User] = relationship(foreign_keys=[submitter_id])
+    checker: Mapped[User | None] = relationship(foreign_keys=[checker_id])
+    judgement = relationship("Judgement", uselist=False, viewonly=True)
+    notifications = relationship("Notification", back_populates="ticket",
+                                 order_by="Notification.called_at")
+    attempts = relationship("ContactAttempt", order_by="ContactAttempt.at", viewonly=True)
+    sms = relationship("SmsMessage", order_by="SmsMessage.created_at", viewonly=True)
     team: Mapped[Team | None] = relationship()
     handover: Mapped["HandoverEntry | None"] = relationship(back_populates="ticket")
 
@@ -45,6 +68,9 @@ class Ticket(db.Model):
     __table_args__ = (
         Index("ix_tickets_team_state_due", "team_id", "state", "review_due_at"),
         Index("ix_tickets_state_due", "state", "review_due_at"),
+        Index("ix_tickets_state_reply_due", "state", "reply_due_at"),
+        Index("ix_tickets_state_appeal_until", "state", "appeal_until"),
+        Index("ix_tickets_checker_state", "checker_id", "state"),
     )
 
     @property
@@ -73,8 +99,12 @@ class HandoverEntry(db.Model):
     signed_at: Mapped[datetime]
     # Filled by the quality team's capabilities: who received it, return reason, confirmation.
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_reason: Mapped[str | None] = mapped_column(String(4))  # R1 | R2
     remarks: Mapped[str] = mapped_column(Text, default="")
+    return_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_confirmed_at: Mapped[datetime | None]
 
     ticket: Mapped[Ticket] = relationship(back_populates="handover")
     lead: Mapped[User] = relationship(foreign_keys=[lead_id])
     received_by: Mapped[User | None] = relationship(foreign_keys=[received_by_id])
+    return_confirmed_by: Mapped[User | None] = relationship(foreign_keys=[return_confirmed_by_id])

@@ -3,19 +3,19 @@ the agent's list, the lead's review queue and the ticket page."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import false, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from domain import sla
 from domain import tickets as rules
 from domain.errors import Conflict, NotFound
 from domain.roles import FILERS, SEES_ALL_HANDED_OVER, Role
 from domain.tickets import Action, State
 from models import AuditEntry, HandoverEntry, Ticket, User
 
-from . import audit
+from . import audit, settings
 from .clock import local_day
 from .db import db, write_transaction
 
@@ -30,8 +30,8 @@ class TicketInput:
     accused_no: str | None = None
 
 
-def _review_hours() -> int:
-    return current_app.config.get("REVIEW_HOURS", rules.REVIEW_HOURS)
+def _limits() -> sla.Limits:
+    return settings.limits()
 
 
 def _next_number(now: datetime) -> str:
@@ -66,7 +66,7 @@ def submit_ticket(data: TicketInput, *, actor: User, now: datetime,
                 contact_number=data.contact_number, complaint=data.complaint,
                 demand=data.demand or "", accused_no=data.accused_no or None,
                 created_at=now, submitted_at=now,
-                review_due_at=rules.review_due(now, _review_hours()),
+                review_due_at=sla.review_due(now, _limits()),
                 idempotency_key=idempotency_key)
             db.session.add(ticket)
             db.session.flush()
@@ -148,7 +148,7 @@ def resubmit_ticket(ticket_id: int, data: TicketInput, *, actor: User, now: date
             setattr(ticket, name, getattr(data, name) or ("" if name == "demand" else None))
         ticket.returned_elements = ""
         ticket.submitted_at = now
-        ticket.review_due_at = rules.review_due(now, _review_hours())
+        ticket.review_due_at = sla.review_due(now, _limits())
         _flush_guarded()
         audit.record(Action.RESUBMIT, actor=actor, now=now, ticket=ticket, from_state=before,
                      to_state=after, detail={"changed": changed})

@@ -1,0 +1,61 @@
+"""Service clocks, computed from recorded timestamps only (SPEC §3, §6). Time comes in as an
+argument; nothing here reads the clock."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Configurable time limits, in hours."""
+    review_hours: int = 2        # team-lead review after (re)submission
+    reply_hours: int = 48        # reply to the customer after handover
+    follow_up_hours: int = 72    # trying by phone before an SMS reply is allowed
+    appeal_hours: int = 72       # appeal window after judging
+
+
+@dataclass(frozen=True)
+class Clock:
+    """A deadline, and how it stands at `now`."""
+    due: datetime
+    now: datetime
+
+    @property
+    def overdue(self) -> bool:
+        return self.now > self.due
+
+    @property
+    def minutes_left(self) -> int:
+        return int((self.due - self.now).total_seconds() // 60)
+
+
+def review_due(submitted_at: datetime, limits: Limits) -> datetime:
+    return submitted_at + timedelta(hours=limits.review_hours)
+
+
+def reply_due(handed_over_at: datetime, limits: Limits) -> datetime:
+    return handed_over_at + timedelta(hours=limits.reply_hours)
+
+
+def sms_reply_unlocks_at(first_failed_call: datetime | None, limits: Limits) -> datetime | None:
+    """An SMS may replace the phone reply once the follow-up window has passed since the
+    first failed call, provided no call reached the customer."""
+    if first_failed_call is None:
+        return None
+    return first_failed_call + timedelta(hours=limits.follow_up_hours)
+
+
+def sms_reply_allowed(first_failed_call: datetime | None, reached: bool, now: datetime,
+                      limits: Limits) -> bool:
+    unlocks = sms_reply_unlocks_at(first_failed_call, limits)
+    return not reached and unlocks is not None and now >= unlocks
+
+
+def appeal_window_ends(judged_at: datetime, limits: Limits) -> datetime:
+    return judged_at + timedelta(hours=limits.appeal_hours)
+
+
+def may_close(*, judged_at: datetime | None, reply_done: bool, now: datetime,
+              limits: Limits) -> bool:
+    """A judged ticket closes when its reply record is complete and no appeal can still be
+    filed."""
+    return judged_at is not None and reply_done and now >= appeal_window_ends(judged_at, limits)

@@ -1,0 +1,61 @@
+"""Configurable values the admin edits in the browser (time limits, SMS wording, verdict
+words), read once per request and audited when changed."""
+import json
+from dataclasses import asdict, fields
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from domain import sla
+from domain.sms import DEFAULT_FORBIDDEN
+from models import Setting
+
+from . import audit
+from .db import db, write_transaction
+
+DEFAULTS = {
+    "limits": asdict(sla.Limits()),
+    "sms_forbidden_words": list(DEFAULT_FORBIDDEN),
+    "sms_notice_template": "您好，我们就您反映的问题多次致电未能联系上您，请方便时致电10010查询处理结果。",
+    "sms_reply_template": "您好，您反映的问题已处理完毕，请致电10010查询处理结果。感谢您的监督。",
+}
+
+
+def _all() -> dict:
+    cached = g.get("_zikong_settings") if has_request_context() else None
+    if cached is not None:
+        return cached
+    values = dict(DEFAULTS)
+    for row in db.session.scalars(select(Setting)):
+        values[row.key] = json.loads(row.value)
+    if has_request_context():
+        g._zikong_settings = values
+    return values
+
+
+def get(key: str):
+    return _all()[key]
+
+
+def limits() -> sla.Limits:
+    stored = get("limits")
+    known = {f.name for f in fields(sla.Limits)}
+    return sla.Limits(**{k: int(v) for k, v in stored.items() if k in known})
+
+
+def update(values: dict, *, actor, now) -> None:
+    """Store changed values; one audit entry names the keys that changed."""
+    with write_transaction():
+        current = _all()
+        changed = [k for k, v in values.items() if k in DEFAULTS and current.get(k) != v]
+        for key in changed:
+            row = db.session.get(Setting, key)
+            if row is None:
+                row = Setting(key=key)
+                db.session.add(row)
+            row.value = json.dumps(values[key], ensure_ascii=False)
+            row.updated_at = now
+            row.updated_by_id = actor.id
+        if changed:
+            audit.record("settings_update", actor=actor, now=now, detail={"keys": changed})
+    g.pop("_zikong_settings", None) if has_request_context() else None

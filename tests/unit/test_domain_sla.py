@@ -1,0 +1,47 @@
+"""Service clocks from recorded timestamps, with the clock moved freely."""
+from datetime import datetime, timedelta
+
+import pytest
+
+from domain import sla
+
+T0 = datetime(2026, 11, 23, 1, 0)
+LIMITS = sla.Limits()
+
+
+def test_review_is_two_hours_and_overdue_only_after_it():
+    due = sla.review_due(T0, LIMITS)
+    assert due == T0 + timedelta(hours=2)
+    assert not sla.Clock(due, due).overdue
+    assert sla.Clock(due, due + timedelta(seconds=1)).overdue
+    assert sla.Clock(due, T0).minutes_left == 120
+
+
+def test_reply_is_due_48_hours_after_handover():
+    assert sla.reply_due(T0, LIMITS) == T0 + timedelta(hours=48)
+    assert sla.reply_due(T0, sla.Limits(reply_hours=24)) == T0 + timedelta(hours=24)
+
+
+@pytest.mark.parametrize("hours_after_first_failure, reached, allowed", [
+    (0, False, False), (71.9, False, False), (72, False, True), (100, False, True),
+    (100, True, False)])
+def test_sms_reply_unlocks_three_days_after_the_first_failed_call(
+        hours_after_first_failure, reached, allowed):
+    now = T0 + timedelta(hours=hours_after_first_failure)
+    assert sla.sms_reply_allowed(T0, reached, now, LIMITS) is allowed
+
+
+def test_no_failed_call_means_no_sms_reply():
+    assert sla.sms_reply_unlocks_at(None, LIMITS) is None
+    assert not sla.sms_reply_allowed(None, False, T0 + timedelta(days=30), LIMITS)
+
+
+@pytest.mark.parametrize("judged, reply_done, hours_after, closes", [
+    (True, True, 71, False), (True, True, 72, True), (True, False, 500, False),
+    (False, True, 500, False)])
+def test_closing_needs_judgement_reply_and_the_appeal_window_passed(
+        judged, reply_done, hours_after, closes):
+    judged_at = T0 if judged else None
+    now = T0 + timedelta(hours=hours_after)
+    assert sla.may_close(judged_at=judged_at, reply_done=reply_done, now=now,
+                         limits=LIMITS) is closes

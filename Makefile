@@ -39,6 +39,7 @@ run: setup
 		--access-logfile - "app:create_app()"
 
 test: setup
+	$(BIN)/ruff check .
 	bash scripts/run_tests.sh
 
 # Re-extract translatable strings and merge them into the catalogs (developers only).

@@ -1,7 +1,7 @@
 """Application factory: configuration, extensions, blueprints, security headers, CLI."""
 import logging
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -34,8 +34,9 @@ def create_app(test_config=None):
     from blueprints.auth import bp as auth_bp
     from blueprints.handover import bp as handover_bp
     from blueprints.main import bp as main_bp
+    from blueprints.quality import bp as quality_bp
     from blueprints.tickets import bp as tickets_bp
-    for bp in (main_bp, auth_bp, tickets_bp, handover_bp, admin_bp):
+    for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, admin_bp):
         app.register_blueprint(bp)
     app.before_request(_access.enforce)
     ui.register(app)

@@ -24,7 +24,8 @@ def create_user(employee_no, name, role, team, password):
             employee_no=employee_no, name=name, role=role, team=team, password=password),
             now=utcnow())
     except Conflict as exc:
-        raise click.ClickException(exc.message % exc.params if exc.params else exc.message)
+        message = exc.message % exc.params if exc.params else exc.message
+        raise click.ClickException(message) from None
     click.echo(f"created {user.employee_no} {user.name} ({user.role})"
                + (f" team {user.team.name}" if user.team else ""))
     if generated:
@@ -49,3 +50,13 @@ def register(app):
     from demo import demo_command
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(sweep)
+
+
+@click.command("sweep")
+def sweep():
+    """Close tickets whose reply is recorded and whose appeal window has passed. Safe to run
+    from cron every minute."""
+    from services.quality import close_due
+    closed = close_due(utcnow(), limit=10_000)
+    click.echo(f"sweep: closed {closed} ticket(s)")

@@ -21,7 +21,6 @@ class Defaults:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 12 * 3600  # absolute limit: one long shift
-    REVIEW_HOURS = 2  # team-lead review clock (SPEC §3)
     QUEUE_REFRESH_SECONDS = 30
 
 

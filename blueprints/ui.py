@@ -5,15 +5,42 @@ from datetime import datetime
 from flask_babel import format_datetime, lazy_gettext as _l
 
 from domain.phones import mask_phone
+from domain.judgement import Kind, Verdict
 from domain.roles import Role
-from domain.tickets import Action, State
+from domain.routing import NOTIFY_NUMBERS, Group
+from domain.tickets import Action, ReturnReason, State
 from services.clock import to_local
 
 STATE_LABELS = {
     State.SUBMITTED: _l("Awaiting lead review"),
     State.RETURNED_TO_STAFF: _l("Returned to agent"),
     State.HANDED_OVER: _l("Handed over"),
+    State.VERIFYING: _l("Verifying"),
+    State.RETURNED_TO_LEAD: _l("Returned to lead"),
+    State.RETURN_CONFIRMED: _l("Return confirmed"),
+    State.JUDGED: _l("Judged"),
+    State.CLOSED: _l("Closed"),
 }
+
+GROUP_LABELS = {
+    Group.FRONT: _l("Front desk"),
+    Group.BACK: _l("Back office"),
+    Group.LINE_8200: _l("89082000 line"),
+    Group.LINE_9696: _l("10109696 line"),
+}
+
+KIND_LABELS = {Kind.BUSINESS: _l("Business"), Kind.ATTITUDE: _l("Attitude")}
+VERDICT_LABELS = {Verdict.ESTABLISHED: _l("Established"),
+                  Verdict.NOT_ESTABLISHED: _l("Not established")}
+REASON_LABELS = {
+    ReturnReason.R1: _l("R1 The agent gave no explanation"),
+    ReturnReason.R2: _l("R2 Not within the scope of self-control"),
+}
+TRACKING_LABELS = {"notified": _l("Notified"), "handling": _l("Being handled"),
+                   "answered": _l("Answered")}
+REPLY_METHOD_LABELS = {"phone": _l("Phone"), "sms": _l("SMS"),
+                       "explain": _l("Direct explanation"), "other": _l("Other")}
+SMS_KIND_LABELS = {"notice": _l("Notice after a failed call"), "reply": _l("SMS reply")}
 
 ROLE_LABELS = {
     Role.STAFF: _l("Agent"),
@@ -44,6 +71,23 @@ ACTION_LABELS = {
     "user_update": _l("User changed"),
     "team_create": _l("Team created"),
     "password_change": _l("Password changed"),
+    Action.CLAIM: _l("Claimed"),
+    Action.RETURN_TO_LEAD: _l("Returned to lead"),
+    Action.CONFIRM_RETURN: _l("Return confirmed"),
+    Action.JUDGE: _l("Judged"),
+    Action.CLOSE: _l("Closed"),
+    "set_accused": _l("Accused employee no. set"),
+    "notify": _l("Outbound notification logged"),
+    "notify_update": _l("Notification tracking updated"),
+    "contact_attempt": _l("Contact attempt logged"),
+    "sms": _l("SMS sent"),
+    "reply": _l("Reply recorded"),
+    "escalate": _l("Escalated"),
+    "reveal_phone": _l("Full phone number shown"),
+    "settings_update": _l("Settings changed"),
+    "route_rule_save": _l("Routing rule saved"),
+    "route_rule_delete": _l("Routing rule removed"),
+    "criterion_save": _l("Criterion saved"),
 }
 
 
@@ -69,11 +113,26 @@ def minutes_between(start: datetime, end: datetime) -> int:
     return int((end - start).total_seconds() // 60)
 
 
+def isoutc(moment: datetime | None) -> str:
+    """For data-deadline attributes read by the countdown script."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
+
+
+
 def register(app):
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         state_label=state_label, role_label=lambda r: label(ROLE_LABELS, r),
         element_label=lambda e: label(ELEMENT_LABELS, e),
         action_label=lambda a: label(ACTION_LABELS, a),
+        group_label=lambda v: label(GROUP_LABELS, v) if v else "",
+        kind_label=lambda v: label(KIND_LABELS, v),
+        verdict_label=lambda v: label(VERDICT_LABELS, v),
+        reason_label=lambda v: label(REASON_LABELS, v),
+        tracking_label=lambda v: label(TRACKING_LABELS, v),
+        reply_method_label=lambda v: label(REPLY_METHOD_LABELS, v),
+        sms_kind_label=lambda v: label(SMS_KIND_LABELS, v), NOTIFY_NUMBERS=NOTIFY_NUMBERS,
         Action=Action, State=State, Role=Role, minutes_between=minutes_between)
-    app.jinja_env.filters.update(localtime=localtime, mask=mask_phone)
+    app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)

@@ -36,7 +36,8 @@ def route(employee_no: str | None, rules) -> Group | None:
         return None
     best = None
     for rule in rules:
-        if employee_no.startswith(rule.prefix) and (best is None or len(rule.prefix) > len(best.prefix)):
+        longer = best is None or len(rule.prefix) > len(best.prefix)
+        if employee_no.startswith(rule.prefix) and longer:
             best = rule
     return Group(best.group) if best else None
 

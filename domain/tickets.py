@@ -155,7 +155,7 @@ def check(action: Action, actor: Actor, ticket: TicketFacts) -> State:
     """Like `may`, but returns the next state or raises the reason it is refused."""
     new = next_state(ticket.state, action, actor.role)
     if not may(action, actor, ticket):
-        raise NotAllowed("Only the team lead of this ticket's team, or its submitter, may do this.")
+        raise NotAllowed("You may not take this action on this ticket.")
     return new
 
 

@@ -19,7 +19,8 @@ def handover_rows(day: date, *, actor: User) -> list[HandoverEntry]:
     own team's for a team lead."""
     query = (select(HandoverEntry).join(HandoverEntry.ticket)
              .options(joinedload(HandoverEntry.ticket).joinedload(Ticket.submitter),
-                      joinedload(HandoverEntry.received_by))
+                      joinedload(HandoverEntry.received_by),
+                      joinedload(HandoverEntry.return_confirmed_by))
              .where(HandoverEntry.day == day)
              .order_by(HandoverEntry.signed_at, HandoverEntry.id))
     if actor.role_enum == Role.TEAM_LEAD:

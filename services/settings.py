@@ -16,7 +16,8 @@ from .db import db, write_transaction
 DEFAULTS = {
     "limits": asdict(sla.Limits()),
     "sms_forbidden_words": list(DEFAULT_FORBIDDEN),
-    "sms_notice_template": "您好，我们就您反映的问题多次致电未能联系上您，请方便时致电10010查询处理结果。",
+    "sms_notice_template": ("您好，我们就您反映的问题致电未能联系上您，"
+                            "请方便时致电10010查询处理结果。"),
     "sms_reply_template": "您好，您反映的问题已处理完毕，请致电10010查询处理结果。感谢您的监督。",
 }
 

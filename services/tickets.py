@@ -16,6 +16,7 @@ from domain.tickets import Action, State
 from models import AuditEntry, HandoverEntry, Ticket, User
 
 from . import audit, settings
+from . import routing as routing_service
 from .clock import local_day
 from .db import db, write_transaction
 
@@ -79,7 +80,7 @@ def submit_ticket(data: TicketInput, *, actor: User, now: datetime,
     return ticket
 
 
-def _facts(ticket: Ticket) -> rules.TicketFacts:
+def facts(ticket: Ticket) -> rules.TicketFacts:
     accused_team_id = None
     if ticket.accused_no:
         accused_team_id = db.session.scalar(
@@ -87,20 +88,20 @@ def _facts(ticket: Ticket) -> rules.TicketFacts:
     return rules.TicketFacts(
         state=State(ticket.state), submitter_id=ticket.submitter_id, team_id=ticket.team_id,
         accused_no=ticket.accused_no, accused_team_id=accused_team_id,
-        handed_over=ticket.handed_over_at is not None)
+        handed_over=ticket.handed_over_at is not None, checker_id=ticket.checker_id)
 
 
-def _load_visible(ticket_id: int, actor: User) -> Ticket:
+def load_visible(ticket_id: int, actor: User) -> Ticket:
     ticket = db.session.get(Ticket, ticket_id)
-    if ticket is None or not rules.can_view(actor.actor(), _facts(ticket)):
+    if ticket is None or not rules.can_view(actor.actor(), facts(ticket)):
         raise NotFound("No such ticket.")
     return ticket
 
 
-def _move(ticket: Ticket, action: Action, actor: User, version: int | None) -> tuple[str, State]:
+def move(ticket: Ticket, action: Action, actor: User, version: int | None) -> tuple[str, State]:
     """Check the move against the current state and the form's version; return (from, to)."""
     before = ticket.state
-    after = rules.check(action, actor.actor(), _facts(ticket))
+    after = rules.check(action, actor.actor(), facts(ticket))
     if version is not None and version != ticket.version:
         raise Conflict("Someone changed this ticket after you opened it. "
                        "The page now shows its latest state.")
@@ -108,7 +109,7 @@ def _move(ticket: Ticket, action: Action, actor: User, version: int | None) -> t
     return before, after
 
 
-def _flush_guarded():
+def flush_guarded():
     """Flush the UPDATE … WHERE version = ?; a lost race becomes a Conflict."""
     try:
         db.session.flush()
@@ -124,12 +125,12 @@ def return_to_staff(ticket_id: int, *, actor: User, now: datetime, elements: lis
     if not elements or unknown:
         raise Conflict("Name at least one element that is incomplete or wrong.")
     with write_transaction():
-        ticket = _load_visible(ticket_id, actor)
-        before, after = _move(ticket, Action.RETURN_TO_STAFF, actor, version)
+        ticket = load_visible(ticket_id, actor)
+        before, after = move(ticket, Action.RETURN_TO_STAFF, actor, version)
         ticket.returned_elements = ",".join(e for e in rules.ELEMENTS if e in elements)
         ticket.return_note = note
         ticket.review_due_at = None
-        _flush_guarded()
+        flush_guarded()
         audit.record(Action.RETURN_TO_STAFF, actor=actor, now=now, ticket=ticket,
                      from_state=before, to_state=after, note=note,
                      detail={"elements": ticket.returned_list})
@@ -140,8 +141,8 @@ def resubmit_ticket(ticket_id: int, data: TicketInput, *, actor: User, now: date
                     version: int | None = None) -> Ticket:
     """The agent fixes a returned ticket and submits it again (重新提交); the clock restarts."""
     with write_transaction():
-        ticket = _load_visible(ticket_id, actor)
-        before, after = _move(ticket, Action.RESUBMIT, actor, version)
+        ticket = load_visible(ticket_id, actor)
+        before, after = move(ticket, Action.RESUBMIT, actor, version)
         changed = [name for name in rules.ELEMENTS
                    if (getattr(ticket, name) or "") != (getattr(data, name) or "")]
         for name in rules.ELEMENTS:
@@ -149,7 +150,7 @@ def resubmit_ticket(ticket_id: int, data: TicketInput, *, actor: User, now: date
         ticket.returned_elements = ""
         ticket.submitted_at = now
         ticket.review_due_at = sla.review_due(now, _limits())
-        _flush_guarded()
+        flush_guarded()
         audit.record(Action.RESUBMIT, actor=actor, now=now, ticket=ticket, from_state=before,
                      to_state=after, detail={"changed": changed})
     return ticket
@@ -159,14 +160,16 @@ def sign_handover(ticket_id: int, *, actor: User, now: datetime,
                   version: int | None = None) -> Ticket:
     """The lead signs the ticket over (签字确认): it joins today's handover table."""
     with write_transaction():
-        ticket = _load_visible(ticket_id, actor)
-        before, after = _move(ticket, Action.SIGN, actor, version)
+        ticket = load_visible(ticket_id, actor)
+        before, after = move(ticket, Action.SIGN, actor, version)
         ticket.handed_over_at = now
         ticket.review_due_at = None
+        ticket.reply_due_at = sla.reply_due(now, _limits())
+        ticket.route_group = routing_service.group_of(ticket.accused_no)
         db.session.add(HandoverEntry(
             ticket=ticket, day=local_day(now), lead_id=actor.id, lead_name=actor.name,
             lead_employee_no=actor.employee_no, signed_at=now))
-        _flush_guarded()
+        flush_guarded()
         audit.record(Action.SIGN, actor=actor, now=now, ticket=ticket, from_state=before,
                      to_state=after)
     return ticket
@@ -176,13 +179,13 @@ def sign_handover(ticket_id: int, *, actor: User, now: datetime,
 
 def get_ticket(ticket_id: int, *, actor: User) -> Ticket:
     """The ticket if the actor may see it; NotFound otherwise (never a hint that it exists)."""
-    return _load_visible(ticket_id, actor)
+    return load_visible(ticket_id, actor)
 
 
 def permitted_actions(ticket: Ticket, actor: User) -> set[Action]:
     """The moves the server would accept now: the buttons the page shows."""
-    facts, who = _facts(ticket), actor.actor()
-    return {action for action in Action if rules.may(action, who, facts)}
+    known, who = facts(ticket), actor.actor()
+    return {action for action in Action if rules.may(action, who, known)}
 
 
 def visible_condition(actor: User):
@@ -202,7 +205,8 @@ def visible_condition(actor: User):
 PAGE_SIZE = 50
 
 
-def list_tickets(*, actor: User, state: str | None = None, page: int = 1) -> tuple[list[Ticket], bool]:
+def list_tickets(*, actor: User, state: str | None = None,
+                 page: int = 1) -> tuple[list[Ticket], bool]:
     """The actor's tickets, newest first, one page at a time. Returns (rows, has_more)."""
     query = (select(Ticket).where(visible_condition(actor))
              .options(joinedload(Ticket.submitter))

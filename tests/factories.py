@@ -3,6 +3,7 @@ import itertools
 from datetime import timedelta
 
 from domain.roles import TEAM_ROLES, Role
+from services import quality
 from services import tickets as ticket_service
 from services import users as user_service
 from services.tickets import TicketInput
@@ -42,7 +43,8 @@ class Factory:
         values.update(overrides)
         return TicketInput(**values)
 
-    def ticket(self, state="submitted", *, submitter=None, lead=None, at=None, **fields):
+    def ticket(self, state="submitted", *, submitter=None, lead=None, at=None, checker=None,
+               **fields):
         """A ticket that went through the real steps to reach `state`."""
         if submitter is None:
             lead, submitter = self.team_with_lead()
@@ -55,9 +57,16 @@ class Factory:
             ticket = ticket_service.return_to_staff(
                 ticket.id, actor=lead, now=at + timedelta(minutes=10),
                 elements=["accused_no"], note="请补充被投诉工号")
-        elif state == "handed_over":
+        elif state != "submitted":
             ticket = ticket_service.sign_handover(ticket.id, actor=lead,
                                                   now=at + timedelta(minutes=10))
-        elif state != "submitted":
+        if state in ("verifying", "returned_to_lead"):
+            checker = checker or self.user(Role.CHECKER)
+            ticket = quality.claim(ticket.id, actor=checker, now=at + timedelta(minutes=20))
+        if state == "returned_to_lead":
+            ticket = quality.return_to_lead(ticket.id, reason="R1", remarks="员工未致歉",
+                                            actor=checker, now=at + timedelta(minutes=30))
+        if state not in ("submitted", "returned_to_staff", "handed_over", "verifying",
+                         "returned_to_lead"):
             raise ValueError(state)
         return ticket

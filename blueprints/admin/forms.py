@@ -1,8 +1,10 @@
 """User and team forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (BooleanField, IntegerField, PasswordField, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from domain.people import is_employee_no
 from domain.roles import TEAM_ROLES, Role
@@ -47,3 +49,44 @@ class TeamForm(FlaskForm):
     name = StringField(_l("Team name"), validators=[
         DataRequired(_l("This field is required.")),
         Length(max=64, message=_l("At most %(max)d characters."))])
+
+
+class LimitsForm(FlaskForm):
+    """Time limits (hours), SMS wording and the verdict words an SMS may not contain."""
+    review_hours = IntegerField(_l("Lead review (hours)"), validators=[
+        InputRequired(_l("This field is required.")),
+        NumberRange(1, 240, message=_l("Between %(min)s and %(max)s."))])
+    reply_hours = IntegerField(_l("Reply to the customer (hours)"), validators=[
+        InputRequired(_l("This field is required.")),
+        NumberRange(1, 720, message=_l("Between %(min)s and %(max)s."))])
+    follow_up_hours = IntegerField(_l("Phone follow-up before an SMS reply (hours)"), validators=[
+        InputRequired(_l("This field is required.")),
+        NumberRange(1, 720, message=_l("Between %(min)s and %(max)s."))])
+    appeal_hours = IntegerField(_l("Appeal window (hours)"), validators=[
+        InputRequired(_l("This field is required.")),
+        NumberRange(1, 720, message=_l("Between %(min)s and %(max)s."))])
+    sms_notice_template = TextAreaField(_l("SMS notice after a failed call"), validators=[
+        DataRequired(_l("This field is required.")),
+        Length(max=300, message=_l("At most %(max)d characters."))])
+    sms_reply_template = TextAreaField(_l("SMS reply"), validators=[
+        DataRequired(_l("This field is required.")),
+        Length(max=300, message=_l("At most %(max)d characters."))])
+    sms_forbidden_words = StringField(_l("Words an SMS may not contain"), validators=[
+        Length(max=500, message=_l("At most %(max)d characters."))],
+        description=_l("Separated by spaces or commas."))
+
+    def words(self) -> list[str]:
+        raw = (self.sms_forbidden_words.data or "").replace("，", ",").replace("、", ",")
+        return [w for w in (part.strip() for part in raw.replace(",", " ").split()) if w]
+
+
+class RouteRuleForm(FlaskForm):
+    prefix = StringField(_l("Prefix"), validators=[DataRequired(_l("This field is required."))])
+    group = SelectField(_l("Route group"), choices=[])
+
+
+class CriterionForm(FlaskForm):
+    code = StringField(_l("Code"), validators=[DataRequired(_l("This field is required."))])
+    kind = SelectField(_l("Type"), choices=[])
+    text = StringField(_l("Criterion"), validators=[DataRequired(_l("This field is required."))])
+    active = BooleanField(_l("In use"), default=True)

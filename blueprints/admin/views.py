@@ -1,5 +1,5 @@
 """Users and teams in the browser. Admin only."""
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,11 +8,15 @@ from blueprints._htmx import render
 from blueprints.ui import ROLE_LABELS
 from domain.errors import Conflict, NotFound
 from domain.roles import Role
+from blueprints.forms import EmptyForm
+from services import criteria as criteria_service
+from services import routing as routing_service
+from services import settings as settings_service
 from services import users as service
 from services.clock import utcnow
 
 from . import bp
-from .forms import TeamForm, UserForm
+from .forms import CriterionForm, LimitsForm, RouteRuleForm, TeamForm, UserForm
 
 
 @bp.route("/users")
@@ -80,3 +84,94 @@ def teams():
             return redirect(url_for("admin.teams"), code=303)
     return render("admin/teams.html", status=422 if form.errors else 200, form=form,
                   teams=service.list_teams())
+
+
+# --- configuration: time limits, SMS wording, routing table, criteria ------------------------
+
+def _config_page(status=200, limits_form=None, route_form=None, criterion_form=None):
+    from blueprints.ui import GROUP_LABELS, KIND_LABELS
+    limits = settings_service.limits()
+    if limits_form is None:
+        limits_form = LimitsForm(
+            formdata=None, review_hours=limits.review_hours, reply_hours=limits.reply_hours,
+            follow_up_hours=limits.follow_up_hours, appeal_hours=limits.appeal_hours,
+            sms_notice_template=settings_service.get("sms_notice_template"),
+            sms_reply_template=settings_service.get("sms_reply_template"),
+            sms_forbidden_words=" ".join(settings_service.get("sms_forbidden_words")))
+    route_form = route_form or RouteRuleForm(formdata=None)
+    route_form.group.choices = [(k.value, str(v)) for k, v in GROUP_LABELS.items()]
+    criterion_form = criterion_form or CriterionForm(formdata=None)
+    criterion_form.kind.choices = [(k.value, str(v)) for k, v in KIND_LABELS.items()]
+    return render("admin/configuration.html", status=status, limits_form=limits_form,
+                  route_form=route_form, criterion_form=criterion_form,
+                  rules=routing_service.list_rules(), criteria=criteria_service.list_all())
+
+
+@bp.route("/configuration", methods=["GET", "POST"])
+@roles(Role.ADMIN)
+def configuration():
+    g.nav_active = "config"
+    if request.method == "GET":
+        return _config_page()
+    form = LimitsForm()
+    if not form.validate():
+        return _config_page(422, limits_form=form)
+    settings_service.update({
+        "limits": {"review_hours": form.review_hours.data, "reply_hours": form.reply_hours.data,
+                   "follow_up_hours": form.follow_up_hours.data,
+                   "appeal_hours": form.appeal_hours.data},
+        "sms_notice_template": form.sms_notice_template.data.strip(),
+        "sms_reply_template": form.sms_reply_template.data.strip(),
+        "sms_forbidden_words": form.words(),
+    }, actor=current_user, now=utcnow())
+    flash(_("Settings saved."), "success")
+    return redirect(url_for("admin.configuration"), code=303)
+
+
+@bp.route("/routing", methods=["POST"])
+@roles(Role.ADMIN)
+def save_route():
+    form = RouteRuleForm()
+    from blueprints.ui import GROUP_LABELS
+    form.group.choices = [(k.value, str(v)) for k, v in GROUP_LABELS.items()]
+    if form.validate():
+        try:
+            routing_service.save_rule(form.prefix.data, form.group.data, actor=current_user,
+                                      now=utcnow())
+        except Conflict as exc:
+            form.prefix.errors.append(_(exc.message, **exc.params))
+        else:
+            flash(_("Routing rule saved."), "success")
+            return redirect(url_for("admin.configuration") + "#routing", code=303)
+    return _config_page(422, route_form=form)
+
+
+@bp.route("/routing/<int:rule_id>/delete", methods=["POST"])
+@roles(Role.ADMIN)
+def delete_route(rule_id: int):
+    form = EmptyForm()
+    if form.validate():
+        try:
+            routing_service.delete_rule(rule_id, actor=current_user, now=utcnow())
+        except NotFound:
+            abort(404)
+        flash(_("Routing rule removed."), "success")
+    return redirect(url_for("admin.configuration") + "#routing", code=303)
+
+
+@bp.route("/criteria", methods=["POST"])
+@roles(Role.ADMIN)
+def save_criterion():
+    form = CriterionForm()
+    from blueprints.ui import KIND_LABELS
+    form.kind.choices = [(k.value, str(v)) for k, v in KIND_LABELS.items()]
+    if form.validate():
+        try:
+            criteria_service.save(form.code.data, kind=form.kind.data, text=form.text.data,
+                                  active=form.active.data, actor=current_user, now=utcnow())
+        except Conflict as exc:
+            form.code.errors.append(_(exc.message, **exc.params))
+        else:
+            flash(_("Criterion saved."), "success")
+            return redirect(url_for("admin.configuration") + "#criteria", code=303)
+    return _config_page(422, criterion_form=form)

@@ -9,6 +9,7 @@ from blueprints._htmx import render, wants_fragment
 from blueprints.forms import VersionForm
 from domain.roles import SEES_ALL_HANDED_OVER, Role
 from services import handover as handover_service
+from services import quality as quality_service
 from services import tickets as ticket_service
 from services.clock import local_today, utcnow
 
@@ -25,7 +26,8 @@ def queue_response(status: int = 200):
 def _render_queue(status: int = 200):
     rows = ticket_service.review_queue(actor=current_user)
     return render("handover/queue.html", "queue_rows", status=status, rows=rows, now=utcnow(),
-                  sign_form=VersionForm(formdata=None))
+                  sign_form=VersionForm(formdata=None),
+                  returns=quality_service.returns_to_confirm(actor=current_user))
 
 
 @bp.route("/review")

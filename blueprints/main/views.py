@@ -4,8 +4,9 @@ from flask_login import current_user
 
 from blueprints._access import public, signed_in
 from blueprints._htmx import render
-from domain.roles import SEES_ALL_HANDED_OVER, Role
+from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
 from services import handover as handover_service
+from services import quality as quality_service
 from services import tickets as ticket_service
 from services.clock import local_today, utcnow
 
@@ -23,13 +24,19 @@ def healthz():
 def home():
     g.nav_active = "home"
     role = current_user.role_enum
-    context = {"now": utcnow(), "returned": [], "queue": [], "recent": [], "handover": []}
+    context = {"now": utcnow(), "returned": [], "queue": [], "recent": [], "handover": [],
+               "escalated": [], "mine_open": 0, "returns": []}
     if role in (Role.STAFF, Role.TEAM_LEAD):
         context["returned"] = ticket_service.returned_to_me(actor=current_user)
         context["recent"], _ = ticket_service.list_tickets(actor=current_user)
         context["recent"] = context["recent"][:8]
     if role == Role.TEAM_LEAD:
         context["queue"] = ticket_service.review_queue(actor=current_user)
+        context["returns"] = quality_service.returns_to_confirm(actor=current_user)
+    if role in QUALITY:
+        context["mine_open"] = quality_service.count_open(current_user)
+    if role in (Role.OWNER, Role.DUTY_MANAGER):
+        context["escalated"] = quality_service.escalated_open()
     if role in SEES_ALL_HANDED_OVER:
         context["handover"] = handover_service.handover_rows(local_today(), actor=current_user)
     return render("main/home.html", **context)

@@ -11,8 +11,9 @@ from blueprints._htmx import hx_redirect, render
 from blueprints.forms import VersionForm
 from blueprints.ui import ELEMENT_LABELS, state_label
 from domain.errors import Conflict, InvalidTransition, NotFound
-from domain.roles import FILERS, SEES_ALL_HANDED_OVER, Role
+from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
 from domain.tickets import Action
+from services import quality as quality_service
 from services import tickets as service
 from services.clock import utcnow
 
@@ -22,14 +23,16 @@ from .forms import ReturnForm, TicketForm
 VIEWERS = tuple(FILERS | SEES_ALL_HANDED_OVER)
 
 
-def _message(exc) -> str:
+def translate(exc) -> str:
+    """A domain error's message in the user's language."""
     params = dict(exc.params)
     if "state" in params:
         params["state"] = state_label(params["state"])
     return _(exc.message, **params)
 
 
-def _load(ticket_id: int):
+def load_ticket(ticket_id: int):
+    """The ticket, or 404 when it does not exist or the user may not see it."""
     try:
         return service.get_ticket(ticket_id, actor=current_user)
     except NotFound:
@@ -49,7 +52,7 @@ def new():
                 form.to_input(), actor=current_user, now=utcnow(),
                 idempotency_key=(form.idempotency_key.data or None))
         except Conflict as exc:
-            flash(_message(exc), "error")
+            flash(translate(exc), "error")
             form.idempotency_key.data = uuid.uuid4().hex
         else:
             flash(_("Ticket %(number)s submitted. Your team lead reviews it within 2 hours.",
@@ -72,21 +75,32 @@ def index():
                   page=page, state=state, now=utcnow())
 
 
-def _show(ticket, *, return_form=None, status=200):
+def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=False,
+                **panel_overrides):
+    """The ticket page; `panel_overrides` carry a quality form bound to its errors."""
+    now = utcnow()
     actions = service.permitted_actions(ticket, current_user)
     if return_form is None:
         return_form = ReturnForm(element_labels=ELEMENT_LABELS, formdata=None,
                                  version=ticket.version)
-    return render("tickets/show.html", status=status, ticket=ticket, actions=actions,
+    panels = {}
+    if current_user.role_enum in QUALITY or Action.CONFIRM_RETURN in actions:
+        from blueprints.quality.panels import panel_context
+        panels = panel_context(ticket, current_user, now, **panel_overrides)
+    return render("tickets/show.html", block, status=status, ticket=ticket, actions=actions,
                   timeline=service.timeline(ticket), return_form=return_form,
-                  sign_form=VersionForm(formdata=None, version=ticket.version), now=utcnow())
+                  sign_form=VersionForm(formdata=None, version=ticket.version), now=now,
+                  panels=panels, revealed=revealed)
 
 
 @bp.route("/<int:ticket_id>")
 @roles(*VIEWERS)
 def show(ticket_id: int):
     g.nav_active = "mine"
-    return _show(_load(ticket_id))
+    ticket = load_ticket(ticket_id)
+    if quality_service.close_if_due(ticket.id, utcnow()):
+        ticket = load_ticket(ticket_id)
+    return show_ticket(ticket)
 
 
 @bp.route("/<int:ticket_id>/edit", methods=["GET", "POST"])
@@ -94,7 +108,7 @@ def show(ticket_id: int):
 def edit(ticket_id: int):
     """Fix a returned ticket and resubmit it (重新提交)."""
     g.nav_active = "mine"
-    ticket = _load(ticket_id)
+    ticket = load_ticket(ticket_id)
     if Action.RESUBMIT not in service.permitted_actions(ticket, current_user) \
             and request.method == "GET":
         flash(_("This ticket is not waiting for your changes."), "error")
@@ -107,7 +121,7 @@ def edit(ticket_id: int):
             service.resubmit_ticket(ticket.id, form.to_input(), actor=current_user,
                                     now=utcnow(), version=form.version.data)
         except (InvalidTransition, Conflict) as exc:
-            return _back(ticket.id, _message(exc), error=True, status=409)
+            return _back(ticket.id, translate(exc), error=True, status=409)
         flash(_("Ticket %(number)s resubmitted.", number=ticket.number), "success")
         return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
     return render("tickets/form.html", "ticket_form", status=422 if form.errors else 200,
@@ -122,7 +136,7 @@ def _back(ticket_id: int, message: str, *, error: bool, status: int = 200):
         from blueprints.handover.views import queue_response
         return queue_response(status=status)
     if error:
-        return _show(_load(ticket_id), status=status)
+        return show_ticket(load_ticket(ticket_id), status=status)
     return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
 
 
@@ -130,16 +144,16 @@ def _back(ticket_id: int, message: str, *, error: bool, status: int = 200):
 @roles(Role.TEAM_LEAD)
 def return_to_staff(ticket_id: int):
     """The lead returns the ticket to the agent (退回)."""
-    ticket = _load(ticket_id)
+    ticket = load_ticket(ticket_id)
     form = ReturnForm(element_labels=ELEMENT_LABELS)
     if not form.validate():
-        return _show(ticket, return_form=form, status=422)
+        return show_ticket(ticket, return_form=form, status=422)
     try:
         service.return_to_staff(ticket.id, actor=current_user, now=utcnow(),
                                 elements=form.elements.data, note=(form.note.data or "").strip(),
                                 version=form.version.data)
     except (InvalidTransition, Conflict) as exc:
-        return _back(ticket.id, _message(exc), error=True, status=409)
+        return _back(ticket.id, translate(exc), error=True, status=409)
     return _back(ticket.id, _("Ticket %(number)s returned to %(name)s.",
                               number=ticket.number, name=ticket.submitter.name), error=False)
 
@@ -148,7 +162,7 @@ def return_to_staff(ticket_id: int):
 @roles(Role.TEAM_LEAD)
 def sign(ticket_id: int):
     """The lead signs the ticket over to the quality team (签字确认)."""
-    ticket = _load(ticket_id)
+    ticket = load_ticket(ticket_id)
     form = VersionForm()
     if not form.validate():
         abort(400)
@@ -156,6 +170,6 @@ def sign(ticket_id: int):
         service.sign_handover(ticket.id, actor=current_user, now=utcnow(),
                               version=form.version.data)
     except (InvalidTransition, Conflict) as exc:
-        return _back(ticket.id, _message(exc), error=True, status=409)
+        return _back(ticket.id, translate(exc), error=True, status=409)
     return _back(ticket.id, _("Ticket %(number)s signed over to the quality team.",
                               number=ticket.number), error=False)

@@ -43,6 +43,23 @@
     });
   });
 
+  // Live countdowns: <span data-deadline="2026-11-23T10:00:00Z" data-left="… {h} … {m} …">.
+  function refreshCountdowns() {
+    var now = Date.now();
+    document.querySelectorAll("[data-deadline]").forEach(function (el) {
+      var due = Date.parse(el.getAttribute("data-deadline"));
+      if (isNaN(due)) { return; }
+      var minutes = Math.floor((due - now) / 60000);
+      var over = minutes < 0;
+      var m = Math.abs(minutes);
+      var template = el.getAttribute(over ? "data-over" : "data-left") || "";
+      el.textContent = template.replace("{h}", Math.floor(m / 60)).replace("{m}", m % 60);
+      el.classList.toggle("late", over);
+      el.classList.toggle("soon", !over && minutes < parseInt(el.getAttribute("data-soon") || "30", 10));
+    });
+  }
+  setInterval(refreshCountdowns, 30000);
+
   // Print buttons (no inline handlers: the CSP forbids them).
   document.addEventListener("click", function (event) {
     var btn = event.target.closest && event.target.closest("[data-print]");

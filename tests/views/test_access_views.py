@@ -4,15 +4,20 @@ import pytest
 
 from blueprints._access import PUBLIC, access_rule
 from domain.roles import Role
+from services import quality, routing
 
 R = Role
 ALL = set(Role)
+QUALITY = {R.CHECKER, R.OWNER}
 VIEWERS = {R.STAFF, R.TEAM_LEAD, R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 MANAGEMENT = {R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 
 
 def each(roles, status):
     return {role: status for role in roles}
+
+
+HANDLER_ONLY = {R.CHECKER: 303, R.OWNER: 403}
 
 
 #: (method, url template, endpoint, {role: expected status}); roles not listed get 403,
@@ -38,9 +43,42 @@ MATRIX = [
     ("GET", "/admin/users/new", "admin.new_user", {R.ADMIN: 200}),
     ("GET", "/admin/users/{staff_id}", "admin.edit_user", {R.ADMIN: 200}),
     ("GET", "/admin/teams", "admin.teams", {R.ADMIN: 200}),
+    ("GET", "/admin/configuration", "admin.configuration", {R.ADMIN: 200}),
+    ("POST", "/admin/routing", "admin.save_route", {R.ADMIN: 303}),
+    ("POST", "/admin/routing/{rule_id}/delete", "admin.delete_route", {R.ADMIN: 303}),
+    ("POST", "/admin/criteria", "admin.save_criterion", {R.ADMIN: 303}),
+    ("GET", "/quality", "quality.queue", each(QUALITY, 200)),
+    ("GET", "/whitelist-handover", "quality.whitelist_table", each(MANAGEMENT, 200)),
+    ("POST", "/tickets/{handed_over}/claim", "quality.claim", each(QUALITY, 303)),
+    # the world's checker claimed {verifying}; the owner is not its handler
+    ("POST", "/tickets/{verifying}/accused", "quality.set_accused", HANDLER_ONLY),
+    ("POST", "/tickets/{verifying}/notifications", "quality.log_notification", HANDLER_ONLY),
+    ("POST", "/notifications/{notification_id}", "quality.update_notification", HANDLER_ONLY),
+    ("POST", "/tickets/{verifying}/return-to-lead", "quality.return_to_lead", HANDLER_ONLY),
+    ("POST", "/tickets/{verifying}/judge", "quality.judge", HANDLER_ONLY),
+    ("POST", "/tickets/{verifying}/attempts", "quality.log_attempt", HANDLER_ONLY),
+    ("POST", "/tickets/{verifying}/sms", "quality.send_sms", HANDLER_ONLY),
+    ("POST", "/tickets/{verifying}/reply", "quality.complete_reply", HANDLER_ONLY),
+    ("POST", "/tickets/{verifying}/escalate", "quality.escalate", HANDLER_ONLY),
+    ("POST", "/tickets/{verifying}/reveal", "quality.reveal", each(QUALITY, 200)),
+    ("POST", "/tickets/{returned_to_lead}/confirm-return", "quality.confirm_return",
+     {R.TEAM_LEAD: 303}),
 ]
 
-POST_DATA = {"tickets.return_to_staff": {"elements": ["demand"], "note": "x"}}
+POST_DATA = {
+    "tickets.return_to_staff": {"elements": ["demand"], "note": "x"},
+    "admin.save_route": {"prefix": "36", "group": "front"},
+    "admin.save_criterion": {"code": "A9", "kind": "attitude", "text": "新标准", "active": "y"},
+    "quality.set_accused": {"accused_no": "120001"},
+    "quality.log_notification": {"called_at": "2026-11-23T08:00", "other_lead_name": "钱七"},
+    "quality.update_notification": {"tracking": "handling", "result": "后台处理中"},
+    "quality.return_to_lead": {"reason": "R1", "remarks": "未致歉"},
+    "quality.judge": {"kind": "attitude", "verdict": "not_established", "basis": "录音无问题"},
+    "quality.log_attempt": {"at": "2026-11-23T08:00", "reached": "no"},
+    "quality.send_sms": {"kind": "notice", "text": "请致电10010查询"},
+    "quality.complete_reply": {"method": "other", "note": "已形成投诉工单"},
+    "quality.escalate": {"note": "长期投诉用户"},
+}
 
 
 @pytest.fixture
@@ -50,11 +88,22 @@ def world(make):
     users = {R.STAFF: agent, R.TEAM_LEAD: lead}
     for role in ALL - {R.STAFF, R.TEAM_LEAD}:
         users[role] = make.user(role)
+    checker = users[R.CHECKER]
+    verifying = make.ticket("verifying", submitter=agent, checker=checker, accused_no="110234")
+    notification = quality.log_notification(
+        verifying.id, called_at=make.now, other_lead_name="钱七", actor=checker, now=make.now)
+    quality.log_attempt(verifying.id, at=make.now, reached=False, note="", actor=checker,
+                        now=make.now)
     ids = {
         "submitted": make.ticket(submitter=agent).id,
         "handed_over": make.ticket("handed_over", submitter=agent).id,
         "returned": make.ticket("returned_to_staff", submitter=agent).id,
+        "verifying": verifying.id,
+        "notification_id": notification.id,
+        "returned_to_lead": make.ticket("returned_to_lead", submitter=agent,
+                                        checker=checker).id,
         "staff_id": agent.id,
+        "rule_id": routing.list_rules()[0].id,
     }
     return users, ids
 

@@ -1,0 +1,131 @@
+"""Forms of the quality team's panels on the ticket page."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateTimeLocalField, IntegerField, RadioField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from services.clock import to_local, utcnow, zone
+
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A datetime-local input in the centre's time zone; `utc` gives the stored value."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=LOCAL_FORMAT, **kwargs)
+
+    @property
+    def utc(self):
+        if self.data is None:
+            return None
+        from datetime import UTC
+        return self.data.replace(tzinfo=zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_now():
+    return to_local(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def _required():
+    return InputRequired(_l("This field is required."))
+
+
+class AccusedForm(FlaskForm):
+    accused_no = StringField(_l("Accused employee no."), validators=[_required()])
+
+
+class NotificationForm(FlaskForm):
+    called_at = LocalDateTimeField(_l("Call time"), validators=[_required()], default=local_now)
+    other_lead_name = StringField(_l("Lead spoken to"), validators=[
+        _required(), Length(max=64, message=_l("At most %(max)d characters."))])
+
+
+class NotificationUpdateForm(FlaskForm):
+    tracking = SelectField(_l("Tracking"), choices=[])
+    result = TextAreaField(_l("Their result"), validators=[
+        Optional(), Length(max=1000, message=_l("At most %(max)d characters."))])
+
+    def __init__(self, *args, labels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tracking.choices = list((labels or {}).items())
+
+
+class ReturnToLeadForm(FlaskForm):
+    reason = RadioField(_l("Reason"), choices=[], validators=[_required()])
+    remarks = TextAreaField(_l("Remarks"), validators=[
+        Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+    def __init__(self, *args, labels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = list((labels or {}).items())
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class JudgeForm(FlaskForm):
+    kind = RadioField(_l("Type"), choices=[], validators=[_required()])
+    criteria = MultiCheckboxField(_l("Criteria"), choices=[], coerce=int)
+    verdict = RadioField(_l("Verdict"), choices=[], validators=[_required()])
+    basis = TextAreaField(_l("Basis for the verdict"), validators=[
+        Length(max=2000, message=_l("At most %(max)d characters."))])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+    def __init__(self, *args, kinds=None, verdicts=None, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list((kinds or {}).items())
+        self.verdict.choices = list((verdicts or {}).items())
+        self.criteria.choices = [(c.id, f"{c.code} {c.text}") for c in criteria]
+        self.criteria_by_id = {c.id: c for c in criteria}
+
+
+class AttemptForm(FlaskForm):
+    at = LocalDateTimeField(_l("Call time"), validators=[_required()], default=local_now)
+    reached = RadioField(_l("Result"), choices=[], validators=[_required()])
+    note = TextAreaField(_l("Note"), validators=[
+        Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reached.choices = [("no", _l("Not reached")), ("yes", _l("Reached"))]
+
+
+class SmsForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[])
+    text = TextAreaField(_l("Message"), validators=[
+        _required(), Length(max=300, message=_l("At most %(max)d characters."))])
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = list((kinds or {}).items())
+
+
+class ReplyForm(FlaskForm):
+    method = SelectField(_l("Reply method"), choices=[])
+    note = TextAreaField(_l("Explanation script / what was done"), validators=[
+        Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])
+
+    def __init__(self, *args, methods=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.method.choices = list((methods or {}).items())
+
+
+class EscalateForm(FlaskForm):
+    note = TextAreaField(_l("Why this customer needs a decision"), validators=[
+        _required(), Length(max=500, message=_l("At most %(max)d characters."))])
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    q = StringField(_l("Search"))
+    group = SelectField(_l("Route group"), choices=[])
+    state = SelectField(_l("State"), choices=[])
+    checker = SelectField(_l("Checker"), choices=[])

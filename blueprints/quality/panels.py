@@ -1,0 +1,82 @@
+"""What the ticket page needs for the quality team's panels and the reply record: forms,
+clocks and which actions the signed-in user may take. Shared by the ticket page and by the
+quality views that re-render it with a form's errors."""
+from domain import sla
+from domain import tickets as rules
+from domain.roles import Role
+from domain.routing import Group, needs_notification
+from domain.tickets import Action, State
+from services import quality, settings
+from services.tickets import facts
+
+from ..ui import (KIND_LABELS, REASON_LABELS, REPLY_METHOD_LABELS, SMS_KIND_LABELS,
+                  TRACKING_LABELS, VERDICT_LABELS)
+from .forms import (AccusedForm, AttemptForm, EscalateForm, JudgeForm, NotificationForm,
+                    NotificationUpdateForm, ReplyForm, ReturnToLeadForm, SmsForm)
+
+
+def judge_form(formdata=None, **kwargs):
+    return JudgeForm(formdata=formdata, kinds=KIND_LABELS, verdicts=VERDICT_LABELS,
+                     criteria=quality.active_criteria(), **kwargs)
+
+
+def return_to_lead_form(formdata=None, **kwargs):
+    return ReturnToLeadForm(formdata=formdata, labels=REASON_LABELS, **kwargs)
+
+
+def sms_form(formdata=None, **kwargs):
+    return SmsForm(formdata=formdata, kinds=SMS_KIND_LABELS, **kwargs)
+
+
+def reply_form(formdata=None, **kwargs):
+    methods = {k: v for k, v in REPLY_METHOD_LABELS.items() if k != "sms"}
+    return ReplyForm(formdata=formdata, methods=methods, **kwargs)
+
+
+def notification_update_form(row, formdata=None):
+    form = NotificationUpdateForm(formdata=formdata, labels=TRACKING_LABELS, obj=row,
+                                  prefix=f"n{row.id}")
+    return form
+
+
+def panel_context(ticket, actor, now, **overrides) -> dict:
+    """Everything the quality part of the ticket page renders."""
+    who, known = actor.actor(), facts(ticket)
+    limits = settings.limits()
+    handler = rules.is_handler(who, known)
+    keeps_reply = rules.may_keep_reply(who, known)
+    group = Group(ticket.route_group) if ticket.route_group else None
+    sms_unlocks = sla.sms_reply_unlocks_at(ticket.first_failed_call_at, limits)
+    context = {
+        "is_handler": handler,
+        "keeps_reply": keeps_reply,
+        "may_claim": rules.may(Action.CLAIM, who, known),
+        "may_judge": rules.may(Action.JUDGE, who, known),
+        "may_return_to_lead": rules.may(Action.RETURN_TO_LEAD, who, known),
+        "may_confirm_return": rules.may(Action.CONFIRM_RETURN, who, known),
+        "may_reveal": handler or actor.role_enum == Role.OWNER,
+        "needs_notification": needs_notification(group),
+        "route_known": ticket.accused_no is not None and group is not None,
+        "reply_due": ticket.reply_due_at,
+        "sms_unlocks_at": sms_unlocks,
+        "sms_reply_allowed": quality.sms_reply_allowed(ticket, now),
+        "appeal_until": ticket.appeal_until,
+        "limits": limits,
+        "accused_form": AccusedForm(formdata=None, accused_no=ticket.accused_no),
+        "notification_form": NotificationForm(formdata=None),
+        "return_to_lead_form": return_to_lead_form(version=ticket.version),
+        "judge_form": judge_form(version=ticket.version),
+        "attempt_form": AttemptForm(formdata=None),
+        "sms_form": sms_form(kind="reply" if quality.sms_reply_allowed(ticket, now)
+                             else "notice",
+                             text=settings.get("sms_reply_template")
+                             if quality.sms_reply_allowed(ticket, now)
+                             else settings.get("sms_notice_template")),
+        "reply_form": reply_form(),
+        "escalate_form": EscalateForm(formdata=None),
+        "notification_forms": {row.id: notification_update_form(row)
+                               for row in ticket.notifications},
+        "in_reply_states": ticket.state in (State.VERIFYING, State.JUDGED),
+    }
+    context.update(overrides)
+    return context

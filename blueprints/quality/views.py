@@ -1,0 +1,276 @@
+"""Routes of the quality team (checker, owner) and the lead's 确认退回. Each action is a POST
+that answers with the ticket page: a redirect on success, the page with the form's errors
+beside the fields (422) or the reason it was refused (409) otherwise."""
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints._access import roles
+from blueprints._htmx import hx_redirect, render, wants_fragment
+from blueprints.forms import VersionForm
+from blueprints.tickets.views import load_ticket, show_ticket, translate
+from blueprints.ui import GROUP_LABELS, STATE_LABELS
+from domain.errors import Conflict, InvalidTransition, NotAllowed
+from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
+from services import quality as service
+from services.clock import local_today, utcnow, zone
+
+from . import bp
+from .forms import AccusedForm, AttemptForm, EscalateForm, NotificationForm, QueueFilterForm
+from .panels import (judge_form, notification_update_form, reply_form, return_to_lead_form,
+                     sms_form)
+
+QUALITY_ROLES = tuple(QUALITY)
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+@bp.route("/quality")
+@roles(*QUALITY_ROLES)
+def queue():
+    """The quality team's queue: signed-over tickets by reply deadline; search as you type."""
+    g.nav_active = "quality"
+    now = utcnow()
+    service.close_due(now, limit=50)
+    form = QueueFilterForm(formdata=request.args)
+    form.group.choices = [("", _("All groups"))] + [(k.value, str(v)) for k, v in
+                                                      GROUP_LABELS.items()] + [
+        ("none", _("Not routed"))]
+    form.state.choices = [("", _("Open work"))] + [
+        (s.value, str(STATE_LABELS[s])) for s in service.OPEN_STATES + (
+            service.State.RETURNED_TO_LEAD, service.State.CLOSED)]
+    form.checker.choices = [("", _("Anyone")), ("me", _("Mine")), ("none", _("Unclaimed"))] + [
+        (str(u.id), f"{u.name} {u.employee_no}") for u in service.checkers()]
+    filters = service.QueueFilter(group=form.group.data or None, state=form.state.data or None,
+                                  checker=form.checker.data or None, q=form.q.data or None)
+    rows = service.queue(filters, actor=current_user)
+    return render("quality/queue.html", "quality_rows", form=form, rows=rows, now=now,
+                  claim_form=VersionForm(formdata=None))
+
+
+# --- actions on a ticket -----------------------------------------------------------------------
+
+def _done(ticket_id: int, message: str):
+    flash(message, "success")
+    if request.form.get("from") == "queue":
+        return hx_redirect(url_for("quality.queue"))
+    if request.form.get("from") == "review":
+        return hx_redirect(url_for("handover.queue"))
+    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id) + "#" +
+                       request.form.get("anchor", "quality"))
+
+
+def _refused(ticket_id: int, exc, status: int = 409):
+    """A move refused (409: the state no longer allows it; 403: not this user's to make):
+    say why and show the ticket as it is."""
+    flash(translate(exc), "error")
+    if request.form.get("from") == "queue":
+        if wants_fragment():
+            return hx_redirect(url_for("quality.queue"))
+        return redirect(url_for("quality.queue"), code=303)
+    return show_ticket(load_ticket(ticket_id), status=status)
+
+
+def _invalid(ticket_id: int, form_name: str, form, exc=None):
+    """Put the service's field messages beside the fields and show the page again (422)."""
+    if exc is not None:
+        for field, problem in exc.problems.items():
+            message, params = (problem, {}) if isinstance(problem, str) else problem
+            target = getattr(form, field, None)
+            errors = target.errors if target is not None else form.form_errors
+            if isinstance(errors, tuple):
+                errors = list(errors)
+                target.errors = errors
+            errors.append(_(message, **params))
+    return show_ticket(load_ticket(ticket_id), status=422, **{form_name: form})
+
+
+def _act(ticket_id, call, success, form_name=None, form=None):
+    try:
+        call()
+    except service.FormProblems as exc:
+        return _invalid(ticket_id, form_name, form, exc)
+    except (InvalidTransition, Conflict) as exc:
+        return _refused(ticket_id, exc)
+    except NotAllowed as exc:
+        return _refused(ticket_id, exc, status=403)
+    return _done(ticket_id, success)
+
+
+@bp.route("/tickets/<int:ticket_id>/claim", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def claim(ticket_id: int):
+    """认领."""
+    load_ticket(ticket_id)
+    form = VersionForm()
+    form.validate()
+    return _act(ticket_id, lambda: service.claim(
+        ticket_id, actor=current_user, now=utcnow(), version=form.version.data),
+        _("Claimed. The ticket is yours to verify."))
+
+
+@bp.route("/tickets/<int:ticket_id>/accused", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def set_accused(ticket_id: int):
+    load_ticket(ticket_id)
+    form = AccusedForm()
+    if not form.validate():
+        return _invalid(ticket_id, "accused_form", form)
+    return _act(ticket_id, lambda: service.set_accused(
+        ticket_id, form.accused_no.data, actor=current_user, now=utcnow()),
+        _("Accused employee no. saved; the ticket is routed."), "accused_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/notifications", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def log_notification(ticket_id: int):
+    load_ticket(ticket_id)
+    form = NotificationForm()
+    if not form.validate():
+        return _invalid(ticket_id, "notification_form", form)
+    return _act(ticket_id, lambda: service.log_notification(
+        ticket_id, called_at=form.called_at.utc, other_lead_name=form.other_lead_name.data,
+        actor=current_user, now=utcnow()),
+        _("Notification logged on the whitelist handover table."), "notification_form", form)
+
+
+@bp.route("/notifications/<int:notification_id>", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def update_notification(notification_id: int):
+    row = service.get_notification(notification_id, actor=current_user)
+    form = notification_update_form(row, formdata=request.form)
+    if not form.validate():
+        return _invalid(row.ticket_id, "notification_forms", {row.id: form})
+    return _act(row.ticket_id, lambda: service.update_notification(
+        notification_id, tracking=form.tracking.data, result=form.result.data,
+        actor=current_user, now=utcnow()), _("Tracking updated."))
+
+
+@bp.route("/tickets/<int:ticket_id>/return-to-lead", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def return_to_lead(ticket_id: int):
+    """退回领班 (R1 / R2)."""
+    load_ticket(ticket_id)
+    form = return_to_lead_form(formdata=request.form)
+    if not form.validate():
+        return _invalid(ticket_id, "return_to_lead_form", form)
+    return _act(ticket_id, lambda: service.return_to_lead(
+        ticket_id, reason=form.reason.data, remarks=form.remarks.data, actor=current_user,
+        now=utcnow(), version=form.version.data),
+        _("Returned to the team lead, who must sign to confirm."), "return_to_lead_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/confirm-return", methods=["POST"])
+@roles(Role.TEAM_LEAD)
+def confirm_return(ticket_id: int):
+    """确认退回: the lead signs for a ticket the quality team returned."""
+    load_ticket(ticket_id)
+    form = VersionForm()
+    form.validate()
+    return _act(ticket_id, lambda: service.confirm_return(
+        ticket_id, actor=current_user, now=utcnow(), version=form.version.data),
+        _("Return confirmed."))
+
+
+@bp.route("/tickets/<int:ticket_id>/judge", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def judge(ticket_id: int):
+    """提交判责."""
+    load_ticket(ticket_id)
+    form = judge_form(formdata=request.form)
+    if not form.validate():
+        return _invalid(ticket_id, "judge_form", form)
+    return _act(ticket_id, lambda: service.judge(
+        ticket_id, kind=form.kind.data, verdict=form.verdict.data,
+        criteria_ids=form.criteria.data or [], basis=form.basis.data or "",
+        actor=current_user, now=utcnow(), version=form.version.data),
+        _("Judgement recorded."), "judge_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/attempts", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def log_attempt(ticket_id: int):
+    """记录联系."""
+    load_ticket(ticket_id)
+    form = AttemptForm()
+    if not form.validate():
+        return _invalid(ticket_id, "attempt_form", form)
+    return _act(ticket_id, lambda: service.log_attempt(
+        ticket_id, at=form.at.utc, reached=form.reached.data == "yes", note=form.note.data,
+        actor=current_user, now=utcnow()),
+        _("Contact attempt logged."), "attempt_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/sms", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def send_sms(ticket_id: int):
+    """发送短信."""
+    load_ticket(ticket_id)
+    form = sms_form(formdata=request.form)
+    if not form.validate():
+        return _invalid(ticket_id, "sms_form", form)
+    return _act(ticket_id, lambda: service.send_sms(
+        ticket_id, kind=form.kind.data, text=form.text.data, actor=current_user, now=utcnow()),
+        _("SMS recorded in the outbox."), "sms_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/reply", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def complete_reply(ticket_id: int):
+    load_ticket(ticket_id)
+    form = reply_form(formdata=request.form)
+    if not form.validate():
+        return _invalid(ticket_id, "reply_form", form)
+    return _act(ticket_id, lambda: service.complete_reply(
+        ticket_id, method=form.method.data, note=form.note.data, actor=current_user,
+        now=utcnow()), _("Reply recorded."), "reply_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/escalate", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def escalate(ticket_id: int):
+    load_ticket(ticket_id)
+    form = EscalateForm()
+    if not form.validate():
+        return _invalid(ticket_id, "escalate_form", form)
+    return _act(ticket_id, lambda: service.escalate(
+        ticket_id, note=form.note.data, actor=current_user, now=utcnow()),
+        _("Escalated to the owner and the duty managers."), "escalate_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/reveal", methods=["POST"])
+@roles(*QUALITY_ROLES)
+def reveal(ticket_id: int):
+    """Show the full customer numbers once, with an audit entry."""
+    load_ticket(ticket_id)
+    form = VersionForm()
+    form.validate()
+    try:
+        ticket = service.reveal_phone(ticket_id, actor=current_user, now=utcnow())
+    except NotAllowed:
+        abort(403)
+    return show_ticket(ticket, block="phones", revealed=True)
+
+
+# --- the whitelist handover table (白名单交接表) ------------------------------------------------
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC).replace(tzinfo=None)
+    return start, start + timedelta(days=1)
+
+
+@bp.route("/whitelist-handover")
+@roles(*SEES_ALL_HANDED_OVER)
+def whitelist_table():
+    """白名单交接表: the outbound notifications of one day."""
+    g.nav_active = "whitelist"
+    try:
+        day = date.fromisoformat(request.args.get("day", "")) if request.args.get("day") \
+            else local_today()
+    except ValueError:
+        day = local_today()
+    rows = service.notifications_on(*_day_bounds(day))
+    return render("quality/whitelist.html", day=day, rows=rows, today=local_today(),
+                  prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))

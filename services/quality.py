@@ -1,0 +1,483 @@
+"""The quality team's use cases (SPEC §3–§6): claim, routing and notifications, return to
+the lead, judgement, the customer reply record, escalation, revealing a phone number, and
+closing tickets whose appeal window has passed."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from domain import sla
+from domain import tickets as rules
+from domain.errors import N_, Conflict, InvalidTransition, NotAllowed, NotFound
+from domain.judgement import Verdict, judgement_problems
+from domain.people import is_employee_no
+from domain.roles import Role
+from domain.routing import NOTIFY_NUMBERS, Group, needs_notification
+from domain.sms import forbidden_words_in
+from domain.tickets import Action, ReturnReason, State
+from models import ContactAttempt, Criterion, Judgement, Notification, SmsMessage, Ticket, User
+
+from . import audit, settings
+from . import routing as routing_service
+from .db import db, write_transaction
+from .sms_gateway import gateway
+from .tickets import facts, flush_guarded, load_visible, move
+
+
+class FormProblems(Conflict):
+    """Fields that are wrong: `problems` maps field -> English msgid, or (msgid, params)."""
+
+    def __init__(self, problems: dict):
+        first = next(iter(problems.values()))
+        super().__init__(first if isinstance(first, str) else first[0])
+        self.problems = problems
+
+
+def _require_handler(ticket: Ticket, actor: User) -> None:
+    """Only the claimant keeps the reply record and notifications, while verifying/judged."""
+    if not rules.is_handler(actor.actor(), facts(ticket)):
+        raise NotAllowed(N_("Only the checker who claimed this ticket can do this."))
+    if ticket.state not in rules.REPLY_STATES:
+        raise InvalidTransition("This ticket is now “%(state)s”; the action no longer applies.",
+                                state=ticket.state)
+
+
+# --- claim -----------------------------------------------------------------------------------
+
+def claim(ticket_id: int, *, actor: User, now: datetime, version: int | None = None) -> Ticket:
+    """认领: one checker owns the ticket; a second claimant is told who has it."""
+    try:
+        with write_transaction():
+            ticket = load_visible(ticket_id, actor)
+            if ticket.checker_id is not None and ticket.checker_id != actor.id:
+                raise Conflict(N_("%(name)s has already claimed this ticket."),
+                               name=ticket.checker.name)
+            if rules.is_party(actor.actor(), facts(ticket)):
+                raise NotAllowed(N_("You filed this ticket or it is about you: another "
+                                    "checker must handle it."))
+            before, after = move(ticket, Action.CLAIM, actor, version)
+            ticket.checker_id = actor.id
+            ticket.claimed_at = now
+            if ticket.handover is not None:
+                ticket.handover.received_by_id = actor.id
+            flush_guarded()
+            audit.record(Action.CLAIM, actor=actor, now=now, ticket=ticket, from_state=before,
+                         to_state=after)
+    except Conflict:
+        db.session.rollback()
+        holder = db.session.get(Ticket, ticket_id)
+        if holder is not None and holder.checker is not None and holder.checker_id != actor.id:
+            raise Conflict(N_("%(name)s has already claimed this ticket."),
+                           name=holder.checker.name) from None
+        raise
+    return ticket
+
+
+# --- accused no., routing and outbound notifications ---------------------------------------
+
+def set_accused(ticket_id: int, accused_no: str, *, actor: User, now: datetime) -> Ticket:
+    """The checker sets or corrects 被投诉工号; the ticket is routed again."""
+    accused_no = (accused_no or "").strip()
+    if not is_employee_no(accused_no):
+        raise FormProblems({"accused_no": N_("An employee no. is 4 to 10 digits.")})
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        _require_handler(ticket, actor)
+        if ticket.state != State.VERIFYING:
+            raise InvalidTransition(N_("The accused employee no. can only change while the "
+                                       "ticket is being verified."))
+        before = {"accused_no": ticket.accused_no, "group": ticket.route_group}
+        ticket.accused_no = accused_no
+        ticket.route_group = routing_service.group_of(accused_no)
+        flush_guarded()
+        audit.record("set_accused", actor=actor, now=now, ticket=ticket, detail={
+            "from": before, "to": {"accused_no": accused_no, "group": ticket.route_group}})
+    return ticket
+
+
+def log_notification(ticket_id: int, *, called_at: datetime, other_lead_name: str,
+                     actor: User, now: datetime) -> Notification:
+    """A row of the whitelist handover table: whom the checker called, when, and who answered."""
+    name = (other_lead_name or "").strip()
+    problems = {}
+    if not name or len(name) > 64:
+        problems["other_lead_name"] = N_("Enter the name of the lead you spoke to.")
+    if called_at > now:
+        problems["called_at"] = N_("The call time cannot be in the future.")
+    if problems:
+        raise FormProblems(problems)
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        _require_handler(ticket, actor)
+        group = Group(ticket.route_group) if ticket.route_group else None
+        if not needs_notification(group):
+            raise InvalidTransition(N_("Tickets about this group need no outbound notification."))
+        row = Notification(ticket_id=ticket.id, group=group, number_called=NOTIFY_NUMBERS[group],
+                           called_at=called_at, other_lead_name=name, tracking="notified",
+                           checker_id=actor.id, created_at=now, updated_at=now)
+        db.session.add(row)
+        db.session.flush()
+        audit.record("notify", actor=actor, now=now, ticket=ticket,
+                     detail={"group": group, "number": row.number_called})
+    return row
+
+
+TRACKING = ("notified", "handling", "answered")
+
+
+def get_notification(notification_id: int, *, actor: User) -> Notification:
+    row = db.session.get(Notification, notification_id)
+    if row is None:
+        raise NotFound("No such notification.")
+    load_visible(row.ticket_id, actor)
+    return row
+
+
+def update_notification(notification_id: int, *, tracking: str, result: str, actor: User,
+                        now: datetime) -> Notification:
+    """Track the other party's handling and record their result."""
+    if tracking not in TRACKING:
+        raise FormProblems({"tracking": N_("Choose a tracking status.")})
+    with write_transaction():
+        row = db.session.get(Notification, notification_id)
+        if row is None:
+            raise NotFound("No such notification.")
+        ticket = load_visible(row.ticket_id, actor)
+        _require_handler(ticket, actor)
+        before = row.tracking
+        row.tracking = tracking
+        row.result = (result or "").strip()
+        row.updated_at = now
+        audit.record("notify_update", actor=actor, now=now, ticket=ticket,
+                     note=row.result, detail={"from": before, "to": tracking})
+    return row
+
+
+# --- return to the lead, and the lead's confirmation ---------------------------------------
+
+def return_to_lead(ticket_id: int, *, reason: str, remarks: str, actor: User, now: datetime,
+                   version: int | None = None) -> Ticket:
+    """退回领班 with R1 or R2; the reason goes into the handover table's remarks column."""
+    if reason not in set(ReturnReason):
+        raise FormProblems({"reason": N_("Choose R1 or R2.")})
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        if ticket.accused_no and ticket.route_group is None and reason != ReturnReason.R2:
+            raise FormProblems({"reason": N_("This employee no. is in no accepted group: "
+                                             "the ticket can only be returned as R2.")})
+        before, after = move(ticket, Action.RETURN_TO_LEAD, actor, version)
+        if ticket.handover is not None:
+            ticket.handover.return_reason = reason
+            ticket.handover.remarks = (remarks or "").strip()
+        flush_guarded()
+        audit.record(Action.RETURN_TO_LEAD, actor=actor, now=now, ticket=ticket,
+                     from_state=before, to_state=after, note=(remarks or "").strip(),
+                     detail={"reason": reason})
+    return ticket
+
+
+def confirm_return(ticket_id: int, *, actor: User, now: datetime,
+                   version: int | None = None) -> Ticket:
+    """确认退回: the lead signs for the returned ticket; it ends there."""
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        before, after = move(ticket, Action.CONFIRM_RETURN, actor, version)
+        if ticket.handover is not None:
+            ticket.handover.return_confirmed_by_id = actor.id
+            ticket.handover.return_confirmed_at = now
+        flush_guarded()
+        audit.record(Action.CONFIRM_RETURN, actor=actor, now=now, ticket=ticket,
+                     from_state=before, to_state=after)
+    return ticket
+
+
+# --- judgement -------------------------------------------------------------------------------
+
+def active_criteria() -> list[Criterion]:
+    return list(db.session.scalars(
+        select(Criterion).where(Criterion.active.is_(True)).order_by(Criterion.position)))
+
+
+def judge(ticket_id: int, *, kind: str, verdict: str, criteria_ids: list[int], basis: str,
+          actor: User, now: datetime, version: int | None = None) -> Ticket:
+    """提交判责: type, criteria, verdict and the mandatory basis."""
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        criteria = list(db.session.scalars(
+            select(Criterion).where(Criterion.id.in_(criteria_ids or []),
+                                    Criterion.active.is_(True))))
+        if len(criteria) != len(set(criteria_ids or [])):
+            raise FormProblems({"criteria": N_("A ticked criterion is no longer in use. "
+                                               "Reload the page.")})
+        group = Group(ticket.route_group) if ticket.route_group else None
+        problems = judgement_problems(
+            kind=kind, verdict=verdict, criteria_kinds=[c.kind for c in criteria],
+            basis=basis, accused_no=ticket.accused_no, group=group,
+            notified=bool(ticket.notifications))
+        before, after = move(ticket, Action.JUDGE, actor, version)
+        if problems:
+            raise FormProblems(problems)
+        db.session.add(Judgement(ticket_id=ticket.id, kind=kind, verdict=verdict,
+                                 basis=basis.strip(), judged_by_id=actor.id, judged_at=now,
+                                 criteria=criteria))
+        ticket.judged_at = now
+        ticket.appeal_until = sla.appeal_window_ends(now, settings.limits()) \
+            if verdict == Verdict.ESTABLISHED else now
+        flush_guarded()
+        audit.record(Action.JUDGE, actor=actor, now=now, ticket=ticket, from_state=before,
+                     to_state=after, detail={"kind": kind, "verdict": verdict,
+                                             "criteria": sorted(c.code for c in criteria)})
+    return ticket
+
+
+# --- the customer reply record ---------------------------------------------------------------
+
+def log_attempt(ticket_id: int, *, at: datetime, reached: bool, note: str, actor: User,
+                now: datetime) -> ContactAttempt:
+    """记录联系: one phone attempt to reach the customer."""
+    if at > now:
+        raise FormProblems({"at": N_("The call time cannot be in the future.")})
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        _require_handler(ticket, actor)
+        attempt = ContactAttempt(ticket_id=ticket.id, at=at, reached=reached,
+                                 note=(note or "").strip(), checker_id=actor.id, created_at=now)
+        db.session.add(attempt)
+        if reached and (ticket.reached_at is None or at < ticket.reached_at):
+            ticket.reached_at = at
+        first_failure = ticket.first_failed_call_at
+        if not reached and (first_failure is None or at < first_failure):
+            ticket.first_failed_call_at = at
+        flush_guarded()
+        audit.record("contact_attempt", actor=actor, now=now, ticket=ticket,
+                     note=attempt.note, detail={"reached": reached})
+    return attempt
+
+
+class SmsKind:
+    NOTICE = "notice"  # after a failed call: please call us back
+    REPLY = "reply"    # the reply itself, after three days without reaching the customer
+
+
+def sms_reply_allowed(ticket: Ticket, now: datetime) -> bool:
+    return ticket.reply_done_at is None and sla.sms_reply_allowed(
+        ticket.first_failed_call_at, ticket.reached_at is not None, now, settings.limits())
+
+
+def send_sms(ticket_id: int, *, kind: str, text: str, actor: User, now: datetime) -> SmsMessage:
+    """发送短信 to the contact number. The text never says whether the complaint stands."""
+    text = (text or "").strip()
+    problems = {}
+    if not text:
+        problems["text"] = N_("Write the message.")
+    elif len(text) > 300:
+        problems["text"] = N_("An SMS is at most 300 characters.")
+    elif words := forbidden_words_in(text, settings.get("sms_forbidden_words")):
+        problems["text"] = (N_("An SMS must not say whether the complaint was established. "
+                               "Remove: %(words)s"), {"words": "、".join(words)})
+    if problems:
+        raise FormProblems(problems)
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        _require_handler(ticket, actor)
+        if kind == SmsKind.REPLY and not sms_reply_allowed(ticket, now):
+            raise InvalidTransition(N_("An SMS reply is possible only after three days of "
+                                       "failed calls."))
+        if kind == SmsKind.NOTICE and ticket.first_failed_call_at is None:
+            raise InvalidTransition(N_("An SMS notice follows a failed call; log the call first."))
+        if kind not in (SmsKind.NOTICE, SmsKind.REPLY):
+            raise FormProblems({"kind": N_("Choose the kind of message.")})
+        message = SmsMessage(ticket_id=ticket.id, kind=kind, number=ticket.contact_number,
+                             text=text, created_at=now, created_by_id=actor.id)
+        message.status = gateway().send(message)
+        db.session.add(message)
+        if kind == SmsKind.REPLY:
+            ticket.reply_method = "sms"
+            ticket.reply_done_at = now
+        flush_guarded()
+        audit.record("sms", actor=actor, now=now, ticket=ticket, detail={"kind": kind})
+    return message
+
+
+REPLY_METHODS = ("phone", "sms", "explain", "other")
+
+
+def complete_reply(ticket_id: int, *, method: str, note: str, actor: User,
+                   now: datetime) -> Ticket:
+    """Record how the customer was answered: 电话, 直接解释 (with the script), 其他."""
+    note = (note or "").strip()
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        _require_handler(ticket, actor)
+        if ticket.reply_done_at is not None:
+            raise InvalidTransition(N_("The reply is already recorded."))
+        problems = {}
+        if method == "phone" and ticket.reached_at is None:
+            problems["method"] = N_("Log a call that reached the customer first.")
+        elif method == "explain":
+            if not sla.sms_reply_allowed(ticket.first_failed_call_at,
+                                         ticket.reached_at is not None, now, settings.limits()):
+                problems["method"] = N_("Direct explanation is for customers still unreachable "
+                                        "after three days of calls.")
+            if not note:
+                problems["note"] = N_("Write the explanation script agents should use.")
+        elif method == "other":
+            if not note:
+                problems["note"] = N_("Say what was done (formal complaint, who was notified).")
+        elif method != "phone":
+            problems["method"] = N_("Choose how the customer was answered.")
+        if problems:
+            raise FormProblems(problems)
+        ticket.reply_method = method
+        ticket.reply_note = note
+        ticket.reply_done_at = now
+        flush_guarded()
+        audit.record("reply", actor=actor, now=now, ticket=ticket, note=note,
+                     detail={"method": method})
+    return ticket
+
+
+def escalate(ticket_id: int, *, note: str, actor: User, now: datetime) -> Ticket:
+    """A long-term or unreasonable complainer: the owner and duty managers decide the reply."""
+    note = (note or "").strip()
+    if not note:
+        raise FormProblems({"note": N_("Say why this customer needs a decision.")})
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        _require_handler(ticket, actor)
+        if ticket.escalated_at is not None:
+            raise InvalidTransition(N_("Already escalated."))
+        ticket.escalated_at = now
+        ticket.escalation_note = note
+        flush_guarded()
+        audit.record("escalate", actor=actor, now=now, ticket=ticket, note=note)
+    return ticket
+
+
+def reveal_phone(ticket_id: int, *, actor: User, now: datetime) -> Ticket:
+    """The full customer numbers, for the checker handling the reply or the owner; audited."""
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        may = (rules.is_handler(actor.actor(), facts(ticket))
+               or actor.role_enum == Role.OWNER)
+        if not may:
+            raise NotAllowed(N_("Only the checker handling this ticket or the owner may see "
+                                "the full number."))
+        audit.record("reveal_phone", actor=actor, now=now, ticket=ticket)
+    return ticket
+
+
+# --- closing ---------------------------------------------------------------------------------
+
+def close_due(now: datetime, *, limit: int = 500) -> int:
+    """Close judged tickets whose reply is recorded and whose appeal window has passed.
+    Safe to run at any time, from cron and from several processes at once."""
+    ids = list(db.session.scalars(
+        select(Ticket.id).where(Ticket.state == State.JUDGED, Ticket.appeal_until <= now,
+                                Ticket.reply_done_at.is_not(None))
+        .order_by(Ticket.appeal_until).limit(limit)))
+    return sum(1 for ticket_id in ids if close_if_due(ticket_id, now))
+
+
+def close_if_due(ticket_id: int, now: datetime) -> bool:
+    """Close one ticket if its time has come (also called when a ticket is read)."""
+    try:
+        with write_transaction():
+            ticket = db.session.get(Ticket, ticket_id)
+            if ticket is None or ticket.state != State.JUDGED or not sla.may_close(
+                    judged_at=ticket.judged_at, reply_done=ticket.reply_done_at is not None,
+                    now=now, limits=settings.limits()) or ticket.appeal_until > now:
+                return False
+            ticket.state = State.CLOSED
+            ticket.closed_at = now
+            flush_guarded()
+            audit.record(Action.CLOSE, actor=None, now=now, ticket=ticket,
+                         from_state=State.JUDGED, to_state=State.CLOSED)
+    except Conflict:
+        return False  # closed by another process at the same moment
+    return True
+
+
+# --- the queue -------------------------------------------------------------------------------
+
+OPEN_STATES = (State.HANDED_OVER, State.VERIFYING, State.JUDGED)
+
+
+@dataclass
+class QueueFilter:
+    group: str | None = None
+    state: str | None = None
+    checker: str | None = None   # "me", "none", or a user id
+    q: str | None = None
+
+
+def queue(filters: QueueFilter, *, actor: User, limit: int = 200) -> list[Ticket]:
+    """Signed-over tickets for the quality team, earliest reply deadline first. Judged tickets
+    stay while their reply is outstanding."""
+    query = (select(Ticket).options(joinedload(Ticket.submitter), joinedload(Ticket.checker))
+             .where(Ticket.handed_over_at.is_not(None)))
+    if filters.state in {s.value for s in State}:
+        query = query.where(Ticket.state == filters.state)
+    else:
+        query = query.where(or_(Ticket.state.in_([State.HANDED_OVER, State.VERIFYING]),
+                                (Ticket.state == State.JUDGED) & Ticket.reply_done_at.is_(None)))
+    if filters.group == "none":
+        query = query.where(Ticket.route_group.is_(None))
+    elif filters.group in {g.value for g in Group}:
+        query = query.where(Ticket.route_group == filters.group)
+    if filters.checker == "me":
+        query = query.where(Ticket.checker_id == actor.id)
+    elif filters.checker == "none":
+        query = query.where(Ticket.checker_id.is_(None))
+    elif filters.checker and filters.checker.isdigit():
+        query = query.where(Ticket.checker_id == int(filters.checker))
+    q = (filters.q or "").strip()
+    if q:
+        like = f"%{q}%"
+        suffix = f"%{q}" if q.isdigit() else None
+        conditions = [Ticket.number.like(like), Ticket.accused_no == q,
+                      Ticket.submitter.has(User.employee_no == q)]
+        if suffix and len(q) >= 4:
+            conditions += [Ticket.caller_number.like(suffix), Ticket.contact_number.like(suffix)]
+        query = query.where(or_(*conditions))
+    query = query.order_by(Ticket.reply_due_at, Ticket.id).limit(limit)
+    return list(db.session.scalars(query))
+
+
+def checkers() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.role.in_([Role.CHECKER, Role.OWNER]), User.active.is_(True))
+        .order_by(User.employee_no)))
+
+
+def notifications_on(day_start: datetime, day_end: datetime) -> list[Notification]:
+    """The whitelist handover table (白名单交接表) for one local day, given in UTC bounds."""
+    return list(db.session.scalars(
+        select(Notification).options(joinedload(Notification.ticket),
+                                     joinedload(Notification.checker))
+        .where(Notification.called_at >= day_start, Notification.called_at < day_end)
+        .order_by(Notification.called_at)))
+
+
+def escalated_open() -> list[Ticket]:
+    """Escalated tickets whose reply is still outstanding: for the owner and duty managers."""
+    return list(db.session.scalars(
+        select(Ticket).where(Ticket.escalated_at.is_not(None), Ticket.reply_done_at.is_(None))
+        .order_by(Ticket.escalated_at)))
+
+
+def returns_to_confirm(*, actor: User) -> list[Ticket]:
+    """The lead's queue of tickets the quality team returned, waiting for 确认退回."""
+    if actor.team_id is None:
+        return []
+    return list(db.session.scalars(
+        select(Ticket).options(joinedload(Ticket.handover))
+        .where(Ticket.team_id == actor.team_id, Ticket.state == State.RETURNED_TO_LEAD)
+        .order_by(Ticket.id)))
+
+
+def count_open(actor: User) -> int:
+    return db.session.scalar(select(func.count(Ticket.id)).where(
+        Ticket.checker_id == actor.id, Ticket.state == State.VERIFYING)) or 0
+

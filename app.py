@@ -4,6 +4,7 @@ import logging
 from flask import Flask, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 
 from config import load_config
 from extensions import babel, csrf, db, login_manager, migrate
@@ -12,8 +13,17 @@ CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 
        "form-action 'self'")
 
 
+class RowIdConverter(IntegerConverter):
+    """<int:…> in our URLs: a database id, so never beyond a 64-bit integer (404, not 500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = RowIdConverter
     load_config(app, test_config)
     logging.getLogger("zikong").setLevel(app.config.get("LOG_LEVEL", "INFO"))
 

@@ -36,7 +36,11 @@ def create_user(employee_no, name, role, team, password):
 @click.argument("roster", type=click.File("r", encoding="utf-8-sig"))
 def import_users(roster):
     """Import a CSV roster: employee_no,name,role,team[,password]. All rows or none."""
-    result = user_service.import_roster(roster, now=utcnow())
+    try:
+        result = user_service.import_roster(roster, now=utcnow())
+    except UnicodeDecodeError:
+        raise click.ClickException("the roster is not UTF-8 text: in Excel, save it as "
+                                   "\"CSV UTF-8\" and import again") from None
     if result.errors:
         for line, message in result.errors:
             click.echo(f"line {line}: {message}" if line else message, err=True)

@@ -1,6 +1,6 @@
 """Words and formats the templates share: labels for states, roles and form elements, local
 times and review countdowns. English msgids; the Chinese catalog gives the words users see."""
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import format_datetime, lazy_gettext as _l
 
@@ -111,6 +111,18 @@ def localtime(moment: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 
 def minutes_between(start: datetime, end: datetime) -> int:
     return int((end - start).total_seconds() // 60)
+
+
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def parse_day(raw: str | None, today: date) -> date:
+    """A ?day=YYYY-MM-DD parameter; anything unreadable or far outside use means today."""
+    try:
+        day = date.fromisoformat(raw) if raw else today
+    except ValueError:
+        return today
+    return day if FIRST_DAY <= day <= LAST_DAY else today
 
 
 def isoutc(moment: datetime | None) -> str:

@@ -5,7 +5,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from domain.errors import N_, Conflict, NotFound
 from domain.people import is_employee_no
@@ -68,6 +68,11 @@ def _team(name: str | None, now: datetime, actor) -> Team | None:
 
 
 def _apply(user: User, data: UserInput, team: Team | None) -> None:
+    """Copy the input onto the user; a lead who changes role or team stops leading."""
+    old_team = user.team
+    if old_team is not None and old_team.lead_id is not None and old_team.lead_id == user.id \
+            and (data.role != Role.TEAM_LEAD or old_team is not team):
+        old_team.lead = None
     user.name = data.name.strip()
     user.role = data.role
     user.team = team
@@ -123,9 +128,6 @@ def update_user(user_id: int, data: UserInput, *, actor, now: datetime) -> User:
         problems = validate_user(data)
         if problems:
             raise Conflict(next(iter(problems.values())))
-        if user.team and user.team.lead_id == user.id and (
-                data.role != Role.TEAM_LEAD or (data.team or "").strip() != user.team.name):
-            user.team.lead = None
         _apply(user, data, _team(data.team, now, actor))
         if user.active and not data.active or data.password:
             user.session_version += 1
@@ -147,6 +149,13 @@ def change_password(user: User, *, new_password: str, now: datetime) -> None:
         user.set_password(new_password)
         user.session_version += 1
         audit.record("password_change", actor=user, now=now, note=user.employee_no)
+
+
+def end_sessions(user: User) -> None:
+    """Sign-out: a cookie copied before it no longer signs anyone in (on any device)."""
+    with write_transaction():
+        db.session.execute(update(User).where(User.id == user.id)
+                           .values(session_version=User.session_version + 1))
 
 
 def create_team(name: str, *, actor, now: datetime) -> Team:

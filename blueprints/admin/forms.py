@@ -24,7 +24,7 @@ class UserForm(FlaskForm):
         Length(max=64, message=_l("At most %(max)d characters."))])
     role = SelectField(_l("Role"), choices=[])
     team = StringField(_l("Team"), validators=[
-        Optional(), Length(max=64, message=_l("At most %(max)d characters."))],
+        Length(max=64, message=_l("At most %(max)d characters."))],
         description=_l("A new team name creates the team."))
     password = PasswordField(_l("Password"), validators=[
         Optional(), Length(min=8, max=200, message=_l("A password has at least 8 characters."))])

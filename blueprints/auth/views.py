@@ -57,6 +57,7 @@ def logout():
     if form.validate_on_submit():
         current_app.logger.info("logout user=%s", current_user.employee_no)
         lang = session.get("lang")
+        user_service.end_sessions(current_user)
         logout_user()
         session.clear()
         if lang:

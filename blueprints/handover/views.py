@@ -1,5 +1,5 @@
 """Review queue (team lead) and the daily handover table (lead, quality team, management)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import g, redirect, request, url_for
 from flask_login import current_user
@@ -7,6 +7,7 @@ from flask_login import current_user
 from blueprints._access import roles
 from blueprints._htmx import render, wants_fragment
 from blueprints.forms import VersionForm
+from blueprints.ui import parse_day
 from domain.roles import SEES_ALL_HANDED_OVER, Role
 from services import handover as handover_service
 from services import quality as quality_service
@@ -38,19 +39,12 @@ def queue():
     return _render_queue()
 
 
-def _parse_day(raw: str | None) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else local_today()
-    except ValueError:
-        return local_today()
-
-
 @bp.route("/handover")
 @roles(Role.TEAM_LEAD, *SEES_ALL_HANDED_OVER)
 def table():
     """领班与内部服务质量自控交接表 for one day (?day=YYYY-MM-DD, default today)."""
     g.nav_active = "handover"
-    day = _parse_day(request.args.get("day"))
+    day = parse_day(request.args.get("day"), local_today())
     rows = handover_service.handover_rows(day, actor=current_user)
     return render("handover/table.html", "handover_rows", day=day, rows=rows,
                   prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1),

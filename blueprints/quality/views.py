@@ -11,7 +11,7 @@ from blueprints._access import roles
 from blueprints._htmx import hx_redirect, render, wants_fragment
 from blueprints.forms import VersionForm
 from blueprints.tickets.views import load_ticket, show_ticket, translate
-from blueprints.ui import GROUP_LABELS, STATE_LABELS
+from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day
 from domain.errors import Conflict, InvalidTransition, NotAllowed
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
 from services import quality as service
@@ -266,11 +266,7 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 def whitelist_table():
     """白名单交接表: the outbound notifications of one day."""
     g.nav_active = "whitelist"
-    try:
-        day = date.fromisoformat(request.args.get("day", "")) if request.args.get("day") \
-            else local_today()
-    except ValueError:
-        day = local_today()
+    day = parse_day(request.args.get("day"), local_today())
     rows = service.notifications_on(*_day_bounds(day))
     return render("quality/whitelist.html", day=day, rows=rows, today=local_today(),
                   prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))

@@ -55,7 +55,7 @@ class TicketForm(FlaskForm):
     complaint = TextAreaField(_l("Complaint"), validators=[_text_length(5, 2000, True)])
     demand = TextAreaField(_l("Customer demand"), validators=[_text_length(0, 500, False)])
     accused_no = StringField(_l("Accused employee no."), validators=[_employee_no])
-    idempotency_key = HiddenField()
+    idempotency_key = HiddenField(validators=[Length(max=64)])
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
     def to_input(self) -> TicketInput:

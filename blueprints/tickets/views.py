@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import hx_redirect, render
+from blueprints._htmx import hx_redirect, is_htmx, render
 from blueprints.forms import VersionForm
 from blueprints.ui import ELEMENT_LABELS, state_label
 from domain.errors import Conflict, InvalidTransition, NotFound
@@ -21,6 +21,7 @@ from . import bp
 from .forms import ReturnForm, TicketForm
 
 VIEWERS = tuple(FILERS | SEES_ALL_HANDED_OVER)
+MAX_PAGE = 10_000
 
 
 def translate(exc) -> str:
@@ -44,7 +45,7 @@ def load_ticket(ticket_id: int):
 def new():
     g.nav_active = "new"
     form = TicketForm()
-    if request.method == "GET":
+    if request.method == "GET" or len(form.idempotency_key.data or "") > 64:
         form.idempotency_key.data = uuid.uuid4().hex
     if form.validate_on_submit():
         try:
@@ -69,7 +70,7 @@ def new():
 def index():
     g.nav_active = "mine"
     state = request.args.get("state") or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
     rows, has_more = service.list_tickets(actor=current_user, state=state, page=page)
     return render("tickets/index.html", "ticket_rows", rows=rows, has_more=has_more,
                   page=page, state=state, now=utcnow())
@@ -135,7 +136,7 @@ def _back(ticket_id: int, message: str, *, error: bool, status: int = 200):
     if request.form.get("from") == "queue":
         from blueprints.handover.views import queue_response
         return queue_response(status=status)
-    if error:
+    if error and not is_htmx():
         return show_ticket(load_ticket(ticket_id), status=status)
     return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
 

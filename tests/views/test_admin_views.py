@@ -1,7 +1,6 @@
 """User and team administration in the browser: create, validate, deactivate, teams."""
 import re
 
-import pytest
 from sqlalchemy import select
 
 from extensions import db
@@ -115,15 +114,9 @@ def test_a_new_user_needs_a_first_password(client, auth, make):
     assert user_by_no("300001") is None
 
 
-TEAM_BUG = (
-    "BUG: an agent or team lead saved without a team is refused, but the message "
-    "客服代表和领班必须归属一个班组 appears beside 工号 (new user) or 姓名 (edit) instead of "
-    "beside 班组: Optional() on UserForm.team stops the chain before validate_team runs "
-    "(blueprints/admin/forms.py), so the service's Conflict is pinned to another field "
-    "(blueprints/admin/views.py)")
 
 
-@pytest.mark.xfail(strict=True, reason=TEAM_BUG)
+
 def test_agent_without_a_team_is_refused_beside_the_team_field(client, auth, make):
     auth.login(make.user("admin"))
     response = client.post("/admin/users/new", data=new_user_form(team=""))
@@ -134,7 +127,7 @@ def test_agent_without_a_team_is_refused_beside_the_team_field(client, auth, mak
     assert "必须归属一个班组" in text_of(page, "team-error")
 
 
-@pytest.mark.xfail(strict=True, reason=TEAM_BUG)
+
 def test_removing_an_agents_team_is_refused_beside_the_team_field(client, auth, make):
     agent = make.user("staff", name="李四")
     auth.login(make.user("admin"))
@@ -228,9 +221,6 @@ def test_empty_team_name_is_refused(client, auth, make):
     assert count(Team) == teams_before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: /admin/users/<id> with an id beyond SQLite's 64-bit INTEGER crashes with 500 "
-    "(OverflowError in services/users.py get_user) instead of answering 404"))
 def test_an_out_of_range_user_id_is_404(app, client, auth, make):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     auth.login(make.user("admin"))

@@ -113,10 +113,6 @@ def test_sign_out_ends_the_session(client, auth, make):
     assert is_sent_to_login(client.get("/"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: sign-out only clears the browser's cookie; the session cookie captured before "
-    "POST /logout still signs in afterwards, because logout does not bump "
-    "users.session_version (blueprints/auth/views.py logout; SECURITY.md 7.4.1)"))
 def test_a_cookie_captured_before_sign_out_is_refused_after_it(app, client, auth, make):
     agent = make.user("staff")
     auth.login(agent)

@@ -2,7 +2,6 @@
 checked by what then exists in the database and who can sign in."""
 import re
 
-import pytest
 from sqlalchemy import select
 
 from extensions import db
@@ -139,10 +138,6 @@ def test_user_import_refuses_a_roster_without_the_columns(app, tmp_path):
     assert count(User) == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: re-importing a roster that demotes a team lead (or moves them to another team) "
-    "leaves the old team's lead_id on them, so /admin/teams still names them as its lead; "
-    "services/users.py _save/_apply never clear the previous lead, unlike update_user"))
 def test_reimport_that_demotes_a_lead_clears_the_teams_lead(app, client, make, tmp_path):
     first = write(tmp_path, "employee_no,name,role,team\n"
                             "400001,周一,team_lead,五班\n400002,吴二,staff,五班\n")
@@ -161,10 +156,6 @@ def test_reimport_that_demotes_a_lead_clears_the_teams_lead(app, client, make, t
     assert team_by_name("五班").lead is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a roster saved as GBK (Excel's CSV default on Chinese Windows) crashes "
-    "`flask user import` with a UnicodeDecodeError traceback instead of a clear "
-    "'not UTF-8' message (cli.py import_users: click.File(encoding='utf-8-sig'))"))
 def test_user_import_of_a_non_utf8_roster_says_so(app, tmp_path):
     path = tmp_path / "gbk.csv"
     path.write_bytes("employee_no,name,role,team\n400009,周九,staff,五班\n".encode("gbk"))

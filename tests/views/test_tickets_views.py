@@ -344,10 +344,6 @@ def test_htmx_resubmit_answers_fragment_then_hx_redirect(client, auth, make):
     assert fresh(ticket.id).state == "submitted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a stale htmx resubmit (second tab / double post) answers 409 with the whole ticket "
-    "page; the edit form swaps it into #ticket-form, nesting a second top bar and page "
-    "inside the form card (blueprints/tickets/views.py _back -> show_ticket ignores htmx)"))
 def test_stale_htmx_resubmit_does_not_answer_a_whole_page_into_the_form(client, auth, make):
     _, agent = make.team_with_lead()
     ticket = make.ticket("returned_to_staff", submitter=agent)
@@ -568,11 +564,6 @@ OUT_OF_RANGE = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: out-of-range numbers and days in the address crash with 500 (OverflowError): an "
-    "id or ?page beyond SQLite's 64-bit INTEGER (tickets/views.py load_ticket, index; "
-    "services/tickets.py list_tickets offset), and ?day=9999-12-31 / 0001-01-01 whose "
-    "next/previous day overflows (handover/views.py table)"))
 @pytest.mark.parametrize("method, url", OUT_OF_RANGE)
 def test_out_of_range_addresses_answer_a_page_not_a_crash(app, client, auth, make,
                                                           method, url):

@@ -50,12 +50,12 @@ def sms_reply_allowed(first_failed_call: datetime | None, reached: bool, now: da
     return not reached and unlocks is not None and now >= unlocks
 
 
-def appeal_window_ends(judged_at: datetime, limits: Limits) -> datetime:
-    return judged_at + timedelta(hours=limits.appeal_hours)
+def appeal_window_ends(judged_at: datetime, established: bool, limits: Limits) -> datetime:
+    """Only an established verdict can be appealed; otherwise the window is already shut."""
+    return judged_at + timedelta(hours=limits.appeal_hours) if established else judged_at
 
 
-def may_close(*, judged_at: datetime | None, reply_done: bool, now: datetime,
-              limits: Limits) -> bool:
-    """A judged ticket closes when its reply record is complete and no appeal can still be
-    filed."""
-    return judged_at is not None and reply_done and now >= appeal_window_ends(judged_at, limits)
+def may_close(*, appeal_until: datetime | None, reply_done: bool, now: datetime) -> bool:
+    """A judged ticket (one with an appeal deadline) closes when its reply record is complete
+    and no appeal can still be filed."""
+    return appeal_until is not None and reply_done and now >= appeal_until

@@ -1,13 +1,17 @@
 """Time: stored as naive UTC; shown and dated in the configured zone (Asia/Shanghai)."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_app_context
 
 
 def utcnow() -> datetime:
-    """Now, as the naive UTC datetime the database stores."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, as the naive UTC datetime the database stores. Tests (TESTING only) can move the
+    clock with CLOCK_OFFSET_SECONDS, e.g. to see a ticket close after its appeal window."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if has_app_context() and current_app.config.get("TESTING"):
+        now += timedelta(seconds=current_app.config.get("CLOCK_OFFSET_SECONDS", 0))
+    return now
 
 
 def zone() -> ZoneInfo:

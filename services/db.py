@@ -4,8 +4,13 @@ from contextvars import ContextVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 
+from domain.errors import N_, Conflict
 from extensions import db
+
+LOST_RACE = N_("Someone changed this ticket at the same moment. "
+               "The page now shows its latest state.")
 
 _write_intent: ContextVar[bool] = ContextVar("zikong_write_intent", default=False)
 
@@ -46,6 +51,11 @@ def write_transaction():
     try:
         yield session
         session.commit()
+    except StaleDataError:
+        # A guarded UPDATE … WHERE version = ? matched nothing: someone else changed the row
+        # between our read and our write (possible on PostgreSQL; SQLite serialises writers).
+        session.rollback()
+        raise Conflict(LOST_RACE) from None
     except BaseException:
         session.rollback()
         raise

@@ -222,8 +222,8 @@ def judge(ticket_id: int, *, kind: str, verdict: str, criteria_ids: list[int], b
                                  basis=basis.strip(), judged_by_id=actor.id, judged_at=now,
                                  criteria=criteria))
         ticket.judged_at = now
-        ticket.appeal_until = sla.appeal_window_ends(now, settings.limits()) \
-            if verdict == Verdict.ESTABLISHED else now
+        ticket.appeal_until = sla.appeal_window_ends(
+            now, verdict == Verdict.ESTABLISHED, settings.limits())
         flush_guarded()
         audit.record(Action.JUDGE, actor=actor, now=now, ticket=ticket, from_state=before,
                      to_state=after, detail={"kind": kind, "verdict": verdict,
@@ -386,8 +386,8 @@ def close_if_due(ticket_id: int, now: datetime) -> bool:
         with write_transaction():
             ticket = db.session.get(Ticket, ticket_id)
             if ticket is None or ticket.state != State.JUDGED or not sla.may_close(
-                    judged_at=ticket.judged_at, reply_done=ticket.reply_done_at is not None,
-                    now=now, limits=settings.limits()) or ticket.appeal_until > now:
+                    appeal_until=ticket.appeal_until,
+                    reply_done=ticket.reply_done_at is not None, now=now):
                 return False
             ticket.state = State.CLOSED
             ticket.closed_at = now

@@ -18,7 +18,7 @@ from models import AuditEntry, HandoverEntry, Ticket, User
 from . import audit, settings
 from . import routing as routing_service
 from .clock import local_day
-from .db import db, write_transaction
+from .db import LOST_RACE, db, write_transaction
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,7 @@ def flush_guarded():
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict("Someone changed this ticket at the same moment. "
-                       "The page now shows its latest state.") from None
+        raise Conflict(LOST_RACE) from None
 
 
 def return_to_staff(ticket_id: int, *, actor: User, now: datetime, elements: list[str],

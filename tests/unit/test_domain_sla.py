@@ -36,12 +36,18 @@ def test_no_failed_call_means_no_sms_reply():
     assert not sla.sms_reply_allowed(None, False, T0 + timedelta(days=30), LIMITS)
 
 
+def test_only_an_established_verdict_has_an_appeal_window():
+    assert sla.appeal_window_ends(T0, True, LIMITS) == T0 + timedelta(hours=72)
+    assert sla.appeal_window_ends(T0, False, LIMITS) == T0
+    assert sla.appeal_window_ends(T0, True, sla.Limits(appeal_hours=24)) == T0 + timedelta(
+        hours=24)
+
+
 @pytest.mark.parametrize("judged, reply_done, hours_after, closes", [
     (True, True, 71, False), (True, True, 72, True), (True, False, 500, False),
     (False, True, 500, False)])
 def test_closing_needs_judgement_reply_and_the_appeal_window_passed(
         judged, reply_done, hours_after, closes):
-    judged_at = T0 if judged else None
+    appeal_until = sla.appeal_window_ends(T0, True, LIMITS) if judged else None
     now = T0 + timedelta(hours=hours_after)
-    assert sla.may_close(judged_at=judged_at, reply_done=reply_done, now=now,
-                         limits=LIMITS) is closes
+    assert sla.may_close(appeal_until=appeal_until, reply_done=reply_done, now=now) is closes

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from services import quality
 from services import tickets as ticket_service
 from services import users as user_service
 from services.clock import utcnow
@@ -28,6 +29,8 @@ ACCOUNTS = [
     ("990001", "系统管理员", "admin", None),
 ]
 
+CHECKER, OWNER = "190001", "190000"
+
 TICKETS = [
     # submitter, minutes ago, caller, contact, complaint, demand, accused, then
     ("200101", 190, "13812345678", "13812345678",
@@ -41,6 +44,12 @@ TICKETS = [
      "客户称客服代表在电话中反问“这个都不知道吗”，感到被训斥。", "要求道歉", "200333", "signed"),
     ("200102", 1500, "18611112222", "020-87654321",
      "客户称国际漫游资费解释有误，导致产生高额费用。", "核实并减免费用", "110234", "signed"),
+    ("200101", 2000, "13655556666", "13655556666",
+     "客户称89082000坐席未按约定回电，且通话中语气生硬。", "要求尽快处理", "800912", "verifying"),
+    ("200201", 3000, "13522223333", "13522223333",
+     "客户投诉客服代表在电话中与其争执，并挂断电话。", "要求道歉", "200333", "judged"),
+    ("200102", 2600, "15977778888", "15977778888",
+     "客户来电咨询套餐，未表达对员工的不满，仅要求再次解释资费。", "", "100160", "returned_to_lead"),
 ]
 
 
@@ -63,8 +72,36 @@ def _load():
             ticket_service.return_to_staff(ticket.id, actor=lead, now=at + timedelta(minutes=40),
                                            elements=["accused_no", "demand"],
                                            note="请补充被投诉工号，并注明用户的具体要求。")
-        elif then == "signed":
-            ticket_service.sign_handover(ticket.id, actor=lead, now=at + timedelta(minutes=50))
+            continue
+        if then == "submitted":
+            continue
+        ticket_service.sign_handover(ticket.id, actor=lead, now=at + timedelta(minutes=50))
+        if then in ("verifying", "judged", "returned_to_lead"):
+            _quality_steps(ticket.id, then, people, at)
+
+
+def _quality_steps(ticket_id, then, people, at):
+    checker = people[CHECKER]
+    quality.claim(ticket_id, actor=checker, now=at + timedelta(hours=1))
+    if then == "returned_to_lead":
+        quality.return_to_lead(ticket_id, reason="R1", remarks="员工未安抚用户情绪、未致歉解释",
+                               actor=checker, now=at + timedelta(hours=2))
+        return
+    if then == "verifying":
+        quality.log_notification(ticket_id, called_at=at + timedelta(hours=1, minutes=10),
+                                 other_lead_name="周芳", actor=checker,
+                                 now=at + timedelta(hours=1, minutes=10))
+        quality.log_attempt(ticket_id, at=at + timedelta(hours=2), reached=False, note="无人接听",
+                            actor=checker, now=at + timedelta(hours=2))
+        return
+    criteria = [c.id for c in quality.active_criteria() if c.code == "A1"]
+    quality.log_attempt(ticket_id, at=at + timedelta(hours=2), reached=True,
+                        note="已向用户致歉并说明处理情况", actor=checker, now=at + timedelta(hours=2))
+    quality.judge(ticket_id, kind="attitude", verdict="established", criteria_ids=criteria,
+                  basis="录音01:45起员工与客户争执，并先行挂断电话。", actor=checker,
+                  now=at + timedelta(hours=3))
+    quality.complete_reply(ticket_id, method="phone", note="", actor=checker,
+                           now=at + timedelta(hours=3))
 
 
 @click.command("demo")

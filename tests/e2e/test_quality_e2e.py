@@ -1,0 +1,88 @@
+"""The quality team's flow in a real browser: the lead signs, a checker claims, notifies the
+back office, judges, fails to reach the customer, sends the SMS reply three days later, and
+the ticket closes by itself after the appeal window."""
+import re
+
+import pytest
+
+from .conftest import shot
+
+pytestmark = pytest.mark.e2e
+
+DAY = 24 * 3600
+
+
+def test_checker_flow_from_claim_to_closing(open_session, live_server):
+    base = live_server.url
+    agent = open_session("agent")
+    agent.get_by_role("link", name="新建工单").first.click()
+    agent.get_by_label("受理号码").fill("13812345678")
+    agent.get_by_label("联系电话").fill("13912345678")
+    agent.get_by_label("投诉内容").fill("客户投诉后台员工处理宽带故障时态度恶劣。")
+    agent.get_by_label("被投诉工号").fill("110234")
+    agent.locator("#ticket-form").get_by_role("button", name="提交").click()
+    agent.wait_for_url(re.compile(r"/tickets/\d+$"))
+    number = agent.locator("#ticket-number").inner_text()
+
+    lead = open_session("lead")
+    lead.get_by_role("link", name="待审核").first.click()
+    lead.locator("#queue-rows tr", has_text=number).get_by_role("button", name="签字确认").click()
+    lead.locator("#flash .flash.success").wait_for()
+
+    checker = open_session("checker")
+    checker.set_viewport_size({"width": 1366, "height": 768})
+    checker.get_by_role("link", name="自控队列").click()
+    checker.get_by_label("搜索").fill(number[-4:])
+    row = checker.locator("#quality-rows tr", has_text=number)
+    row.wait_for()
+    assert checker.locator("#quality-rows tbody tr").count() >= 1
+    shot(checker, "10-quality-queue")
+    row.get_by_role("button", name="认领").click()
+    checker.wait_for_url(re.compile(r"/tickets/\d+"))
+    assert "89087814" in checker.locator("#whom-to-call").inner_text()
+
+    checker.get_by_label("对方领班姓名").fill("钱七")
+    checker.get_by_role("button", name="记录通知").click()
+    checker.locator("#notifications").wait_for()
+    assert "钱七" in checker.locator("#notifications").inner_text()
+
+    judge = checker.locator("#judge-form")
+    judge.get_by_label("态度类").check()
+    judge.get_by_label(re.compile("^A2")).check()
+    judge.get_by_label("成立", exact=True).check()
+    judge.get_by_role("button", name="提交判责").click()
+    error = checker.locator("#basis-error")
+    error.wait_for()                                 # the basis is mandatory
+    assert judge.get_by_label("态度类").is_checked()  # what was chosen is kept
+    checker.locator("#judge-form").get_by_label("判定依据").fill("录音02:10处员工反问并训斥客户。")
+    checker.locator("#judge-form").get_by_role("button", name="提交判责").click()
+    checker.locator("#judgement").wait_for()
+    assert "成立" in checker.locator("#judgement").inner_text()
+
+    attempt = checker.locator("#attempt-form")
+    attempt.get_by_label("未联系上").check()
+    attempt.get_by_label("备注").fill("关机")
+    attempt.get_by_role("button", name="记录联系").click()
+    checker.locator("#attempts").wait_for()
+    shot(checker, "11-ticket-judged")
+
+    live_server.app.config["CLOCK_OFFSET_SECONDS"] = 3 * DAY + 600
+    checker.reload()
+    sms = checker.locator("#sms-form")
+    sms.get_by_label("短信内容").fill("您的投诉成立，请致电10010。")
+    sms.get_by_role("button", name="发送短信").click()
+    checker.locator("#text-error").wait_for()        # the verdict may not be in an SMS
+    sms = checker.locator("#sms-form")
+    assert sms.get_by_label("短信类型").input_value() == "reply"
+    sms.get_by_label("短信内容").fill("您好，您反映的问题已处理完毕，请致电10010查询处理结果。")
+    sms.get_by_role("button", name="发送短信").click()
+    checker.locator("#sms-list").wait_for()
+    assert "已回复" in checker.locator("#reply").inner_text()
+
+    live_server.app.config["CLOCK_OFFSET_SECONDS"] = 6 * DAY
+    agent.goto(base + "/")  # nobody clicks "close": reading the ticket runs the same check
+    agent.get_by_role("link", name="我的工单").click()
+    agent.locator("#ticket-rows").get_by_role("link", name=number).click()
+    assert "已结案" in agent.locator("h1").inner_text()
+    assert "成立" in agent.locator("#judgement").inner_text()
+    shot(agent, "12-agent-sees-closed")

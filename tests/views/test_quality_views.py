@@ -1,0 +1,168 @@
+"""The quality team's pages: queue search (page and htmx fragment), panels on the ticket
+page, errors beside the fields, the phone reveal, the whitelist table, admin configuration."""
+import re
+
+import pytest
+
+from domain.roles import Role
+from models import AuditEntry, Ticket
+from services import quality
+
+from ._support import element, html, text_of
+
+
+@pytest.fixture
+def checker(make):
+    return make.user(Role.CHECKER, name="赵敏")
+
+
+@pytest.fixture
+def claimed(make, checker):
+    return make.ticket("verifying", checker=checker, accused_no="110234",
+                       caller_number="13812349876")
+
+
+def test_queue_search_works_as_a_page_and_as_a_fragment(client, auth, make, checker, claimed):
+    other = make.ticket("handed_over", accused_no="200333")
+    auth.login(checker)
+    page = client.get("/quality?q=9876")
+    assert page.status_code == 200 and "<html" in html(page)
+    rows = text_of(html(page), "quality-rows")
+    assert claimed.number in rows and other.number not in rows
+    assert "138****9876" in rows and "13812349876" not in html(page)
+    fragment = client.get("/quality?q=9876", headers={"HX-Request": "true"})
+    assert "<html" not in html(fragment) and 'id="quality-rows"' in html(fragment)
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert claimed.number in html(fragment) and other.number not in html(fragment)
+
+
+def test_back_office_ticket_shows_whom_to_call(client, auth, checker, claimed):
+    auth.login(checker)
+    page = html(client.get(f"/tickets/{claimed.id}"))
+    assert "89087814" in text_of(page, "whom-to-call")
+    assert element(page, "notification-form") is not None
+
+
+def test_judge_errors_come_back_beside_the_fields_with_choices_kept(client, auth, checker,
+                                                                   claimed):
+    auth.login(checker)
+    response = client.post(f"/tickets/{claimed.id}/judge",
+                           data={"kind": "attitude", "verdict": "established", "basis": " "})
+    assert response.status_code == 422
+    page = html(response)
+    assert text_of(page, "criteria-error")
+    assert text_of(page, "basis-error")
+    assert re.search(r'<input[^>]*checked[^>]*value="attitude"|value="attitude"[^>]*checked', page)
+    assert quality.db.session.get(Ticket, claimed.id).state == "verifying"
+
+
+def test_sms_with_a_verdict_word_is_refused_beside_the_text(client, auth, make, checker,
+                                                           claimed, now):
+    quality.log_attempt(claimed.id, at=now, reached=False, note="", actor=checker, now=now)
+    auth.login(checker)
+    response = client.post(f"/tickets/{claimed.id}/sms",
+                           data={"kind": "notice", "text": "经核实您的投诉成立"})
+    assert response.status_code == 422
+    page = html(response)
+    assert "成立" in text_of(page, "text-error")
+    assert "经核实您的投诉成立" in text_of(page, "text")  # what was typed is kept
+
+
+def test_reveal_shows_the_number_once_and_logs_it(client, auth, checker, claimed):
+    auth.login(checker)
+    before = html(client.get(f"/tickets/{claimed.id}"))
+    assert "13812349876" not in before
+    fragment = client.post(f"/tickets/{claimed.id}/reveal", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "13812349876" in html(fragment) and "<html" not in html(fragment)
+    assert "13812349876" not in html(client.get(f"/tickets/{claimed.id}"))
+    reveals = [e for e in quality.db.session.query(AuditEntry).filter_by(action="reveal_phone")]
+    assert len(reveals) == 1
+
+
+def test_another_checker_sees_the_ticket_but_no_forms(client, auth, make, claimed):
+    auth.login(make.user(Role.CHECKER))
+    page = html(client.get(f"/tickets/{claimed.id}"))
+    assert "赵敏" in page
+    assert element(page, "judge-form") is None and element(page, "attempt-form") is None
+    response = client.post(f"/tickets/{claimed.id}/attempts",
+                           data={"at": "2026-11-23T08:00", "reached": "no"})
+    assert response.status_code == 403
+
+
+def test_second_claim_is_told_who_has_it(client, auth, make, checker):
+    ticket = make.ticket("handed_over")
+    quality.claim(ticket.id, actor=checker, now=make.now)
+    auth.login(make.user(Role.CHECKER))
+    response = client.post(f"/tickets/{ticket.id}/claim", data={"version": ticket.version})
+    assert response.status_code == 409
+    assert "赵敏" in html(response)
+
+
+def test_lead_confirms_a_return_from_the_review_queue(client, auth, make):
+    lead, agent = make.team_with_lead()
+    ticket = make.ticket("returned_to_lead", submitter=agent)
+    auth.login(lead)
+    queue = html(client.get("/review"))
+    assert ticket.number in text_of(queue, "returns-to-confirm")
+    response = client.post(f"/tickets/{ticket.id}/confirm-return",
+                           data={"version": 999, "from": "review"})
+    assert response.status_code == 409  # stale version
+    version = quality.db.session.get(Ticket, ticket.id).version
+    response = client.post(f"/tickets/{ticket.id}/confirm-return",
+                           data={"version": version, "from": "review"})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/review")
+    table = html(client.get("/handover?day=2026-11-23"))
+    assert lead.name in text_of(table, "handover-rows")
+
+
+def test_judgement_is_visible_to_the_agent(client, auth, make, checker, now):
+    lead, agent = make.team_with_lead()
+    ticket = make.ticket("verifying", submitter=agent, checker=checker, accused_no="200333")
+    quality.judge(ticket.id, kind="business", verdict="not_established", criteria_ids=[],
+                  basis="录音显示员工解释正确", actor=checker, now=now)
+    auth.login(agent)
+    page = html(client.get(f"/tickets/{ticket.id}"))
+    assert "录音显示员工解释正确" in text_of(page, "judgement")
+    assert element(page, "judge-form") is None
+
+
+def test_whitelist_table_lists_the_days_calls(client, auth, checker, claimed, now):
+    quality.log_notification(claimed.id, called_at=now, other_lead_name="钱七", actor=checker,
+                             now=now)
+    auth.login(checker)
+    page = html(client.get("/whitelist-handover?day=2026-11-23"))
+    assert "钱七" in text_of(page, "whitelist-rows")
+    assert "89087814" in text_of(page, "whitelist-rows")
+    assert "钱七" not in html(client.get("/whitelist-handover?day=2026-11-22"))
+
+
+def test_admin_edits_routing_and_retires_a_criterion(client, auth, make, checker, claimed):
+    auth.login(make.user(Role.ADMIN))
+    assert client.post("/admin/routing", data={"prefix": "1102", "group": "front"}
+                       ).status_code == 303
+    assert client.post("/admin/routing", data={"prefix": "1x", "group": "front"}
+                       ).status_code == 422
+    assert client.post("/admin/criteria", data={"code": "A1", "kind": "attitude",
+                                                "text": "与客户发生争执"}).status_code == 303
+    codes = [c.code for c in quality.active_criteria()]
+    assert "A1" not in codes and "A2" in codes
+    assert quality.routing_service.group_of("110234") == "front"   # longest prefix wins
+    actions = {e.action for e in quality.db.session.query(AuditEntry)}
+    assert {"route_rule_save", "criterion_save"} <= actions
+
+
+def test_admin_time_limits_are_validated(client, auth, make):
+    auth.login(make.user(Role.ADMIN))
+    response = client.post("/admin/configuration", data={
+        "review_hours": "0", "reply_hours": "48", "follow_up_hours": "72", "appeal_hours": "72",
+        "sms_notice_template": "请来电", "sms_reply_template": "请来电", "sms_forbidden_words": ""})
+    assert response.status_code == 422
+    assert text_of(html(response), "review_hours-error")
+    response = client.post("/admin/configuration", data={
+        "review_hours": "3", "reply_hours": "48", "follow_up_hours": "72", "appeal_hours": "24",
+        "sms_notice_template": "请来电", "sms_reply_template": "请来电",
+        "sms_forbidden_words": "成立，不成立 判责"})
+    assert response.status_code == 303
+    assert quality.settings.limits().appeal_hours == 24
+    assert quality.settings.get("sms_forbidden_words") == ["成立", "不成立", "判责"]

@@ -76,6 +76,7 @@ ACTION_LABELS = {
     Action.CONFIRM_RETURN: _l("Return confirmed"),
     Action.JUDGE: _l("Judged"),
     Action.CLOSE: _l("Closed"),
+    Action.ENTER: _l("Transferred complaint entered"),
     "set_accused": _l("Accused employee no. set"),
     "notify": _l("Outbound notification logged"),
     "notify_update": _l("Notification tracking updated"),

@@ -29,6 +29,7 @@ class Action(StrEnum):
     CONFIRM_RETURN = "confirm_return"    # 确认退回
     JUDGE = "judge"                      # 提交判责
     CLOSE = "close"                      # 结案 (by the system, never by a person)
+    ENTER = "enter"                      # 录入转来工单: transferred from another line
 
 
 class ReturnReason(StrEnum):
@@ -44,6 +45,8 @@ REPLY_STATES = frozenset({"verifying", "judged"})
 #: (state before, action) -> state after. ``None`` is "no ticket yet".
 TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (None, Action.SUBMIT): State.SUBMITTED,
+    # Transferred from back office / 89082000 / 10109696: no lead review, straight to the queue.
+    (None, Action.ENTER): State.HANDED_OVER,
     (State.SUBMITTED, Action.RETURN_TO_STAFF): State.RETURNED_TO_STAFF,
     (State.RETURNED_TO_STAFF, Action.RESUBMIT): State.SUBMITTED,
     (State.SUBMITTED, Action.SIGN): State.HANDED_OVER,
@@ -65,6 +68,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CONFIRM_RETURN: frozenset({Role.TEAM_LEAD}),
     Action.JUDGE: QUALITY,
     Action.CLOSE: frozenset(),  # the sweep closes tickets; no role may
+    Action.ENTER: QUALITY,
 }
 
 #: The elements of the paper form a lead can name when returning a ticket (SPEC §2).
@@ -89,6 +93,7 @@ class TicketFacts:
     accused_team_id: int | None = None
     handed_over: bool = False
     checker_id: int | None = None
+    transferred: bool = False
 
 
 def next_state(state: State | None, action: Action, role: Role) -> State:
@@ -132,8 +137,10 @@ def may(action: Action, actor: Actor, ticket: TicketFacts) -> bool:
         return actor.role == Role.TEAM_LEAD and actor.team_id is not None \
             and actor.team_id == ticket.team_id
     if action == Action.CLAIM:
-        # A checker never handles a ticket they filed or that is about them.
-        return not is_party(actor, ticket)
+        # A checker never handles a ticket they filed or that is about them; entering a
+        # ticket transferred from another line is clerical and does not count as filing.
+        accused = ticket.accused_no is not None and ticket.accused_no == actor.employee_no
+        return not accused and (ticket.transferred or actor.id != ticket.submitter_id)
     if action in (Action.RETURN_TO_LEAD, Action.JUDGE):
         return is_handler(actor, ticket)
     return True

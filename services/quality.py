@@ -12,7 +12,7 @@ from domain import tickets as rules
 from domain.errors import N_, Conflict, InvalidTransition, NotAllowed, NotFound
 from domain.judgement import Verdict, judgement_problems
 from domain.people import is_employee_no
-from domain.roles import Role
+from domain.roles import QUALITY, Role
 from domain.routing import NOTIFY_NUMBERS, Group, needs_notification
 from domain.sms import forbidden_words_in
 from domain.tickets import Action, ReturnReason, State
@@ -53,7 +53,8 @@ def claim(ticket_id: int, *, actor: User, now: datetime, version: int | None = N
             if ticket.checker_id is not None and ticket.checker_id != actor.id:
                 raise Conflict(N_("%(name)s has already claimed this ticket."),
                                name=ticket.checker.name)
-            if rules.is_party(actor.actor(), facts(ticket)):
+            if ticket.state == State.HANDED_OVER and actor.role_enum in QUALITY \
+                    and not rules.may(Action.CLAIM, actor.actor(), facts(ticket)):
                 raise NotAllowed(N_("You filed this ticket or it is about you: another "
                                     "checker must handle it."))
             before, after = move(ticket, Action.CLAIM, actor, version)
@@ -458,6 +459,15 @@ def notifications_on(day_start: datetime, day_end: datetime) -> list[Notificatio
                                      joinedload(Notification.checker))
         .where(Notification.called_at >= day_start, Notification.called_at < day_end)
         .order_by(Notification.called_at)))
+
+
+def explanations_for(phone: str) -> list[Ticket]:
+    """Tickets about this customer number whose reply was a direct explanation or another
+    method with a recorded script: what any agent may say when the customer calls."""
+    return list(db.session.scalars(
+        select(Ticket).where(or_(Ticket.caller_number == phone, Ticket.contact_number == phone),
+                             Ticket.reply_method.in_(("explain", "other")))
+        .order_by(Ticket.reply_done_at.desc()).limit(20)))
 
 
 def escalated_open() -> list[Ticket]:

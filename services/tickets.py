@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from domain import sla
 from domain import tickets as rules
-from domain.errors import Conflict, NotFound
+from domain.errors import N_, Conflict, NotFound
 from domain.roles import FILERS, SEES_ALL_HANDED_OVER, Role
 from domain.tickets import Action, State
 from models import AuditEntry, HandoverEntry, Ticket, User
@@ -80,6 +80,41 @@ def submit_ticket(data: TicketInput, *, actor: User, now: datetime,
     return ticket
 
 
+TRANSFER_SOURCES = ("back", "line_8200", "line_9696")
+
+
+def enter_transferred(data: TicketInput, *, source: str, actor: User, now: datetime,
+                      idempotency_key: str | None = None) -> Ticket:
+    """A complaint about a front-desk agent transferred to the whitelist from back office,
+    89082000 or 10109696: a checker enters it with the same elements; it skips lead review."""
+    if source not in TRANSFER_SOURCES:
+        raise Conflict(N_("Choose where the complaint was transferred from."))
+    if routing_service.group_of(data.accused_no) != "front":
+        raise Conflict(N_("Transferred complaints are about front-desk agents: enter a "
+                          "front-desk employee no."))
+    try:
+        with write_transaction():
+            if idempotency_key and (existing := _by_key(idempotency_key)):
+                return existing
+            state = rules.next_state(None, Action.ENTER, actor.role_enum)
+            ticket = Ticket(
+                number=_next_number(now), state=state, submitter_id=actor.id, team_id=None,
+                caller_number=data.caller_number, contact_number=data.contact_number,
+                complaint=data.complaint, demand=data.demand or "", accused_no=data.accused_no,
+                created_at=now, submitted_at=now, handed_over_at=now, source=source,
+                reply_due_at=sla.reply_due(now, _limits()), route_group="front",
+                idempotency_key=idempotency_key)
+            db.session.add(ticket)
+            db.session.flush()
+            audit.record(Action.ENTER, actor=actor, now=now, ticket=ticket, to_state=state,
+                         detail={"source": source})
+    except IntegrityError:
+        if idempotency_key and (existing := _by_key(idempotency_key)):
+            return existing
+        raise
+    return ticket
+
+
 def facts(ticket: Ticket) -> rules.TicketFacts:
     accused_team_id = None
     if ticket.accused_no:
@@ -88,7 +123,8 @@ def facts(ticket: Ticket) -> rules.TicketFacts:
     return rules.TicketFacts(
         state=State(ticket.state), submitter_id=ticket.submitter_id, team_id=ticket.team_id,
         accused_no=ticket.accused_no, accused_team_id=accused_team_id,
-        handed_over=ticket.handed_over_at is not None, checker_id=ticket.checker_id)
+        handed_over=ticket.handed_over_at is not None, checker_id=ticket.checker_id,
+        transferred=ticket.source is not None)
 
 
 def load_visible(ticket_id: int, actor: User) -> Ticket:

@@ -1,7 +1,8 @@
 """The ticket form (labels exactly as the paper form) and the lead's return form."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -63,6 +64,19 @@ class TicketForm(FlaskForm):
             caller_number=self.caller_number.phone, contact_number=self.contact_number.phone,
             complaint=self.complaint.data, demand=self.demand.data or "",
             accused_no=self.accused_no.data or None)
+
+
+class TransferredTicketForm(TicketForm):
+    """A ticket transferred to the whitelist from another line, entered by the quality team."""
+    source = SelectField(_l("Transferred from"), choices=[])
+
+    def __init__(self, *args, sources=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source.choices = list((sources or {}).items())
+
+    def validate_accused_no(self, field):
+        if not field.data:
+            raise ValidationError(_l("This field is required."))
 
 
 class MultiCheckboxField(SelectMultipleField):

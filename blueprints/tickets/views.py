@@ -9,16 +9,17 @@ from flask_login import current_user
 from blueprints._access import roles
 from blueprints._htmx import hx_redirect, is_htmx, render
 from blueprints.forms import VersionForm
-from blueprints.ui import ELEMENT_LABELS, state_label
+from blueprints.ui import ELEMENT_LABELS, GROUP_LABELS, state_label
 from domain.errors import Conflict, InvalidTransition, NotFound
 from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
+from domain.phones import normalize_phone
 from domain.tickets import Action
 from services import quality as quality_service
 from services import tickets as service
 from services.clock import utcnow
 
 from . import bp
-from .forms import ReturnForm, TicketForm
+from .forms import ReturnForm, TicketForm, TransferredTicketForm
 
 VIEWERS = tuple(FILERS | SEES_ALL_HANDED_OVER)
 MAX_PAGE = 10_000
@@ -63,6 +64,44 @@ def new():
         form.idempotency_key.data = uuid.uuid4().hex
     return render("tickets/form.html", "ticket_form", status=422 if form.errors else 200,
                   form=form, ticket=None)
+
+
+@bp.route("/transferred/new", methods=["GET", "POST"])
+@roles(Role.CHECKER, Role.OWNER)
+def new_transferred():
+    """录入转来工单: a complaint about a front-desk agent transferred from another line."""
+    g.nav_active = "quality"
+    sources = {k: v for k, v in GROUP_LABELS.items() if k != "front"}
+    form = TransferredTicketForm(sources=sources)
+    if request.method == "GET" or len(form.idempotency_key.data or "") > 64:
+        form.idempotency_key.data = uuid.uuid4().hex
+    if form.validate_on_submit():
+        try:
+            ticket = service.enter_transferred(
+                form.to_input(), source=form.source.data, actor=current_user, now=utcnow(),
+                idempotency_key=form.idempotency_key.data or None)
+        except Conflict as exc:
+            target = form.source if "transferred from" in exc.message else form.accused_no
+            target.errors = [*target.errors, translate(exc)]
+        else:
+            flash(_("Ticket %(number)s entered and waiting in the quality queue.",
+                    number=ticket.number), "success")
+            return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
+    return render("tickets/form.html", "ticket_form", status=422 if form.errors else 200,
+                  form=form, ticket=None, transferred=True)
+
+
+@bp.route("/lookup")
+@roles(*VIEWERS)
+def lookup():
+    """A customer calls back: the explanation scripts recorded for their number (no verdict,
+    no other ticket data — any agent may use them)."""
+    g.nav_active = "lookup"
+    raw = (request.args.get("phone") or "").strip()
+    phone = normalize_phone(raw) if raw else None
+    rows = quality_service.explanations_for(phone) if phone else []
+    return render("tickets/lookup.html", raw=raw, phone=phone, rows=rows,
+                  invalid=bool(raw) and phone is None)
 
 
 @bp.route("/")

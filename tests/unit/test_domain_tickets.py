@@ -28,6 +28,7 @@ def test_next_state_follows_the_table_for_every_state_action_and_role(state, act
 def test_the_lifecycle_so_far():
     assert TRANSITIONS == {
         (None, Action.SUBMIT): State.SUBMITTED,
+        (None, Action.ENTER): State.HANDED_OVER,
         (State.SUBMITTED, Action.RETURN_TO_STAFF): State.RETURNED_TO_STAFF,
         (State.RETURNED_TO_STAFF, Action.RESUBMIT): State.SUBMITTED,
         (State.SUBMITTED, Action.SIGN): State.HANDED_OVER,
@@ -105,3 +106,15 @@ def test_a_second_sign_is_refused_as_a_state_conflict():
 def test_ticket_number_format():
     assert ticket_number(date(2026, 11, 3), 7) == "ZK-20261103-0007"
     assert ticket_number(date(2026, 11, 3), 12345) == "ZK-20261103-12345"
+
+
+def test_a_checker_may_claim_a_transferred_ticket_they_entered_but_not_one_they_filed():
+    entered = TicketFacts(state=State.HANDED_OVER, submitter_id=CHECKER.id, team_id=None,
+                          accused_no="200001", handed_over=True, transferred=True)
+    filed = TicketFacts(state=State.HANDED_OVER, submitter_id=CHECKER.id, team_id=None,
+                        accused_no="200001", handed_over=True)
+    about_them = TicketFacts(state=State.HANDED_OVER, submitter_id=AGENT.id, team_id=10,
+                             accused_no=CHECKER.employee_no, handed_over=True, transferred=True)
+    assert may(Action.CLAIM, CHECKER, entered)
+    assert not may(Action.CLAIM, CHECKER, filed)
+    assert not may(Action.CLAIM, CHECKER, about_them)

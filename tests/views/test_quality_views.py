@@ -1,8 +1,10 @@
 """The quality team's pages: queue search (page and htmx fragment), panels on the ticket
 page, errors beside the fields, the phone reveal, the whitelist table, admin configuration."""
 import re
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from domain.roles import Role
 from models import AuditEntry, Ticket
@@ -166,3 +168,38 @@ def test_admin_time_limits_are_validated(client, auth, make):
     assert response.status_code == 303
     assert quality.settings.limits().appeal_hours == 24
     assert quality.settings.get("sms_forbidden_words") == ["成立", "不成立", "判责"]
+
+
+def test_checker_enters_a_transferred_complaint_that_skips_lead_review(client, auth, checker):
+    auth.login(checker)
+    form = {"caller_number": "13812345678", "contact_number": "13812345678",
+            "complaint": "后台转来：客户投诉前台员工解释错误", "demand": "", "source": "back",
+            "accused_no": "110234", "idempotency_key": "t1"}
+    refused = client.post("/tickets/transferred/new", data=form)
+    assert refused.status_code == 422                      # 110234 is back office, not front
+    assert text_of(html(refused), "accused_no-error")
+    response = client.post("/tickets/transferred/new", data={**form, "accused_no": "200333"})
+    assert response.status_code == 303
+    ticket = quality.db.session.scalar(select(Ticket))
+    assert (ticket.state, ticket.source, ticket.route_group) == ("handed_over", "back", "front")
+    assert ticket.reply_due_at is not None and ticket.handover is None
+    quality.claim(ticket.id, actor=checker, now=ticket.created_at)  # entering is not filing
+    page = html(client.get(f"/tickets/{ticket.id}"))
+    assert "后台" in page
+
+
+def test_agents_look_up_the_explanation_script_by_phone(client, auth, make, checker, now):
+    ticket = make.ticket("verifying", checker=checker, accused_no="200333",
+                         contact_number="13700001111")
+    quality.log_attempt(ticket.id, at=now, reached=False, note="", actor=checker, now=now)
+    script = "用户长期欠费停机，来电时解释：已核实，请缴费后再联系。"
+    quality.complete_reply(ticket.id, method="explain", note=script, actor=checker,
+                           now=now + timedelta(hours=73))
+    lead, agent = make.team_with_lead()
+    auth.login(agent)
+    page = html(client.get("/tickets/lookup?phone=137-0000-1111"))
+    assert "请缴费后再联系" in text_of(page, "scripts")
+    assert "13700001111" not in page                         # shown masked
+    bad = html(client.get("/tickets/lookup?phone=12345"))
+    assert text_of(bad, "phone-error")
+    assert "请缴费后再联系" not in html(client.get("/tickets/lookup?phone=13700002222"))

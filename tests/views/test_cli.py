@@ -175,7 +175,8 @@ def test_demo_if_empty_loads_once(app, client):
     assert count(User) == 12
     db.session.rollback()
     states = set(db.session.scalars(select(Ticket.state)))
-    assert states == {"submitted", "returned_to_staff", "handed_over"}
+    assert states == {"submitted", "returned_to_staff", "handed_over", "verifying", "judged",
+                      "returned_to_lead"}
     tickets = count(Ticket)
     assert signs_in(client, "200100", "zikong-demo")  # a demo team lead
     assert client.get("/review").status_code == 200

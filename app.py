@@ -41,12 +41,13 @@ def create_app(test_config=None):
 
     from blueprints import _access, ui
     from blueprints.admin import bp as admin_bp
+    from blueprints.appeals import bp as appeals_bp
     from blueprints.auth import bp as auth_bp
     from blueprints.handover import bp as handover_bp
     from blueprints.main import bp as main_bp
     from blueprints.quality import bp as quality_bp
     from blueprints.tickets import bp as tickets_bp
-    for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, admin_bp):
+    for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, appeals_bp, admin_bp):
         app.register_blueprint(bp)
     app.before_request(_access.enforce)
     ui.register(app)
@@ -99,7 +100,15 @@ def _template_context():
     from flask import current_app
     from flask_babel import get_locale
     return {"current_locale": str(get_locale()), "languages": current_app.config["LANGUAGES"],
-            "nav_active": g.get("nav_active")}
+            "nav_active": g.get("nav_active"), "pending_votes": _pending_votes}
+
+
+def _pending_votes() -> int:
+    """Ballots waiting for the signed-in user (the badge beside 投票 in the menu)."""
+    from services.appeals import pending_vote_count
+    if not current_user.is_authenticated or current_user.role == "admin":
+        return 0
+    return pending_vote_count(current_user)
 
 
 def _security_headers(response):

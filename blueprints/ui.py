@@ -20,6 +20,10 @@ STATE_LABELS = {
     State.RETURN_CONFIRMED: _l("Return confirmed"),
     State.JUDGED: _l("Judged"),
     State.CLOSED: _l("Closed"),
+    State.APPEALED: _l("Appealed"),
+    State.PANEL: _l("Panel being named"),
+    State.VOTING: _l("Panel voting"),
+    State.ESCALATED: _l("Awaiting site head"),
 }
 
 GROUP_LABELS = {
@@ -77,6 +81,15 @@ ACTION_LABELS = {
     Action.JUDGE: _l("Judged"),
     Action.CLOSE: _l("Closed"),
     Action.ENTER: _l("Transferred complaint entered"),
+    Action.APPEAL: _l("Appeal filed"),
+    Action.OVERTURN: _l("Overturned"),
+    Action.UPHOLD: _l("Upheld"),
+    Action.OPEN_VOTE: _l("Panel vote opened"),
+    Action.CLOSE_VOTE: _l("Panel vote closed"),
+    Action.ESCALATE_TIE: _l("Tie: sent to the site head"),
+    Action.DECIDE: _l("Site head ruled"),
+    "name_panel": _l("Panellists named"),
+    "ballot": _l("Ballot cast"),
     "set_accused": _l("Accused employee no. set"),
     "notify": _l("Outbound notification logged"),
     "notify_update": _l("Notification tracking updated"),

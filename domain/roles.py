@@ -23,3 +23,7 @@ SEES_ALL_HANDED_OVER = frozenset(
 FILERS = frozenset({Role.STAFF, Role.TEAM_LEAD})
 #: Roles whose members belong to a team.
 TEAM_ROLES = frozenset({Role.STAFF, Role.TEAM_LEAD})
+#: Who may file an appeal sheet (申诉权: 领班 → 主值班 → 受理组负责人).
+APPEAL_CHAIN = frozenset({Role.TEAM_LEAD, Role.DUTY_MANAGER, Role.GROUP_HEAD})
+#: Who may sit on a vote panel: any active user but IT (admin has no access to ballots).
+PANELLIST_ROLES = frozenset(Role) - {Role.ADMIN}

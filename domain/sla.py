@@ -11,6 +11,7 @@ class Limits:
     reply_hours: int = 48        # reply to the customer after handover
     follow_up_hours: int = 72    # trying by phone before an SMS reply is allowed
     appeal_hours: int = 72       # appeal window after judging
+    vote_hours: int = 24         # panel vote deadline after it opens
 
 
 @dataclass(frozen=True)

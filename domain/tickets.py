@@ -4,7 +4,7 @@ from datetime import date
 from enum import StrEnum
 
 from .errors import InvalidTransition, NotAllowed
-from .roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
+from .roles import APPEAL_CHAIN, FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
 
 
 class State(StrEnum):
@@ -15,8 +15,11 @@ class State(StrEnum):
     RETURNED_TO_LEAD = "returned_to_lead"    # 自控组退回领班，待领班确认
     RETURN_CONFIRMED = "return_confirmed"    # 领班已确认退回（结束）
     JUDGED = "judged"                        # 已判责
+    APPEALED = "appealed"                    # 判责异议，待白名单负责人复审
+    PANEL = "panel"                          # 维持原判，合议组组建中
+    VOTING = "voting"                        # 无记名投票中
+    ESCALATED = "escalated"                  # 票数相同或无人投票，待现场负责人裁定
     CLOSED = "closed"                        # 已结案
-    # Appeals and votes are added with their capability.
 
 
 class Action(StrEnum):
@@ -30,6 +33,13 @@ class Action(StrEnum):
     JUDGE = "judge"                      # 提交判责
     CLOSE = "close"                      # 结案 (by the system, never by a person)
     ENTER = "enter"                      # 录入转来工单: transferred from another line
+    APPEAL = "appeal"                    # 提交异议
+    OVERTURN = "overturn"                # 改判
+    UPHOLD = "uphold"                    # 维持原判
+    OPEN_VOTE = "open_vote"              # both sides named their panellists (automatic)
+    CLOSE_VOTE = "close_vote"            # all voted or deadline passed: a majority (automatic)
+    ESCALATE_TIE = "escalate_tie"        # the same, but a tie or no ballots (automatic)
+    DECIDE = "decide"                    # 裁定 (site head)
 
 
 class ReturnReason(StrEnum):
@@ -55,6 +65,13 @@ TRANSITIONS: dict[tuple[State | None, Action], State] = {
     (State.RETURNED_TO_LEAD, Action.CONFIRM_RETURN): State.RETURN_CONFIRMED,
     (State.VERIFYING, Action.JUDGE): State.JUDGED,
     (State.JUDGED, Action.CLOSE): State.CLOSED,
+    (State.JUDGED, Action.APPEAL): State.APPEALED,
+    (State.APPEALED, Action.OVERTURN): State.JUDGED,
+    (State.APPEALED, Action.UPHOLD): State.PANEL,
+    (State.PANEL, Action.OPEN_VOTE): State.VOTING,
+    (State.VOTING, Action.CLOSE_VOTE): State.JUDGED,
+    (State.VOTING, Action.ESCALATE_TIE): State.ESCALATED,
+    (State.ESCALATED, Action.DECIDE): State.JUDGED,
 }
 
 #: Which roles may take each action at all.
@@ -69,7 +86,17 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.JUDGE: QUALITY,
     Action.CLOSE: frozenset(),  # the sweep closes tickets; no role may
     Action.ENTER: QUALITY,
+    Action.APPEAL: APPEAL_CHAIN,
+    Action.OVERTURN: frozenset({Role.OWNER}),
+    Action.UPHOLD: frozenset({Role.OWNER}),
+    Action.OPEN_VOTE: frozenset(),     # automatic
+    Action.CLOSE_VOTE: frozenset(),    # automatic
+    Action.ESCALATE_TIE: frozenset(),  # automatic
+    Action.DECIDE: frozenset({Role.SITE_HEAD}),
 }
+
+#: Moves nobody makes by hand: the system makes them when their time comes.
+AUTOMATIC = frozenset({Action.CLOSE, Action.OPEN_VOTE, Action.CLOSE_VOTE, Action.ESCALATE_TIE})
 
 #: The elements of the paper form a lead can name when returning a ticket (SPEC §2).
 ELEMENTS = ("caller_number", "contact_number", "complaint", "demand", "accused_no")
@@ -94,6 +121,19 @@ class TicketFacts:
     handed_over: bool = False
     checker_id: int | None = None
     transferred: bool = False
+    judged_by_id: int | None = None
+    panel_ids: frozenset[int] = frozenset()
+
+
+def automatic_next(state: State, action: Action) -> State:
+    """The state after a move the system makes (closing, opening or closing a vote)."""
+    if action not in AUTOMATIC:
+        raise NotAllowed("Your role may not do this.")
+    try:
+        return TRANSITIONS[(state, action)]
+    except KeyError:
+        raise InvalidTransition(
+            "This ticket is now “%(state)s”; the action no longer applies.", state=state) from None
 
 
 def next_state(state: State | None, action: Action, role: Role) -> State:
@@ -123,6 +163,8 @@ def can_view(actor: Actor, ticket: TicketFacts) -> bool:
     management: every ticket once signed over. Admin: none (IT manages users, not tickets)."""
     if actor.role in FILERS and (is_party(actor, ticket) or leads_team_of(actor, ticket)):
         return True
+    if actor.id in ticket.panel_ids:  # a panellist reads what they vote on
+        return True
     return actor.role in SEES_ALL_HANDED_OVER and ticket.handed_over
 
 
@@ -143,7 +185,12 @@ def may(action: Action, actor: Actor, ticket: TicketFacts) -> bool:
         return not accused and (ticket.transferred or actor.id != ticket.submitter_id)
     if action in (Action.RETURN_TO_LEAD, Action.JUDGE):
         return is_handler(actor, ticket)
-    return True
+    if action == Action.APPEAL and actor.role == Role.TEAM_LEAD:
+        # the accused agent's own lead; duty managers and group heads appeal for anyone
+        return actor.team_id is not None and actor.team_id == ticket.accused_team_id
+    if action in (Action.OVERTURN, Action.UPHOLD):
+        return actor.id != ticket.judged_by_id  # the checker who judged may not re-judge
+    return action not in AUTOMATIC
 
 
 def is_handler(actor: Actor, ticket: TicketFacts) -> bool:

@@ -1,10 +1,12 @@
 """SQLAlchemy models by area. Importing this package registers every table."""
+from .appeals import Appeal, PanelMember, VoteTally
 from .audit import AuditEntry
 from .config import Criterion, RouteRule, Setting
 from .quality import ContactAttempt, Judgement, Notification, SmsMessage
 from .tickets import HandoverEntry, Ticket, TicketSequence
 from .users import Team, User
 
-__all__ = ["AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry", "Judgement",
+__all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry", "Judgement",
+           "PanelMember", "VoteTally",
            "Notification", "RouteRule", "Setting", "SmsMessage", "Team", "Ticket",
            "TicketSequence", "User"]

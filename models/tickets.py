@@ -53,6 +53,7 @@ class Ticket(db.Model):
     appeal_until: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     source: Mapped[str | None] = mapped_column(String(16))  # transferred in from another line
+    verdict: Mapped[str | None] = mapped_column(String(20))  # in force: the judgement or appeal
 
     submitter: Mapped[User] = relationship(foreign_keys=[submitter_id])
     checker: Mapped[User | None] = relationship(foreign_keys=[checker_id])
@@ -61,6 +62,7 @@ class Ticket(db.Model):
                                  order_by="Notification.called_at")
     attempts = relationship("ContactAttempt", order_by="ContactAttempt.at", viewonly=True)
     sms = relationship("SmsMessage", order_by="SmsMessage.created_at", viewonly=True)
+    appeal = relationship("Appeal", uselist=False, back_populates="ticket")
     team: Mapped[Team | None] = relationship()
     handover: Mapped["HandoverEntry | None"] = relationship(back_populates="ticket")
 

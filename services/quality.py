@@ -223,6 +223,7 @@ def judge(ticket_id: int, *, kind: str, verdict: str, criteria_ids: list[int], b
                                  basis=basis.strip(), judged_by_id=actor.id, judged_at=now,
                                  criteria=criteria))
         ticket.judged_at = now
+        ticket.verdict = verdict
         ticket.appeal_until = sla.appeal_window_ends(
             now, verdict == Verdict.ESTABLISHED, settings.limits())
         flush_guarded()

@@ -124,7 +124,10 @@ def facts(ticket: Ticket) -> rules.TicketFacts:
         state=State(ticket.state), submitter_id=ticket.submitter_id, team_id=ticket.team_id,
         accused_no=ticket.accused_no, accused_team_id=accused_team_id,
         handed_over=ticket.handed_over_at is not None, checker_id=ticket.checker_id,
-        transferred=ticket.source is not None)
+        transferred=ticket.source is not None,
+        judged_by_id=ticket.judgement.judged_by_id if ticket.judgement else None,
+        panel_ids=frozenset(m.user_id for m in ticket.appeal.members) if ticket.appeal
+        else frozenset())
 
 
 def load_visible(ticket_id: int, actor: User) -> Ticket:

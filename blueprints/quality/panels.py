@@ -78,5 +78,5 @@ def panel_context(ticket, actor, now, **overrides) -> dict:
                                for row in ticket.notifications},
         "in_reply_states": ticket.state in (State.VERIFYING, State.JUDGED),
     }
-    context.update(overrides)
+    context.update({k: v for k, v in overrides.items() if k in context})
     return context

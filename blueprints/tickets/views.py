@@ -14,6 +14,7 @@ from domain.errors import Conflict, InvalidTransition, NotFound
 from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
 from domain.phones import normalize_phone
 from domain.tickets import Action
+from services import appeals as appeals_service
 from services import quality as quality_service
 from services import tickets as service
 from services.clock import utcnow
@@ -127,10 +128,12 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
     if current_user.role_enum in QUALITY or Action.CONFIRM_RETURN in actions:
         from blueprints.quality.panels import panel_context
         panels = panel_context(ticket, current_user, now, **panel_overrides)
+    from blueprints.appeals.panel import appeal_context
+    appeal_panel = appeal_context(ticket, current_user, now, actions, **panel_overrides)
     return render("tickets/show.html", block, status=status, ticket=ticket, actions=actions,
                   timeline=service.timeline(ticket), return_form=return_form,
                   sign_form=VersionForm(formdata=None, version=ticket.version), now=now,
-                  panels=panels, revealed=revealed)
+                  panels=panels, appeal_panel=appeal_panel, revealed=revealed)
 
 
 @bp.route("/<int:ticket_id>")
@@ -138,7 +141,8 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
 def show(ticket_id: int):
     g.nav_active = "mine"
     ticket = load_ticket(ticket_id)
-    if quality_service.close_if_due(ticket.id, utcnow()):
+    now = utcnow()
+    if appeals_service.close_due_votes(now) + quality_service.close_if_due(ticket.id, now):
         ticket = load_ticket(ticket_id)
     return show_ticket(ticket)
 

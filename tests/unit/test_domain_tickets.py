@@ -5,8 +5,8 @@ import pytest
 
 from domain.errors import InvalidTransition, NotAllowed
 from domain.roles import Role
-from domain.tickets import (ALLOWED, TRANSITIONS, Action, Actor, State, TicketFacts, can_view,
-                            check, may, next_state, ticket_number)
+from domain.tickets import (ALLOWED, AUTOMATIC, TRANSITIONS, Action, Actor, State, TicketFacts,
+                            automatic_next, can_view, check, may, next_state, ticket_number)
 
 STATES = [None, *State]
 
@@ -37,11 +37,52 @@ def test_the_lifecycle_so_far():
         (State.RETURNED_TO_LEAD, Action.CONFIRM_RETURN): State.RETURN_CONFIRMED,
         (State.VERIFYING, Action.JUDGE): State.JUDGED,
         (State.JUDGED, Action.CLOSE): State.CLOSED,
+        (State.JUDGED, Action.APPEAL): State.APPEALED,
+        (State.APPEALED, Action.OVERTURN): State.JUDGED,
+        (State.APPEALED, Action.UPHOLD): State.PANEL,
+        (State.PANEL, Action.OPEN_VOTE): State.VOTING,
+        (State.VOTING, Action.CLOSE_VOTE): State.JUDGED,
+        (State.VOTING, Action.ESCALATE_TIE): State.ESCALATED,
+        (State.ESCALATED, Action.DECIDE): State.JUDGED,
     }
 
 
-def test_nobody_closes_a_ticket_by_hand():
-    assert ALLOWED[Action.CLOSE] == set()
+def test_nobody_makes_the_automatic_moves_by_hand():
+    for action in AUTOMATIC:
+        assert ALLOWED[action] == set()
+        for role in Role:
+            assert not may(action, Actor(1, role, 1, "1001"), facts(State.JUDGED))
+
+
+def test_automatic_moves_follow_the_table():
+    assert automatic_next(State.VOTING, Action.ESCALATE_TIE) == State.ESCALATED
+    with pytest.raises(InvalidTransition):
+        automatic_next(State.JUDGED, Action.OPEN_VOTE)
+    with pytest.raises(NotAllowed):
+        automatic_next(State.APPEALED, Action.OVERTURN)
+
+
+def test_appeal_chain_and_rejudging():
+    judged = TicketFacts(state=State.JUDGED, submitter_id=AGENT.id, team_id=10,
+                         accused_no="180123", accused_team_id=20, handed_over=True,
+                         judged_by_id=CHECKER.id)
+    assert may(Action.APPEAL, ACCUSED_LEAD, judged)        # the accused agent's lead
+    assert not may(Action.APPEAL, LEAD, judged)            # the filing team's lead is not
+    duty = Actor(id=60, role=Role.DUTY_MANAGER, team_id=None, employee_no="160001")
+    assert may(Action.APPEAL, duty, judged)
+    appealed = TicketFacts(state=State.APPEALED, submitter_id=AGENT.id, team_id=10,
+                           handed_over=True, judged_by_id=CHECKER.id)
+    owner = Actor(id=61, role=Role.OWNER, team_id=None, employee_no="190000")
+    judging_owner = Actor(id=CHECKER.id, role=Role.OWNER, team_id=None, employee_no="190001")
+    assert may(Action.UPHOLD, owner, appealed) and may(Action.OVERTURN, owner, appealed)
+    assert not may(Action.UPHOLD, judging_owner, appealed)
+
+
+def test_panellists_see_the_ticket_they_vote_on():
+    panel = TicketFacts(state=State.VOTING, submitter_id=AGENT.id, team_id=10,
+                        handed_over=True, panel_ids=frozenset({COLLEAGUE.id}))
+    assert can_view(COLLEAGUE, panel)
+    assert not can_view(OTHER_LEAD, panel)
 
 
 def test_only_team_leads_sign_and_return():

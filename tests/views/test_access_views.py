@@ -65,6 +65,17 @@ MATRIX = [
     ("POST", "/tickets/{verifying}/reveal", "quality.reveal", each(QUALITY, 200)),
     ("POST", "/tickets/{returned_to_lead}/confirm-return", "quality.confirm_return",
      {R.TEAM_LEAD: 303}),
+    # appeals: {verifying} is not judged, so every permitted role is refused for the state
+    ("POST", "/tickets/{verifying}/appeal", "appeals.file_appeal",
+     {R.TEAM_LEAD: 409, R.DUTY_MANAGER: 409, R.GROUP_HEAD: 409}),
+    ("POST", "/tickets/{verifying}/rejudge", "appeals.rejudge", {R.OWNER: 409}),
+    ("POST", "/tickets/{verifying}/panel", "appeals.name_panel",
+     {R.TEAM_LEAD: 409, R.DUTY_MANAGER: 409, R.GROUP_HEAD: 409, R.OWNER: 409}),
+    ("POST", "/tickets/{verifying}/rule", "appeals.rule", {R.SITE_HEAD: 409}),
+    ("GET", "/tickets/{verifying}/vote", "appeals.vote", each(ALL - {R.ADMIN}, 404)),
+    ("GET", "/votes", "appeals.my_votes", each(ALL - {R.ADMIN}, 200)),
+    ("GET", "/tickets/{verifying}/appeal-sheet", "appeals.sheet",
+     {**each(ALL - {R.ADMIN}, 404)}),
 ]
 
 POST_DATA = {
@@ -80,6 +91,10 @@ POST_DATA = {
     "quality.send_sms": {"kind": "notice", "text": "请致电10010查询"},
     "quality.complete_reply": {"method": "other", "note": "已形成投诉工单"},
     "quality.escalate": {"note": "长期投诉用户"},
+    "appeals.file_appeal": {"objection": "录音01:20"},
+    "appeals.rejudge": {"decision": "uphold", "reason": "维持"},
+    "appeals.name_panel": {"member1": "210001", "member2": "210002", "member3": "210003"},
+    "appeals.rule": {"verdict": "established", "reason": "裁定"},
 }
 
 

@@ -1,0 +1,6 @@
+"""Appeals (判责异议单), re-judgement, the panel, the anonymous vote and the site head's ruling."""
+from flask import Blueprint
+
+bp = Blueprint("appeals", __name__)
+
+from . import views  # noqa: E402,F401

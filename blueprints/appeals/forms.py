@@ -1,0 +1,61 @@
+"""Forms of the appeal path."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from ..ui import VERDICT_LABELS
+
+
+def _required():
+    return InputRequired(_l("This field is required."))
+
+
+class AppealForm(FlaskForm):
+    objection = TextAreaField(_l("Objection points about the call recording"), validators=[
+        _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+
+class RejudgeForm(FlaskForm):
+    decision = RadioField(_l("Re-judgement"), choices=[], validators=[_required()])
+    reason = TextAreaField(_l("Reason"), validators=[
+        _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decision.choices = [("uphold", _l("Uphold")), ("overturn", _l("Overturn"))]
+
+
+class PanelForm(FlaskForm):
+    member1 = StringField(_l("Panellist 1 (employee no.)"), validators=[_required()])
+    member2 = StringField(_l("Panellist 2 (employee no.)"), validators=[_required()])
+    member3 = StringField(_l("Panellist 3 (employee no.)"), validators=[_required()])
+
+    @property
+    def members(self):
+        """Where messages about the three as a group go."""
+        return self.member1
+
+    def employee_nos(self) -> list[str]:
+        return [self.member1.data, self.member2.data, self.member3.data]
+
+
+class BallotForm(FlaskForm):
+    choice = RadioField(_l("Your ballot"), choices=[], validators=[_required()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choice.choices = list(VERDICT_LABELS.items())
+
+
+class RulingForm(FlaskForm):
+    verdict = RadioField(_l("Ruling"), choices=[], validators=[_required()])
+    reason = TextAreaField(_l("Reason"), validators=[
+        _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.verdict.choices = list(VERDICT_LABELS.items())

@@ -1,0 +1,142 @@
+"""The appeal path. The ballot is a POST whose only field is the choice: it never appears in
+a URL, a flash message, a log line or an audit entry."""
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints._access import roles
+from blueprints._htmx import hx_redirect, render
+from blueprints.quality.views import _invalid, _refused
+from blueprints.tickets.views import load_ticket, translate
+from domain.errors import Conflict, InvalidTransition, NotAllowed
+from domain.roles import APPEAL_CHAIN, PANELLIST_ROLES, Role
+from services import appeals as service
+from services.clock import utcnow
+
+from . import bp
+from .forms import AppealForm, BallotForm, PanelForm, RejudgeForm, RulingForm
+
+NAMERS = tuple(APPEAL_CHAIN | {Role.OWNER})
+VOTERS = tuple(PANELLIST_ROLES)
+
+
+def _act(ticket_id, call, success, form_name, form):
+    try:
+        call()
+    except service.FormProblems as exc:
+        return _invalid(ticket_id, form_name, form, exc)
+    except (InvalidTransition, Conflict) as exc:
+        return _refused(ticket_id, exc)
+    except NotAllowed as exc:
+        return _refused(ticket_id, exc, status=403)
+    flash(success, "success")
+    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id) + "#appeal")
+
+
+@bp.route("/tickets/<int:ticket_id>/appeal", methods=["POST"])
+@roles(*APPEAL_CHAIN)
+def file_appeal(ticket_id: int):
+    """提交异议."""
+    load_ticket(ticket_id)
+    form = AppealForm()
+    if not form.validate():
+        return _invalid(ticket_id, "appeal_form", form)
+    return _act(ticket_id, lambda: service.file_appeal(
+        ticket_id, objection=form.objection.data, actor=current_user, now=utcnow(),
+        version=form.version.data), _("Appeal filed. The whitelist owner re-judges it."),
+        "appeal_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/rejudge", methods=["POST"])
+@roles(Role.OWNER)
+def rejudge(ticket_id: int):
+    """维持原判 / 改判."""
+    load_ticket(ticket_id)
+    form = RejudgeForm()
+    if not form.validate():
+        return _invalid(ticket_id, "rejudge_form", form)
+    return _act(ticket_id, lambda: service.rejudge(
+        ticket_id, decision=form.decision.data, reason=form.reason.data, actor=current_user,
+        now=utcnow(), version=form.version.data), _("Re-judgement recorded."),
+        "rejudge_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/panel", methods=["POST"])
+@roles(*NAMERS)
+def name_panel(ticket_id: int):
+    load_ticket(ticket_id)
+    form = PanelForm()
+    if not form.validate():
+        return _invalid(ticket_id, "panel_form", form)
+    return _act(ticket_id, lambda: service.name_panel(
+        ticket_id, employee_nos=form.employee_nos(), actor=current_user, now=utcnow()),
+        _("Panellists named."), "panel_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/rule", methods=["POST"])
+@roles(Role.SITE_HEAD)
+def rule(ticket_id: int):
+    """裁定."""
+    load_ticket(ticket_id)
+    form = RulingForm()
+    if not form.validate():
+        return _invalid(ticket_id, "ruling_form", form)
+    return _act(ticket_id, lambda: service.rule(
+        ticket_id, verdict=form.verdict.data, reason=form.reason.data, actor=current_user,
+        now=utcnow(), version=form.version.data), _("Ruling recorded; the verdict is final."),
+        "ruling_form", form)
+
+
+def _panel_ticket(ticket_id: int):
+    """The ticket, for a panellist of its vote (404 for everyone else)."""
+    ticket = load_ticket(ticket_id)
+    if ticket.appeal is None or service.has_voted(ticket.appeal, current_user) is None:
+        abort(404)
+    return ticket
+
+
+@bp.route("/tickets/<int:ticket_id>/vote", methods=["GET", "POST"])
+@roles(*VOTERS)
+def vote(ticket_id: int):
+    """投票: the appeal sheet, the judgement and its basis, then one ballot."""
+    g.nav_active = "votes"
+    now = utcnow()
+    service.close_due_votes(now)
+    ticket = _panel_ticket(ticket_id)
+    form = BallotForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                service.cast_ballot(ticket.id, choice=form.choice.data, actor=current_user,
+                                    now=now)
+            except (Conflict, InvalidTransition) as exc:
+                flash(translate(exc), "error")
+                return redirect(url_for("appeals.vote", ticket_id=ticket.id), code=303)
+            flash(_("Your ballot is cast."), "success")
+            return redirect(url_for("appeals.vote", ticket_id=ticket.id), code=303)
+        status = 422
+    ticket = load_ticket(ticket_id)
+    return render("appeals/vote.html", status=status, ticket=ticket, appeal=ticket.appeal,
+                  form=form, voted=service.has_voted(ticket.appeal, current_user),
+                  voted_count=service.voted_count(ticket.appeal), now=now)
+
+
+@bp.route("/votes")
+@roles(*VOTERS)
+def my_votes():
+    """Votes waiting for my ballot."""
+    g.nav_active = "votes"
+    service.close_due_votes(utcnow())
+    return render("appeals/votes.html", rows=service.my_open_votes(current_user), now=utcnow())
+
+
+@bp.route("/tickets/<int:ticket_id>/appeal-sheet")
+@roles(*VOTERS)
+def sheet(ticket_id: int):
+    """内部服务质量判责异议单, print view (A4, signature lines)."""
+    ticket = load_ticket(ticket_id)
+    if ticket.appeal is None:
+        abort(404)
+    return render("appeals/sheet.html", ticket=ticket, appeal=ticket.appeal)
+

@@ -1,0 +1,71 @@
+"""Appeals (判责异议单) and the anonymous panel vote (合议, 无记名投票).
+
+Ballot secrecy by construction: `panel_members` knows who sits and whether they have voted
+(no time, no order), `vote_tallies` holds only running counts. No row anywhere ties a choice
+to a person, a time or a sequence.
+"""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from extensions import db
+
+from .users import User
+
+
+class Appeal(db.Model):
+    """One appeal per ticket: the sheet, the owner's re-judgement, the vote, the decision."""
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    appellant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filed_at: Mapped[datetime]
+    objection: Mapped[str] = mapped_column(Text)          # 异议点 (about the call recording)
+    # The owner's re-judgement
+    rejudged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    rejudged_at: Mapped[datetime | None]
+    decision: Mapped[str | None] = mapped_column(String(12))   # overturn | uphold
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    # The vote
+    vote_opened_at: Mapped[datetime | None]
+    vote_deadline: Mapped[datetime | None]
+    vote_closed_at: Mapped[datetime | None]
+    established_count: Mapped[int | None]      # published when the vote closes
+    not_established_count: Mapped[int | None]
+    # The site head's ruling after a tie or no ballots
+    ruled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ruled_at: Mapped[datetime | None]
+    ruling_reason: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str | None] = mapped_column(String(20))   # the final verdict
+
+    appellant: Mapped[User] = relationship(foreign_keys=[appellant_id])
+    rejudged_by: Mapped[User | None] = relationship(foreign_keys=[rejudged_by_id])
+    ruled_by: Mapped[User | None] = relationship(foreign_keys=[ruled_by_id])
+    ticket = relationship("Ticket", back_populates="appeal")
+    members: Mapped[list["PanelMember"]] = relationship(
+        back_populates="appeal", order_by="PanelMember.side, PanelMember.user_id")
+
+
+class PanelMember(db.Model):
+    """A panellist: who, for which side, named by whom, and whether they have voted."""
+    __tablename__ = "panel_members"
+
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    side: Mapped[str] = mapped_column(String(12))
+    named_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted: Mapped[bool] = mapped_column(default=False)
+
+    appeal: Mapped[Appeal] = relationship(back_populates="members")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class VoteTally(db.Model):
+    """Running counts of one vote; hidden until it closes. The only place choices go."""
+    __tablename__ = "vote_tallies"
+
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), primary_key=True)
+    established: Mapped[int] = mapped_column(default=0)
+    not_established: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,319 @@
+"""Appeals and the anonymous panel vote (SPEC §3, §7): file, re-judge, name the panel, vote,
+close the vote, and the site head's ruling. Ballot secrecy: a ballot flips the voter's
+`submitted` flag and adds one to a running count, in one transaction; the choice goes
+nowhere else — not into the audit log, the application log or a URL."""
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload
+
+from domain import appeals as rules
+from domain import tickets as ticket_rules
+from domain.appeals import Decision, Side, Tally
+from domain.errors import N_, Conflict, InvalidTransition, NotAllowed
+from domain.judgement import Verdict
+from domain.roles import PANELLIST_ROLES, Role
+from domain.tickets import Action, State
+from models import Appeal, PanelMember, Ticket, User, VoteTally
+
+from . import audit, settings
+from .db import db, write_transaction
+from .quality import FormProblems
+from .tickets import flush_guarded, load_visible, move
+
+MAX_TEXT = 2000
+
+
+def appeal_open(ticket: Ticket, now: datetime) -> bool:
+    """An established verdict, within its window, never appealed before."""
+    return (ticket.state == State.JUDGED and ticket.verdict == Verdict.ESTABLISHED
+            and ticket.appeal is None and ticket.appeal_until is not None
+            and now < ticket.appeal_until)
+
+
+def _text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise FormProblems({field: message})
+    if len(value) > MAX_TEXT:
+        raise FormProblems({field: (N_("At most %(n)d characters (now %(now)d). "
+                                       "Please shorten it."), {"n": MAX_TEXT, "now": len(value)})})
+    return value
+
+
+def file_appeal(ticket_id: int, *, objection: str, actor: User, now: datetime,
+                version: int | None = None) -> Appeal:
+    """提交异议: the accused agent's lead, a duty manager or the group head files the sheet."""
+    objection = _text(objection, "objection", N_("State the objection points about the recording."))
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        if ticket.appeal is not None:
+            raise InvalidTransition(N_("This ticket has already been appealed."))
+        if ticket.state == State.JUDGED and not appeal_open(ticket, now):
+            raise InvalidTransition(N_("Only an established verdict can be appealed, within "
+                                       "the appeal window."))
+        before, after = move(ticket, Action.APPEAL, actor, version)
+        appeal = Appeal(ticket=ticket, appellant_id=actor.id, filed_at=now, objection=objection)
+        db.session.add(appeal)
+        flush_guarded()
+        audit.record(Action.APPEAL, actor=actor, now=now, ticket=ticket, from_state=before,
+                     to_state=after, note=objection)
+    return appeal
+
+
+def rejudge(ticket_id: int, *, decision: str, reason: str, actor: User, now: datetime,
+            version: int | None = None) -> Ticket:
+    """The owner overturns (改判: not established, final) or upholds (维持原判: panel vote)."""
+    if decision not in set(Decision):
+        raise FormProblems({"decision": N_("Choose to uphold or to overturn.")})
+    reason = _text(reason, "reason", N_("Give the reason for the re-judgement."))
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        action = Action.OVERTURN if decision == Decision.OVERTURN else Action.UPHOLD
+        if actor.role_enum == Role.OWNER and ticket.judgement is not None \
+                and ticket.judgement.judged_by_id == actor.id and ticket.state == State.APPEALED:
+            raise NotAllowed(N_("You judged this ticket: another owner must re-judge it."))
+        before, after = move(ticket, action, actor, version)
+        appeal = ticket.appeal
+        appeal.rejudged_by_id, appeal.rejudged_at = actor.id, now
+        appeal.decision, appeal.decision_reason = decision, reason
+        if decision == Decision.OVERTURN:
+            _finalise(ticket, Verdict.NOT_ESTABLISHED, now)
+        flush_guarded()
+        audit.record(action, actor=actor, now=now, ticket=ticket, from_state=before,
+                     to_state=after, note=reason)
+    return ticket
+
+
+def _finalise(ticket: Ticket, verdict: str, now: datetime) -> None:
+    """The final verdict: in force on the ticket, no further appeal; the ticket then closes
+    once its reply record is complete."""
+    ticket.verdict = verdict
+    ticket.appeal.outcome = verdict
+    ticket.appeal_until = now
+
+
+def _excluded(ticket: Ticket) -> set[int]:
+    """The accused agent and the checker who judged may not sit."""
+    excluded = set()
+    if ticket.judgement is not None:
+        excluded.add(ticket.judgement.judged_by_id)
+    if ticket.accused_no:
+        accused = db.session.scalar(select(User.id).where(User.employee_no == ticket.accused_no))
+        if accused is not None:
+            excluded.add(accused)
+    return excluded
+
+
+def side_of(ticket: Ticket, actor: User) -> Side | None:
+    """Which side of the panel this user names, if any."""
+    if ticket.appeal is None:
+        return None
+    if actor.id == ticket.appeal.appellant_id:
+        return Side.APPELLANT
+    if actor.role_enum == Role.OWNER:
+        return Side.JUDGING
+    return None
+
+
+def name_panel(ticket_id: int, *, employee_nos: list[str], actor: User,
+               now: datetime) -> Ticket:
+    """Each side names three panellists; when both have, the vote opens."""
+    nos = [(n or "").strip() for n in employee_nos]
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        if ticket.state != State.PANEL:
+            raise InvalidTransition("This ticket is now “%(state)s”; the action no longer "
+                                    "applies.", state=ticket.state)
+        side = side_of(ticket, actor)
+        if side is None:
+            raise NotAllowed(N_("Only the appellant and the owner name panellists."))
+        appeal = ticket.appeal
+        if any(m.side == side for m in appeal.members):
+            raise InvalidTransition(N_("Your side has already named its panellists."))
+        users = {u.employee_no: u for u in db.session.scalars(
+            select(User).where(User.employee_no.in_(nos)))}
+        unknown = [n for n in nos if n and n not in users]
+        if unknown:
+            raise FormProblems({"members": (N_("No such employee no.: %(nos)s"),
+                                            {"nos": "、".join(unknown)})})
+        named = [users[n].id for n in nos if n]
+        eligible = {u.id for u in users.values()
+                    if u.active and u.role in PANELLIST_ROLES}
+        problem = rules.panel_problems(
+            named, other_side={m.user_id for m in appeal.members}, excluded=_excluded(ticket),
+            eligible=eligible)
+        if problem:
+            raise FormProblems({"members": problem})
+        for user_id in named:
+            db.session.add(PanelMember(appeal=appeal, user_id=user_id, side=side,
+                                       named_by_id=actor.id, submitted=False))
+        db.session.flush()
+        audit.record("name_panel", actor=actor, now=now, ticket=ticket,
+                     detail={"side": side, "members": nos})
+        if len(appeal.members) == 2 * rules.PANEL_SIDE_SIZE:
+            _open_vote(ticket, now)
+    return ticket
+
+
+def _open_vote(ticket: Ticket, now: datetime) -> None:
+    before, after = ticket.state, ticket_rules.automatic_next(State(ticket.state),
+                                                              Action.OPEN_VOTE)
+    ticket.state = after
+    appeal = ticket.appeal
+    appeal.vote_opened_at = now
+    appeal.vote_deadline = rules.vote_deadline(now, settings.limits().vote_hours)
+    db.session.add(VoteTally(appeal_id=appeal.id, established=0, not_established=0))
+    flush_guarded()
+    audit.record(Action.OPEN_VOTE, actor=None, now=now, ticket=ticket, from_state=before,
+                 to_state=after)
+
+
+def cast_ballot(ticket_id: int, *, choice: str, actor: User, now: datetime) -> None:
+    """投票: one ballot per panellist, never changed, counted without a trace of who chose what."""
+    if choice not in set(Verdict):
+        raise FormProblems({"choice": N_("Choose established or not established.")})
+    with write_transaction():
+        ticket = db.session.get(Ticket, ticket_id)
+        appeal = ticket.appeal if ticket is not None else None
+        if appeal is None or actor.id not in {m.user_id for m in appeal.members}:
+            raise NotAllowed(N_("You are not on this panel."))
+        if ticket.state != State.VOTING or now >= appeal.vote_deadline:
+            raise InvalidTransition(N_("This vote is closed."))
+        flipped = db.session.execute(
+            update(PanelMember)
+            .where(PanelMember.appeal_id == appeal.id, PanelMember.user_id == actor.id,
+                   PanelMember.submitted.is_(False))
+            .values(submitted=True)
+            .execution_options(synchronize_session=False)).rowcount
+        if flipped != 1:
+            raise Conflict(N_("You have already voted. A ballot cannot be changed."))
+        column = VoteTally.established if choice == Verdict.ESTABLISHED \
+            else VoteTally.not_established
+        db.session.execute(update(VoteTally).where(VoteTally.appeal_id == appeal.id)
+                           .values({column: column + 1})
+                           .execution_options(synchronize_session=False))
+        audit.record("ballot", actor=actor, now=now, ticket=ticket)
+        voted = db.session.scalar(select(func.count()).where(
+            PanelMember.appeal_id == appeal.id, PanelMember.submitted.is_(True)))
+        if voted >= len(appeal.members):
+            _close_vote(ticket, now)
+
+
+def _close_vote(ticket: Ticket, now: datetime) -> None:
+    appeal = ticket.appeal
+    row = db.session.get(VoteTally, appeal.id)
+    db.session.refresh(row)
+    tally = Tally(row.established, row.not_established)
+    appeal.vote_closed_at = now
+    appeal.established_count, appeal.not_established_count = tally.established, \
+        tally.not_established
+    outcome = tally.outcome()
+    action = Action.CLOSE_VOTE if outcome else Action.ESCALATE_TIE
+    before = ticket.state
+    ticket.state = ticket_rules.automatic_next(State(ticket.state), action)
+    if outcome:
+        _finalise(ticket, outcome, now)
+    flush_guarded()
+    audit.record(action, actor=None, now=now, ticket=ticket, from_state=before,
+                 to_state=ticket.state,
+                 detail={"established": tally.established,
+                         "not_established": tally.not_established})
+
+
+def close_due_votes(now: datetime) -> int:
+    """Close votes whose deadline has passed (sweep, and on read)."""
+    ids = list(db.session.scalars(
+        select(Ticket.id).join(Appeal).where(Ticket.state == State.VOTING,
+                                             Appeal.vote_deadline <= now)))
+    closed = 0
+    for ticket_id in ids:
+        try:
+            with write_transaction():
+                ticket = db.session.get(Ticket, ticket_id)
+                if ticket.state == State.VOTING and ticket.appeal.vote_deadline <= now:
+                    _close_vote(ticket, now)
+                    closed += 1
+        except Conflict:
+            continue
+    return closed
+
+
+def rule(ticket_id: int, *, verdict: str, reason: str, actor: User, now: datetime,
+         version: int | None = None) -> Ticket:
+    """裁定: the site head decides a tie or a vote without ballots; final."""
+    if verdict not in set(Verdict):
+        raise FormProblems({"verdict": N_("Choose established or not established.")})
+    reason = _text(reason, "reason", N_("Give the reason for the ruling."))
+    with write_transaction():
+        ticket = load_visible(ticket_id, actor)
+        before, after = move(ticket, Action.DECIDE, actor, version)
+        appeal = ticket.appeal
+        appeal.ruled_by_id, appeal.ruled_at, appeal.ruling_reason = actor.id, now, reason
+        _finalise(ticket, verdict, now)
+        flush_guarded()
+        audit.record(Action.DECIDE, actor=actor, now=now, ticket=ticket, from_state=before,
+                     to_state=after, note=reason, detail={"verdict": verdict})
+    return ticket
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def voted_count(appeal: Appeal) -> int:
+    return sum(1 for m in appeal.members if m.submitted)
+
+
+def has_voted(appeal: Appeal, user: User) -> bool | None:
+    """None when the user is not on the panel."""
+    for member in appeal.members:
+        if member.user_id == user.id:
+            return member.submitted
+    return None
+
+
+def pending_vote_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(PanelMember).join(Appeal).join(Ticket)
+        .where(PanelMember.user_id == user.id, PanelMember.submitted.is_(False),
+               Ticket.state == State.VOTING)) or 0
+
+
+def my_open_votes(user: User) -> list[Ticket]:
+    return list(db.session.scalars(
+        select(Ticket).join(Appeal).join(PanelMember)
+        .where(PanelMember.user_id == user.id, PanelMember.submitted.is_(False),
+               Ticket.state == State.VOTING)
+        .order_by(Appeal.vote_deadline)))
+
+
+def waiting_for(user: User) -> list[Ticket]:
+    """Appeal work waiting for this user: re-judging (owner), naming panellists (appellant,
+    owner), ruling (site head)."""
+    role = user.role_enum
+    query = select(Ticket).join(Appeal).options(joinedload(Ticket.appeal))
+    conditions = []
+    if role == Role.OWNER:
+        conditions.append(Ticket.state.in_([State.APPEALED, State.PANEL]))
+    elif role == Role.SITE_HEAD:
+        conditions.append(Ticket.state == State.ESCALATED)
+    conditions_appellant = (Ticket.state == State.PANEL) & (Appeal.appellant_id == user.id)
+    rows = db.session.scalars(query.where(or_(conditions_appellant, *conditions))
+                              .order_by(Appeal.filed_at))
+    result = []
+    for ticket in rows:
+        if ticket.state == State.PANEL:
+            side = side_of(ticket, user)
+            if side is None or any(m.side == side for m in ticket.appeal.members):
+                continue
+        if ticket.state == State.APPEALED and ticket.judgement is not None \
+                and ticket.judgement.judged_by_id == user.id:
+            continue
+        result.append(ticket)
+    return result
+
+
+def list_appeals(limit: int = 500) -> list[Appeal]:
+    return list(db.session.scalars(
+        select(Appeal).options(joinedload(Appeal.ticket), joinedload(Appeal.appellant))
+        .order_by(Appeal.filed_at.desc()).limit(limit)))
+

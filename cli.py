@@ -59,8 +59,11 @@ def register(app):
 
 @click.command("sweep")
 def sweep():
-    """Close tickets whose reply is recorded and whose appeal window has passed. Safe to run
-    from cron every minute."""
+    """Close panel votes past their deadline, then tickets whose reply is recorded and whose
+    appeal window has passed. Safe to run from cron every minute, from several hosts."""
+    from services.appeals import close_due_votes
     from services.quality import close_due
-    closed = close_due(utcnow(), limit=10_000)
-    click.echo(f"sweep: closed {closed} ticket(s)")
+    now = utcnow()
+    votes = close_due_votes(now)
+    closed = close_due(now, limit=10_000)
+    click.echo(f"sweep: closed {votes} vote(s) and {closed} ticket(s)")

@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
-from services import quality
+from services import appeals, quality
 from services import tickets as ticket_service
 from services import users as user_service
 from services.clock import utcnow
@@ -50,6 +50,9 @@ TICKETS = [
      "客户投诉客服代表在电话中与其争执，并挂断电话。", "要求道歉", "200333", "judged"),
     ("200102", 2600, "15977778888", "15977778888",
      "客户来电咨询套餐，未表达对员工的不满，仅要求再次解释资费。", "", "100160", "returned_to_lead"),
+    ("200101", 400, "18822223333", "18822223333",
+     "客户投诉客服代表在解释宽带资费时多次打断客户，并称“听不懂就别问了”。", "要求道歉", "200201",
+     "voting"),
 ]
 
 
@@ -76,8 +79,27 @@ def _load():
         if then == "submitted":
             continue
         ticket_service.sign_handover(ticket.id, actor=lead, now=at + timedelta(minutes=50))
-        if then in ("verifying", "judged", "returned_to_lead"):
-            _quality_steps(ticket.id, then, people, at)
+        if then in ("verifying", "judged", "returned_to_lead", "voting"):
+            _quality_steps(ticket.id, "judged" if then == "voting" else then, people, at)
+        if then == "voting":
+            _appeal_steps(ticket.id, people, at)
+
+
+def _appeal_steps(ticket_id, people, at):
+    """The accused agent's lead appeals, the owner upholds, both sides name three, and two of
+    the six have voted: 张伟 (200101) can cast a ballot in the demo."""
+    when = at + timedelta(hours=4)
+    appeals.file_appeal(ticket_id, objection="录音01:45处客户先提高音量，员工打断是为了确认故障地址，"
+                        "并非态度问题。", actor=people["200200"], now=when)
+    appeals.rejudge(ticket_id, decision="uphold", reason="录音中员工确有不当用语，提交合议。",
+                    actor=people[OWNER], now=when + timedelta(minutes=20))
+    appeals.name_panel(ticket_id, employee_nos=["200101", "200102", "160001"],
+                       actor=people["200200"], now=when + timedelta(minutes=30))
+    appeals.name_panel(ticket_id, employee_nos=["190002", "160000", "200100"],
+                       actor=people[OWNER], now=when + timedelta(minutes=40))
+    for voter, choice in (("160001", "not_established"), ("190002", "established")):
+        appeals.cast_ballot(ticket_id, choice=choice, actor=people[voter],
+                            now=when + timedelta(minutes=50))
 
 
 def _quality_steps(ticket_id, then, people, at):

@@ -19,7 +19,7 @@ class AppealForm(FlaskForm):
 
 class RejudgeForm(FlaskForm):
     decision = RadioField(_l("Re-judgement"), choices=[], validators=[_required()])
-    reason = TextAreaField(_l("Reason"), validators=[
+    reason = TextAreaField(_l("Reason for the decision"), validators=[
         _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
@@ -52,7 +52,7 @@ class BallotForm(FlaskForm):
 
 class RulingForm(FlaskForm):
     verdict = RadioField(_l("Ruling"), choices=[], validators=[_required()])
-    reason = TextAreaField(_l("Reason"), validators=[
+    reason = TextAreaField(_l("Reason for the decision"), validators=[
         _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 

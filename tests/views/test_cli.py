@@ -176,7 +176,7 @@ def test_demo_if_empty_loads_once(app, client):
     db.session.rollback()
     states = set(db.session.scalars(select(Ticket.state)))
     assert states == {"submitted", "returned_to_staff", "handed_over", "verifying", "judged",
-                      "returned_to_lead"}
+                      "returned_to_lead", "voting"}
     tickets = count(Ticket)
     assert signs_in(client, "200100", "zikong-demo")  # a demo team lead
     assert client.get("/review").status_code == 200

@@ -140,3 +140,29 @@ def sheet(ticket_id: int):
         abort(404)
     return render("appeals/sheet.html", ticket=ticket, appeal=ticket.appeal)
 
+
+
+@bp.route("/appeals/export.xlsx")
+@roles(Role.OWNER, Role.DUTY_MANAGER, Role.GROUP_HEAD, Role.SITE_HEAD)
+def export():
+    """The appeal sheets as rows of a spreadsheet (内部服务质量判责异议单), newest first."""
+    from blueprints.ui import VERDICT_LABELS, localtime
+    from services.xlsx import xlsx_response
+    decisions = {"uphold": _("Uphold"), "overturn": _("Overturn")}
+    header = [_("Ticket no."), _("Accused employee no."), _("Appellant"), _("Filed at"),
+              _("Objection points"), _("Re-judgement"), _("Re-judged by"),
+              _("Reason for the decision"), _("Vote"), _("Site head's ruling"),
+              _("Final verdict")]
+
+    def rows():
+        for a in service.list_appeals(limit=10_000):
+            vote = (f"{a.established_count}:{a.not_established_count}"
+                    if a.vote_closed_at else "")
+            yield [a.ticket.number, a.ticket.accused_no or "",
+                   f"{a.appellant.name} {a.appellant.employee_no}", localtime(a.filed_at),
+                   a.objection, str(decisions.get(a.decision, "")),
+                   a.rejudged_by.name if a.rejudged_by else "", a.decision_reason, vote,
+                   f"{VERDICT_LABELS[a.outcome]} {a.ruling_reason}" if a.ruled_at else "",
+                   str(VERDICT_LABELS[a.outcome]) if a.outcome else ""]
+
+    return xlsx_response(_("Appeal sheets"), header, rows(), filename="appeals.xlsx")

@@ -74,6 +74,8 @@ MATRIX = [
     ("POST", "/tickets/{verifying}/rule", "appeals.rule", {R.SITE_HEAD: 409}),
     ("GET", "/tickets/{verifying}/vote", "appeals.vote", each(ALL - {R.ADMIN}, 404)),
     ("GET", "/votes", "appeals.my_votes", each(ALL - {R.ADMIN}, 200)),
+    ("GET", "/appeals/export.xlsx", "appeals.export",
+     each({R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}, 200)),
     ("GET", "/tickets/{verifying}/appeal-sheet", "appeals.sheet",
      {**each(ALL - {R.ADMIN}, 404)}),
 ]

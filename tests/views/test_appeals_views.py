@@ -1,0 +1,72 @@
+"""Appeal pages: who sees the ballot, counts hidden while the vote is open, the export."""
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from domain.roles import Role
+from tests.services.test_appeals_services import World
+
+from ._support import element, html, text_of
+
+
+@pytest.fixture
+def world(make, now):
+    world = World(make, now)
+    world.to_vote()
+    return world
+
+
+def test_only_panellists_reach_the_ballot(client, auth, world):
+    auth.login(world.owner)
+    assert client.get(f"/tickets/{world.ticket_id}/vote").status_code == 404
+    auth.logout()
+    auth.login(world.panel[0])
+    page = html(client.get(f"/tickets/{world.ticket_id}/vote"))
+    assert "录音01:20处客户先辱骂员工" in text_of(page, "objection")
+    assert "录音中员工反问客户" in text_of(page, "judgement")
+    assert element(page, "ballot") is not None
+
+
+def test_a_ballot_counts_once_and_the_page_says_so(client, auth, world):
+    auth.login(world.panel[0])
+    first = client.post(f"/tickets/{world.ticket_id}/vote", data={"choice": "established"})
+    assert first.status_code == 303
+    assert "established" not in first.headers["Location"]
+    again = client.post(f"/tickets/{world.ticket_id}/vote", data={"choice": "not_established"})
+    assert again.status_code == 303
+    assert "投票后不能更改" in html(client.get(again.headers["Location"]))
+    tally = world.ticket().appeal
+    assert sum(m.submitted for m in tally.members) == 1
+
+
+def test_nobody_sees_counts_while_the_vote_is_open(client, auth, world, make):
+    world.vote(["established", "established", "not_established", None, None, None])
+    for viewer in (world.owner, world.site_head, world.panel[0], make.user(Role.CHECKER)):
+        auth.login(viewer)
+        page = html(client.get(f"/tickets/{world.ticket_id}"))
+        appeal = text_of(page, "appeal")
+        assert "已投票 3 / 6" in appeal
+        assert "2 : 1" not in appeal and "1 : 2" not in appeal
+        auth.logout()
+
+
+def test_the_appeals_export_has_the_sheet_as_a_row(client, auth, world):
+    world.vote(["established"] * 4 + ["not_established"] * 2)
+    auth.login(world.owner)
+    response = client.get("/appeals/export.xlsx")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "工单编号" and "异议点" in rows[0]
+    assert rows[1][0] == world.ticket().number
+    assert "4:2" in rows[1] and "成立" in rows[1]
+
+
+def test_the_print_sheet_has_signature_lines(client, auth, world):
+    auth.login(world.accused_lead)
+    page = html(client.get(f"/tickets/{world.ticket_id}/appeal-sheet"))
+    sheet = text_of(page, "appeal-sheet")
+    assert "内部服务质量判责异议单" in sheet and "异议提出人（签字）" in sheet
+    assert "维持原判" in sheet

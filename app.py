@@ -46,8 +46,10 @@ def create_app(test_config=None):
     from blueprints.handover import bp as handover_bp
     from blueprints.main import bp as main_bp
     from blueprints.quality import bp as quality_bp
+    from blueprints.reports import bp as reports_bp
     from blueprints.tickets import bp as tickets_bp
-    for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, appeals_bp, admin_bp):
+    for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, appeals_bp,
+               reports_bp, admin_bp):
         app.register_blueprint(bp)
     app.before_request(_access.enforce)
     ui.register(app)

@@ -105,6 +105,22 @@ ACTION_LABELS = {
 }
 
 
+def group_label_text(value) -> str:
+    return label(GROUP_LABELS, value) if value else ""
+
+
+def tracking_label_text(value) -> str:
+    return label(TRACKING_LABELS, value)
+
+
+def reply_method_text(value) -> str:
+    return label(REPLY_METHOD_LABELS, value)
+
+
+def reason_label(value) -> str:
+    return label(REASON_LABELS, value)
+
+
 def state_label(state) -> str:
     try:
         return str(STATE_LABELS[State(state)])
@@ -156,7 +172,7 @@ def register(app):
         group_label=lambda v: label(GROUP_LABELS, v) if v else "",
         kind_label=lambda v: label(KIND_LABELS, v),
         verdict_label=lambda v: label(VERDICT_LABELS, v),
-        reason_label=lambda v: label(REASON_LABELS, v),
+        reason_label=reason_label,
         tracking_label=lambda v: label(TRACKING_LABELS, v),
         reply_method_label=lambda v: label(REPLY_METHOD_LABELS, v),
         sms_kind_label=lambda v: label(SMS_KIND_LABELS, v), NOTIFY_NUMBERS=NOTIFY_NUMBERS,

@@ -471,6 +471,24 @@ def explanations_for(phone: str) -> list[Ticket]:
         .order_by(Ticket.reply_done_at.desc()).limit(20)))
 
 
+def reply_records(start: datetime, end: datetime, batch: int = 1000):
+    """Tickets signed over in [start, end), with their reply record, for the export."""
+    after = None
+    while True:
+        query = (select(Ticket).options(joinedload(Ticket.checker))
+                 .where(Ticket.handed_over_at >= start, Ticket.handed_over_at < end)
+                 .order_by(Ticket.handed_over_at, Ticket.id).limit(batch))
+        if after is not None:
+            query = query.where(or_(Ticket.handed_over_at > after[0],
+                                    (Ticket.handed_over_at == after[0]) & (Ticket.id > after[1])))
+        rows = list(db.session.scalars(query))
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = (rows[-1].handed_over_at, rows[-1].id)
+        db.session.expunge_all()
+
+
 def escalated_open() -> list[Ticket]:
     """Escalated tickets whose reply is still outstanding: for the owner and duty managers."""
     return list(db.session.scalars(

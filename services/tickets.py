@@ -242,17 +242,78 @@ def visible_condition(actor: User):
 
 PAGE_SIZE = 50
 
+#: Which moment a date range applies to (the report figures link to these lists).
+MOMENTS = {"created": Ticket.created_at, "handed_over": Ticket.handed_over_at,
+           "judged": Ticket.judged_at, "replied": Ticket.reply_done_at,
+           "escalated": Ticket.escalated_at}
 
-def list_tickets(*, actor: User, state: str | None = None,
-                 page: int = 1) -> tuple[list[Ticket], bool]:
-    """The actor's tickets, newest first, one page at a time. Returns (rows, has_more)."""
+
+@dataclass(frozen=True)
+class TicketFilter:
+    """Narrowing of a ticket list: state, a local-date range on one moment, team, route
+    group, checker, verdict in force, reply method."""
+    state: str | None = None
+    start: datetime | None = None   # UTC bounds, half-open
+    end: datetime | None = None
+    moment: str = "created"
+    team_id: int | None = None
+    group: str | None = None
+    checker_id: int | None = None
+    verdict: str | None = None
+    reply_method: str | None = None
+
+    def apply(self, query):
+        if self.state in set(State):
+            query = query.where(Ticket.state == self.state)
+        column = MOMENTS.get(self.moment, Ticket.created_at)
+        if self.start is not None:
+            query = query.where(column >= self.start)
+        if self.end is not None:
+            query = query.where(column < self.end)
+        if self.team_id is not None:
+            query = query.where(Ticket.team_id == self.team_id)
+        if self.group:
+            query = query.where(Ticket.route_group == self.group)
+        if self.checker_id is not None:
+            query = query.where(Ticket.checker_id == self.checker_id)
+        if self.verdict:
+            query = query.where(Ticket.verdict == self.verdict)
+        if self.reply_method:
+            query = query.where(Ticket.reply_method == self.reply_method)
+        return query
+
+
+def visible_tickets(actor: User, filters: TicketFilter | None = None):
+    """SELECT of the tickets the actor may see, narrowed by `filters`, newest first."""
     query = (select(Ticket).where(visible_condition(actor))
-             .options(joinedload(Ticket.submitter))
              .order_by(Ticket.submitted_at.desc(), Ticket.id.desc()))
-    if state in set(State):
-        query = query.where(Ticket.state == state)
+    return (filters or TicketFilter()).apply(query)
+
+
+def list_tickets(*, actor: User, state: str | None = None, page: int = 1,
+                 filters: TicketFilter | None = None) -> tuple[list[Ticket], bool]:
+    """The actor's tickets, newest first, one page at a time. Returns (rows, has_more)."""
+    filters = filters or TicketFilter(state=state)
+    query = visible_tickets(actor, filters).options(joinedload(Ticket.submitter))
     rows = list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
     return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def iter_tickets(actor: User, filters: TicketFilter, batch: int = 1000):
+    """Every ticket of a filtered list, fetched in batches (exports of any size)."""
+    query = visible_tickets(actor, filters).options(joinedload(Ticket.submitter))
+    after = None
+    while True:
+        page = query
+        if after is not None:  # keyset: no OFFSET, every batch costs the same
+            page = page.where(or_(Ticket.submitted_at < after[0],
+                                  (Ticket.submitted_at == after[0]) & (Ticket.id < after[1])))
+        rows = list(db.session.scalars(page.limit(batch)))
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = (rows[-1].submitted_at, rows[-1].id)
+        db.session.expunge_all()  # keep memory flat however many rows there are
 
 
 def review_queue(*, actor: User) -> list[Ticket]:

@@ -1,6 +1,7 @@
 """Ticket pages. Who may use each route is declared on it; scope (own / team / signed over)
 is enforced by the service, which answers NotFound for tickets outside it."""
 import uuid
+from datetime import timedelta
 
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -9,21 +10,27 @@ from flask_login import current_user
 from blueprints._access import roles
 from blueprints._htmx import hx_redirect, is_htmx, render
 from blueprints.forms import VersionForm
-from blueprints.ui import ELEMENT_LABELS, GROUP_LABELS, state_label
+from blueprints.ui import ELEMENT_LABELS, GROUP_LABELS, localtime, parse_day, state_label
 from domain.errors import Conflict, InvalidTransition, NotFound
 from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
-from domain.phones import normalize_phone
+from domain.periods import Span
+from domain.phones import mask_phone, normalize_phone
 from domain.tickets import Action
 from services import appeals as appeals_service
 from services import quality as quality_service
 from services import tickets as service
-from services.clock import utcnow
+from services.clock import local_today, utcnow
+from services.reports import utc_bounds
 
 from . import bp
 from .forms import ReturnForm, TicketForm, TransferredTicketForm
 
 VIEWERS = tuple(FILERS | SEES_ALL_HANDED_OVER)
 MAX_PAGE = 10_000
+
+
+def element_label_text(name: str) -> str:
+    return str(ELEMENT_LABELS[name])
 
 
 def translate(exc) -> str:
@@ -105,15 +112,58 @@ def lookup():
                   invalid=bool(raw) and phone is None)
 
 
+LIST_ARGS = ("state", "from", "to", "on", "team", "group", "checker", "verdict", "method")
+
+
+def filters_from(args) -> tuple[service.TicketFilter, dict]:
+    """The list filter from the query string, and the arguments that were understood (to
+    carry into pagination and export links)."""
+    today = local_today()
+    start = parse_day(args.get("from"), today) if args.get("from") else None
+    end = parse_day(args.get("to"), today) if args.get("to") else None
+    bounds = (None, None)
+    if start or end:
+        bounds = utc_bounds(Span(start or end, (end or start) + timedelta(days=1)))
+    known = {k: args.get(k) for k in LIST_ARGS if args.get(k)}
+    filters = service.TicketFilter(
+        state=args.get("state") or None, start=bounds[0], end=bounds[1],
+        moment=args.get("on") if args.get("on") in service.MOMENTS else "created",
+        team_id=args.get("team", type=int), group=args.get("group") or None,
+        checker_id=args.get("checker", type=int), verdict=args.get("verdict") or None,
+        reply_method=args.get("method") or None)
+    return filters, known
+
+
 @bp.route("/")
 @roles(*VIEWERS)
 def index():
     g.nav_active = "mine"
-    state = request.args.get("state") or None
+    filters, known = filters_from(request.args)
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
-    rows, has_more = service.list_tickets(actor=current_user, state=state, page=page)
+    rows, has_more = service.list_tickets(actor=current_user, page=page, filters=filters)
+    narrowed = {k: v for k, v in known.items() if k != "state"}
     return render("tickets/index.html", "ticket_rows", rows=rows, has_more=has_more,
-                  page=page, state=state, now=utcnow())
+                  page=page, state=filters.state, args=known, narrowed=narrowed, now=utcnow())
+
+
+@bp.route("/export.xlsx")
+@roles(*VIEWERS)
+def export():
+    """内部服务质量自控提交表: the rows of the list as filtered, phones masked."""
+    from services.xlsx import xlsx_response
+    filters, _known = filters_from(request.args)
+    header = [_("Ticket no."), element_label_text("submitter_no"),
+              element_label_text("caller_number"), element_label_text("contact_number"),
+              element_label_text("complaint"), element_label_text("demand"),
+              element_label_text("accused_no"), _("State"), _("Submitted at")]
+
+    def rows():
+        for t in service.iter_tickets(current_user, filters):
+            yield [t.number, t.submitter.employee_no, mask_phone(t.caller_number),
+                   mask_phone(t.contact_number), t.complaint, t.demand, t.accused_no or "",
+                   state_label(t.state), localtime(t.submitted_at)]
+
+    return xlsx_response(_("Self-control tickets"), header, rows(), filename="tickets.xlsx")
 
 
 def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=False,

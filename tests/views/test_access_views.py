@@ -9,6 +9,7 @@ from services import quality, routing
 R = Role
 ALL = set(Role)
 QUALITY = {R.CHECKER, R.OWNER}
+REPORTERS = {R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 VIEWERS = {R.STAFF, R.TEAM_LEAD, R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 MANAGEMENT = {R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 
@@ -74,6 +75,14 @@ MATRIX = [
     ("POST", "/tickets/{verifying}/rule", "appeals.rule", {R.SITE_HEAD: 409}),
     ("GET", "/tickets/{verifying}/vote", "appeals.vote", each(ALL - {R.ADMIN}, 404)),
     ("GET", "/votes", "appeals.my_votes", each(ALL - {R.ADMIN}, 200)),
+    ("GET", "/reports", "reports.dashboard", each(REPORTERS, 200)),
+    ("GET", "/tickets/export.xlsx", "tickets.export", each(VIEWERS, 200)),
+    ("GET", "/handover/export.xlsx", "reports.export_handover",
+     each({R.TEAM_LEAD, R.CHECKER} | REPORTERS, 200)),
+    ("GET", "/whitelist-handover/export.xlsx", "reports.export_notifications",
+     each({R.CHECKER} | REPORTERS, 200)),
+    ("GET", "/reply-records/export.xlsx", "reports.export_replies",
+     each({R.CHECKER} | REPORTERS, 200)),
     ("GET", "/appeals/export.xlsx", "appeals.export",
      each({R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}, 200)),
     ("GET", "/tickets/{verifying}/appeal-sheet", "appeals.sheet",

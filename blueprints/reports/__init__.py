@@ -1,0 +1,6 @@
+"""The KPI dashboard (报表) and the exports of the paper forms."""
+from flask import Blueprint
+
+bp = Blueprint("reports", __name__)
+
+from . import views  # noqa: E402,F401

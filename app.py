@@ -45,11 +45,12 @@ def create_app(test_config=None):
     from blueprints.auth import bp as auth_bp
     from blueprints.handover import bp as handover_bp
     from blueprints.main import bp as main_bp
+    from blueprints.notices import bp as notices_bp
     from blueprints.quality import bp as quality_bp
     from blueprints.reports import bp as reports_bp
     from blueprints.tickets import bp as tickets_bp
     for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, appeals_bp,
-               reports_bp, admin_bp):
+               reports_bp, notices_bp, admin_bp):
         app.register_blueprint(bp)
     app.before_request(_access.enforce)
     ui.register(app)
@@ -102,7 +103,13 @@ def _template_context():
     from flask import current_app
     from flask_babel import get_locale
     return {"current_locale": str(get_locale()), "languages": current_app.config["LANGUAGES"],
-            "nav_active": g.get("nav_active"), "pending_votes": _pending_votes}
+            "nav_active": g.get("nav_active"), "pending_votes": _pending_votes,
+            "alert_count": _alert_count}
+
+
+def _alert_count() -> int:
+    from services.alerts import unread_count
+    return unread_count(current_user) if current_user.is_authenticated else 0
 
 
 def _pending_votes() -> int:

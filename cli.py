@@ -62,8 +62,11 @@ def sweep():
     """Close panel votes past their deadline, then tickets whose reply is recorded and whose
     appeal window has passed. Safe to run from cron every minute, from several hosts."""
     from services.appeals import close_due_votes
+    from services.notices import weekly_warnings
     from services.quality import close_due
     now = utcnow()
     votes = close_due_votes(now)
     closed = close_due(now, limit=10_000)
-    click.echo(f"sweep: closed {votes} vote(s) and {closed} ticket(s)")
+    warnings = weekly_warnings(now)
+    click.echo(f"sweep: closed {votes} vote(s) and {closed} ticket(s), "
+               f"raised {warnings} warning(s)")

@@ -13,11 +13,14 @@ def wants_fragment() -> bool:
         and request.headers.get("HX-History-Restore-Request") != "true"
 
 
-def render(template: str, block: str | None = None, *, status: int = 200, **context):
-    """The whole page, or only `block` (plus pending flash messages, out of band) for htmx."""
+def render(template: str, block: str | None = None, *, status: int = 200,
+           with_flash: bool = True, **context):
+    """The whole page, or only `block` (plus pending flash messages, out of band) for htmx.
+    Background polls pass with_flash=False so they never swallow a message meant for a page."""
     if block and wants_fragment():
         body = render_block(template, block, **context)
-        body += render_template("_flash_oob.html")
+        if with_flash:
+            body += render_template("_flash_oob.html")
     else:
         body = render_template(template, **context)
     response = make_response(body, status)

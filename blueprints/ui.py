@@ -44,6 +44,21 @@ TRACKING_LABELS = {"notified": _l("Notified"), "handling": _l("Being handled"),
                    "answered": _l("Answered")}
 REPLY_METHOD_LABELS = {"phone": _l("Phone"), "sms": _l("SMS"),
                        "explain": _l("Direct explanation"), "other": _l("Other")}
+ALERT_LABELS = {
+    "returned": _l("A lead returned your ticket"),
+    "claimed": _l("The quality team claimed your ticket"),
+    "returned_to_lead": _l("The quality team returned a ticket to you"),
+    "escalated": _l("A customer was escalated"),
+    "appeal": _l("An appeal to re-judge"),
+    "vote": _l("A panel vote waits for your ballot"),
+    "tie": _l("A tied vote waits for your ruling"),
+    "warning": _l("A new warning"),
+    "announcement": _l("A new announcement"),
+    "reminder": _l("A reminder for you"),
+}
+WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion rising"),
+                  "keyword": _l("Keyword rising")}
+
 SMS_KIND_LABELS = {"notice": _l("Notice after a failed call"), "reply": _l("SMS reply")}
 
 ROLE_LABELS = {
@@ -176,5 +191,7 @@ def register(app):
         tracking_label=lambda v: label(TRACKING_LABELS, v),
         reply_method_label=lambda v: label(REPLY_METHOD_LABELS, v),
         sms_kind_label=lambda v: label(SMS_KIND_LABELS, v), NOTIFY_NUMBERS=NOTIFY_NUMBERS,
+        alert_label=lambda v: label(ALERT_LABELS, v),
+        warning_label=lambda v: label(WARNING_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between)
     app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)

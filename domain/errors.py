@@ -29,3 +29,12 @@ class InvalidTransition(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the record since the form was loaded (answers 409)."""
+
+
+class FormProblems(Conflict):
+    """Fields that are wrong: `problems` maps field -> English msgid, or (msgid, params)."""
+
+    def __init__(self, problems: dict):
+        first = next(iter(problems.values()))
+        super().__init__(first if isinstance(first, str) else first[0])
+        self.problems = problems

@@ -2,11 +2,13 @@
 from .appeals import Appeal, PanelMember, VoteTally
 from .audit import AuditEntry
 from .config import Criterion, RouteRule, Setting
+from .notices import Alert, Announcement, AnnouncementRecipient, EarlyWarning
 from .quality import ContactAttempt, Judgement, Notification, SmsMessage
 from .tickets import HandoverEntry, Ticket, TicketSequence
 from .users import Team, User
 
 __all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry", "Judgement",
-           "PanelMember", "VoteTally",
+           "PanelMember", "VoteTally", "Alert", "Announcement", "AnnouncementRecipient",
+           "EarlyWarning",
            "Notification", "RouteRule", "Setting", "SmsMessage", "Team", "Ticket",
            "TicketSequence", "User"]

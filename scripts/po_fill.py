@@ -1,6 +1,7 @@
 """Fill or fix entries of the Chinese catalog from a small table (developer tool):
    .venv/bin/python scripts/po_fill.py translations/zh_Hans_CN/LC_MESSAGES/messages.po table.tsv
-Each line of the table: English msgid <TAB> Chinese msgstr. Fuzzy flags on those entries go."""
+Each line of the table: English msgid <TAB> Chinese msgstr. Fuzzy flags on those entries go;
+other fuzzy entries are emptied (shown in English until translated)."""
 import sys
 
 from babel.messages.pofile import read_po, write_po
@@ -18,6 +19,12 @@ def main(po_path: str, table_path: str) -> None:
             continue
         message.string = msgstr
         message.flags.discard("fuzzy")
+    for message in catalog:
+        if message.id and "fuzzy" in message.flags:
+            # Babel's fuzzy guesses are nearly always wrong (and can carry other
+            # placeholders, which fails compilation): untranslated is better.
+            message.string = "" if isinstance(message.id, str) else ("",) * len(message.id)
+            message.flags.discard("fuzzy")
     catalog.obsolete.clear()
     with open(po_path, "wb") as fh:
         write_po(fh, catalog, width=76)

@@ -17,6 +17,7 @@ from domain.tickets import Action, State
 from models import Appeal, PanelMember, Ticket, User, VoteTally
 
 from . import audit, settings
+from .alerts import alert, users_with_role
 from .db import db, write_transaction
 from .quality import FormProblems
 from .tickets import flush_guarded, load_visible, move
@@ -56,6 +57,7 @@ def file_appeal(ticket_id: int, *, objection: str, actor: User, now: datetime,
         appeal = Appeal(ticket=ticket, appellant_id=actor.id, filed_at=now, objection=objection)
         db.session.add(appeal)
         flush_guarded()
+        alert(users_with_role(Role.OWNER), "appeal", ticket=ticket, now=now)
         audit.record(Action.APPEAL, actor=actor, now=now, ticket=ticket, from_state=before,
                      to_state=after, note=objection)
     return appeal
@@ -164,6 +166,7 @@ def _open_vote(ticket: Ticket, now: datetime) -> None:
     appeal.vote_opened_at = now
     appeal.vote_deadline = rules.vote_deadline(now, settings.limits().vote_hours)
     db.session.add(VoteTally(appeal_id=appeal.id, established=0, not_established=0))
+    alert([m.user_id for m in appeal.members], "vote", ticket=ticket, now=now)
     flush_guarded()
     audit.record(Action.OPEN_VOTE, actor=None, now=now, ticket=ticket, from_state=before,
                  to_state=after)
@@ -214,6 +217,8 @@ def _close_vote(ticket: Ticket, now: datetime) -> None:
     ticket.state = ticket_rules.automatic_next(State(ticket.state), action)
     if outcome:
         _finalise(ticket, outcome, now)
+    else:
+        alert(users_with_role(Role.SITE_HEAD), "tie", ticket=ticket, now=now)
     flush_guarded()
     audit.record(action, actor=None, now=now, ticket=ticket, from_state=before,
                  to_state=ticket.state,

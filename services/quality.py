@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from domain import sla
 from domain import tickets as rules
-from domain.errors import N_, Conflict, InvalidTransition, NotAllowed, NotFound
+from domain.errors import N_, Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.judgement import Verdict, judgement_problems
 from domain.people import is_employee_no
 from domain.roles import QUALITY, Role
@@ -19,19 +19,11 @@ from domain.tickets import Action, ReturnReason, State
 from models import ContactAttempt, Criterion, Judgement, Notification, SmsMessage, Ticket, User
 
 from . import audit, settings
+from .alerts import alert, users_with_role
 from . import routing as routing_service
 from .db import db, write_transaction
 from .sms_gateway import gateway
 from .tickets import facts, flush_guarded, load_visible, move
-
-
-class FormProblems(Conflict):
-    """Fields that are wrong: `problems` maps field -> English msgid, or (msgid, params)."""
-
-    def __init__(self, problems: dict):
-        first = next(iter(problems.values()))
-        super().__init__(first if isinstance(first, str) else first[0])
-        self.problems = problems
 
 
 def _require_handler(ticket: Ticket, actor: User) -> None:
@@ -63,6 +55,7 @@ def claim(ticket_id: int, *, actor: User, now: datetime, version: int | None = N
             if ticket.handover is not None:
                 ticket.handover.received_by_id = actor.id
             flush_guarded()
+            alert([ticket.submitter_id], "claimed", ticket=ticket, now=now)
             audit.record(Action.CLAIM, actor=actor, now=now, ticket=ticket, from_state=before,
                          to_state=after)
     except Conflict:
@@ -172,6 +165,8 @@ def return_to_lead(ticket_id: int, *, reason: str, remarks: str, actor: User, no
             ticket.handover.return_reason = reason
             ticket.handover.remarks = (remarks or "").strip()
         flush_guarded()
+        alert([ticket.team.lead_id if ticket.team else None], "returned_to_lead", ticket=ticket,
+              now=now)
         audit.record(Action.RETURN_TO_LEAD, actor=actor, now=now, ticket=ticket,
                      from_state=before, to_state=after, note=(remarks or "").strip(),
                      detail={"reason": reason})
@@ -353,6 +348,8 @@ def escalate(ticket_id: int, *, note: str, actor: User, now: datetime) -> Ticket
         ticket.escalated_at = now
         ticket.escalation_note = note
         flush_guarded()
+        alert(users_with_role(Role.OWNER, Role.DUTY_MANAGER), "escalated", ticket=ticket,
+              now=now)
         audit.record("escalate", actor=actor, now=now, ticket=ticket, note=note)
     return ticket
 

@@ -14,6 +14,11 @@ from . import audit
 from .db import db, write_transaction
 
 DEFAULTS = {
+    # Weekly warning rule (SPEC §8) and keyword monitor (Part C)
+    "warning_ratio": 1.3,
+    "warning_min": 3,
+    "keyword_jump": 0.4,
+    "monitor_keywords": ["态度", "骂", "挂断", "乱收费", "推诿"],
     "limits": asdict(sla.Limits()),
     "sms_forbidden_words": list(DEFAULT_FORBIDDEN),
     "sms_notice_template": ("您好，我们就您反映的问题致电未能联系上您，"

@@ -16,6 +16,7 @@ from domain.tickets import Action, State
 from models import AuditEntry, HandoverEntry, Ticket, User
 
 from . import audit, settings
+from .alerts import alert
 from . import routing as routing_service
 from .clock import local_day
 from .db import LOST_RACE, db, write_transaction
@@ -169,6 +170,7 @@ def return_to_staff(ticket_id: int, *, actor: User, now: datetime, elements: lis
         ticket.return_note = note
         ticket.review_due_at = None
         flush_guarded()
+        alert([ticket.submitter_id], "returned", ticket=ticket, now=now)
         audit.record(Action.RETURN_TO_STAFF, actor=actor, now=now, ticket=ticket,
                      from_state=before, to_state=after, note=note,
                      detail={"elements": ticket.returned_list})

@@ -24,9 +24,10 @@ def queue_response(status: int = 200):
     return _render_queue(status=status)
 
 
-def _render_queue(status: int = 200):
+def _render_queue(status: int = 200, with_flash: bool = True):
     rows = ticket_service.review_queue(actor=current_user)
-    return render("handover/queue.html", "queue_rows", status=status, rows=rows, now=utcnow(),
+    return render("handover/queue.html", "queue_rows", status=status, with_flash=with_flash,
+                  rows=rows, now=utcnow(),
                   sign_form=VersionForm(formdata=None),
                   returns=quality_service.returns_to_confirm(actor=current_user))
 
@@ -36,7 +37,7 @@ def _render_queue(status: int = 200):
 def queue():
     """待审核: the team's submitted tickets, earliest 2-hour deadline first."""
     g.nav_active = "review"
-    return _render_queue()
+    return _render_queue(with_flash=False)  # the 30-second refresh must not eat messages
 
 
 @bp.route("/handover")

@@ -7,6 +7,7 @@ from blueprints._htmx import render
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
 from services import appeals as appeals_service
 from services import handover as handover_service
+from services import notices as notices_service
 from services import quality as quality_service
 from services import tickets as ticket_service
 from services.clock import local_today, utcnow
@@ -26,8 +27,10 @@ def home():
     g.nav_active = "home"
     role = current_user.role_enum
     context = {"now": utcnow(), "returned": [], "queue": [], "recent": [], "handover": [],
-               "escalated": [], "mine_open": 0, "returns": [], "votes": [], "appeal_work": []}
+               "escalated": [], "mine_open": 0, "returns": [], "votes": [], "appeal_work": [],
+               "announcements": []}
     if role != Role.ADMIN:
+        context["announcements"] = notices_service.unread_announcements(current_user)
         context["votes"] = appeals_service.my_open_votes(current_user)
         context["appeal_work"] = appeals_service.waiting_for(current_user)
     if role in (Role.STAFF, Role.TEAM_LEAD):

@@ -129,3 +129,9 @@ class QueueFilterForm(FlaskForm):
     group = SelectField(_l("Route group"), choices=[])
     state = SelectField(_l("State"), choices=[])
     checker = SelectField(_l("Checker"), choices=[])
+
+
+class FlagForm(FlaskForm):
+    note = TextAreaField(_l("What is likely to recur"), validators=[
+        InputRequired(_l("This field is required.")),
+        Length(max=500, message=_l("At most %(max)d characters."))])

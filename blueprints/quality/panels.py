@@ -11,7 +11,7 @@ from services.tickets import facts
 
 from ..ui import (KIND_LABELS, REASON_LABELS, REPLY_METHOD_LABELS, SMS_KIND_LABELS,
                   TRACKING_LABELS, VERDICT_LABELS)
-from .forms import (AccusedForm, AttemptForm, EscalateForm, JudgeForm, NotificationForm,
+from .forms import (AccusedForm, AttemptForm, EscalateForm, FlagForm, JudgeForm, NotificationForm,
                     NotificationUpdateForm, ReplyForm, ReturnToLeadForm, SmsForm)
 
 
@@ -74,6 +74,7 @@ def panel_context(ticket, actor, now, **overrides) -> dict:
                              else settings.get("sms_notice_template")),
         "reply_form": reply_form(),
         "escalate_form": EscalateForm(formdata=None),
+        "flag_form": FlagForm(formdata=None),
         "notification_forms": {row.id: notification_update_form(row)
                                for row in ticket.notifications},
         "in_reply_states": ticket.state in (State.VERIFYING, State.JUDGED),

@@ -1,0 +1,146 @@
+"""Warnings queue (duty managers), announcements (everyone), the bell (everyone)."""
+import json
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from blueprints._access import roles, signed_in
+from blueprints._htmx import hx_redirect, render
+from blueprints.quality.views import _invalid, _refused
+from blueprints.tickets.views import load_ticket
+from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
+from domain.roles import PANELLIST_ROLES, QUALITY, Role
+from services import notices as service
+from services.alerts import mark_read, recent_alerts, unread_count
+from services.clock import utcnow
+
+from . import bp
+from blueprints.quality.forms import FlagForm
+
+from .forms import AnnouncementForm
+
+SENDERS = (Role.DUTY_MANAGER,)
+READERS = tuple(PANELLIST_ROLES)  # everyone but IT
+
+
+@bp.route("/tickets/<int:ticket_id>/flag", methods=["POST"])
+@roles(*QUALITY)
+def flag(ticket_id: int):
+    """易重复投诉点: to the duty managers' warnings queue."""
+    load_ticket(ticket_id)
+    form = FlagForm()
+    if not form.validate():
+        return _invalid(ticket_id, "flag_form", form)
+    try:
+        service.flag_recurring(ticket_id, note=form.note.data, actor=current_user, now=utcnow())
+    except FormProblems as exc:
+        return _invalid(ticket_id, "flag_form", form, exc)
+    except (InvalidTransition, Conflict) as exc:
+        return _refused(ticket_id, exc)
+    except NotAllowed as exc:
+        return _refused(ticket_id, exc, status=403)
+    flash(_("Flagged for the duty managers."), "success")
+    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
+
+
+@bp.route("/warnings")
+@roles(Role.DUTY_MANAGER, Role.OWNER)
+def warnings():
+    """The warnings queue, with the numbers that triggered each one."""
+    g.nav_active = "warnings"
+    rows = [(w, json.loads(w.figures) if w.figures else {}) for w in service.open_warnings()]
+    return render("notices/warnings.html", rows=rows)
+
+
+def _form_page(form, status=200, warning=None):
+    return render("notices/new.html", status=status, form=form, warning=warning)
+
+
+@bp.route("/announcements/new", methods=["GET", "POST"])
+@roles(*SENDERS)
+def new_announcement():
+    g.nav_active = "announcements"
+    form = AnnouncementForm()
+    warning = None
+    warning_id = request.args.get("warning", type=int) or form.warning_id.data
+    if warning_id:
+        try:
+            warning = service.get_warning(warning_id)
+        except NotFound:
+            abort(404)
+        if request.method == "GET":
+            form.warning_id.data = warning.id
+    if request.method == "POST" and form.validate():
+        try:
+            notice = service.post(kind=form.kind.data, title=form.title.data,
+                                  body=form.body.data, recipients=form.employee_nos(),
+                                  actor=current_user, now=utcnow(), warning_id=warning_id)
+        except FormProblems as exc:
+            for field, problem in exc.problems.items():
+                message, params = (problem, {}) if isinstance(problem, str) else problem
+                getattr(form, field).errors = [*getattr(form, field).errors,
+                                               _(message, **params)]
+            return _form_page(form, 422, warning)
+        except Conflict as exc:
+            flash(_(exc.message, **exc.params), "error")
+            return redirect(url_for("notices.warnings"), code=303)
+        flash(_("Sent to %(n)d people.", n=len(notice.recipients)), "success")
+        return redirect(url_for("notices.announcement", announcement_id=notice.id), code=303)
+    return _form_page(form, 422 if form.errors else 200, warning)
+
+
+@bp.route("/announcements")
+@roles(*READERS)
+def announcements():
+    """公告: what you received (acknowledge it), or everything sent, for the duty managers."""
+    g.nav_active = "announcements"
+    return render("notices/list.html", rows=service.announcements_for(current_user))
+
+
+@bp.route("/announcements/<int:announcement_id>")
+@roles(*READERS)
+def announcement(announcement_id: int):
+    g.nav_active = "announcements"
+    try:
+        notice = service.get_announcement(announcement_id, user=current_user)
+    except NotFound:
+        abort(404)
+    mine = next((r for r in notice.recipients if r.user_id == current_user.id), None)
+    return render("notices/show.html", notice=notice, mine=mine,
+                  missing=service.not_acknowledged(notice)
+                  if current_user.role_enum in (Role.DUTY_MANAGER, Role.OWNER) else None)
+
+
+@bp.route("/announcements/<int:announcement_id>/ack", methods=["POST"])
+@roles(*READERS)
+def acknowledge(announcement_id: int):
+    """已阅: the agent confirms they read it."""
+    from blueprints.forms import EmptyForm
+    if not EmptyForm().validate():
+        abort(400)
+    try:
+        service.acknowledge(announcement_id, actor=current_user, now=utcnow())
+    except NotFound:
+        abort(404)
+    flash(_("Acknowledged."), "success")
+    target = request.form.get("next") == "home" and url_for("main.home")
+    return hx_redirect(target or url_for("notices.announcement",
+                                         announcement_id=announcement_id))
+
+
+@bp.route("/alerts/bell")
+@signed_in
+def bell():
+    """The bell's count: polled by every open page, so one indexed COUNT and a tiny fragment."""
+    return render("notices/bell.html", "bell", with_flash=False,
+                  count=unread_count(current_user))
+
+
+@bp.route("/alerts")
+@signed_in
+def alerts():
+    g.nav_active = "alerts"
+    rows = recent_alerts(current_user)
+    mark_read(current_user, utcnow())
+    return render("notices/alerts.html", rows=rows)

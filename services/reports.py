@@ -83,8 +83,23 @@ def _median(duration, condition) -> float | None:
     return sum(pair) / 2
 
 
+class Rates:
+    """Shares derived from the counts (None when there is nothing to divide by)."""
+    @property
+    def established_rate(self):
+        return rate(self.established, self.judged)
+
+    @property
+    def review_on_time_rate(self):
+        return rate(self.reviewed_on_time, self.reviewed)
+
+    @property
+    def reply_on_time_rate(self):
+        return rate(self.replied_on_time, self.replied)
+
+
 @dataclass
-class Kpis:
+class Kpis(Rates):
     filed: int = 0
     judged: int = 0
     established: int = 0
@@ -105,17 +120,6 @@ class Kpis:
     escalated_customers: int = 0
     median_minutes: dict = field(default_factory=dict)
 
-    @property
-    def established_rate(self):
-        return rate(self.established, self.judged)
-
-    @property
-    def review_on_time_rate(self):
-        return rate(self.reviewed_on_time, self.reviewed)
-
-    @property
-    def reply_on_time_rate(self):
-        return rate(self.replied_on_time, self.replied)
 
     @property
     def overturn_rate(self):
@@ -192,7 +196,7 @@ def kpis(scope: Scope) -> Kpis:
 
 
 @dataclass
-class Row:
+class Row(Rates):
     key: object
     label: str
     filed: int = 0
@@ -203,17 +207,6 @@ class Row:
     replied: int = 0
     replied_on_time: int = 0
 
-    @property
-    def established_rate(self):
-        return rate(self.established, self.judged)
-
-    @property
-    def review_on_time_rate(self):
-        return rate(self.reviewed_on_time, self.reviewed)
-
-    @property
-    def reply_on_time_rate(self):
-        return rate(self.replied_on_time, self.replied)
 
 
 def breakdown(scope: Scope, by: str) -> list[Row]:

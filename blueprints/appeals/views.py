@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import hx_redirect, render
-from blueprints.quality.views import _invalid, _refused
+from blueprints._htmx import render
+from blueprints._actions import act
+from blueprints._actions import invalid as _invalid
 from blueprints.tickets.views import load_ticket, translate
-from domain.errors import Conflict, InvalidTransition, NotAllowed
+from domain.errors import Conflict, InvalidTransition
 from domain.roles import APPEAL_CHAIN, PANELLIST_ROLES, Role
 from services import appeals as service
 from services.clock import utcnow
@@ -21,16 +22,7 @@ VOTERS = tuple(PANELLIST_ROLES)
 
 
 def _act(ticket_id, call, success, form_name, form):
-    try:
-        call()
-    except service.FormProblems as exc:
-        return _invalid(ticket_id, form_name, form, exc)
-    except (InvalidTransition, Conflict) as exc:
-        return _refused(ticket_id, exc)
-    except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
-    flash(success, "success")
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id) + "#appeal")
+    return act(ticket_id, call, success, form_name, form, anchor="appeal")
 
 
 @bp.route("/tickets/<int:ticket_id>/appeal", methods=["POST"])

@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from blueprints._access import roles, signed_in
 from blueprints._htmx import hx_redirect, render
-from blueprints.quality.views import _invalid, _refused
+from blueprints._actions import invalid as _invalid
+from blueprints._actions import refused as _refused
 from blueprints.tickets.views import load_ticket
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.roles import PANELLIST_ROLES, QUALITY, Role

@@ -3,16 +3,19 @@ that answers with the ticket page: a redirect on success, the page with the form
 beside the fields (422) or the reason it was refused (409) otherwise."""
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import hx_redirect, render, wants_fragment
+from blueprints._htmx import render
+from blueprints._actions import act as _act
+from blueprints._actions import invalid as _invalid  # noqa: F401  (also used by other areas)
+from blueprints._actions import refused as _refused  # noqa: F401
 from blueprints.forms import VersionForm
-from blueprints.tickets.views import load_ticket, show_ticket, translate
+from blueprints.tickets.views import load_ticket, show_ticket
 from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day
-from domain.errors import Conflict, InvalidTransition, NotAllowed
+from domain.errors import NotAllowed
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
 from services import quality as service
 from services.clock import local_today, utcnow, zone
@@ -51,53 +54,6 @@ def queue():
 
 
 # --- actions on a ticket -----------------------------------------------------------------------
-
-def _done(ticket_id: int, message: str):
-    flash(message, "success")
-    if request.form.get("from") == "queue":
-        return hx_redirect(url_for("quality.queue"))
-    if request.form.get("from") == "review":
-        return hx_redirect(url_for("handover.queue"))
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id) + "#" +
-                       request.form.get("anchor", "quality"))
-
-
-def _refused(ticket_id: int, exc, status: int = 409):
-    """A move refused (409: the state no longer allows it; 403: not this user's to make):
-    say why and show the ticket as it is."""
-    flash(translate(exc), "error")
-    if request.form.get("from") == "queue":
-        if wants_fragment():
-            return hx_redirect(url_for("quality.queue"))
-        return redirect(url_for("quality.queue"), code=303)
-    return show_ticket(load_ticket(ticket_id), status=status)
-
-
-def _invalid(ticket_id: int, form_name: str, form, exc=None):
-    """Put the service's field messages beside the fields and show the page again (422)."""
-    if exc is not None:
-        for field, problem in exc.problems.items():
-            message, params = (problem, {}) if isinstance(problem, str) else problem
-            target = getattr(form, field, None)
-            errors = target.errors if target is not None else form.form_errors
-            if isinstance(errors, tuple):
-                errors = list(errors)
-                target.errors = errors
-            errors.append(_(message, **params))
-    return show_ticket(load_ticket(ticket_id), status=422, **{form_name: form})
-
-
-def _act(ticket_id, call, success, form_name=None, form=None):
-    try:
-        call()
-    except service.FormProblems as exc:
-        return _invalid(ticket_id, form_name, form, exc)
-    except (InvalidTransition, Conflict) as exc:
-        return _refused(ticket_id, exc)
-    except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
-    return _done(ticket_id, success)
-
 
 @bp.route("/tickets/<int:ticket_id>/claim", methods=["POST"])
 @roles(*QUALITY_ROLES)

@@ -4,6 +4,7 @@ import logging
 from flask import Flask, g, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from config import load_config
@@ -26,6 +27,14 @@ def create_app(test_config=None):
     app.url_map.converters["int"] = RowIdConverter
     load_config(app, test_config)
     logging.getLogger("zikong").setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    # Auth events (sign-in, refusals …) are INFO/WARNING lines of the app logger: without a
+    # level of its own it would inherit the root logger's WARNING outside debug mode.
+    app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    if app.config.get("PROXY_COUNT"):
+        # Behind nginx: the client address (sign-in throttling, logs) and scheme come from
+        # the X-Forwarded-* headers the trusted proxies set, and only from them.
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/migrations"),
@@ -52,6 +61,8 @@ def create_app(test_config=None):
     for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, appeals_bp,
                reports_bp, notices_bp, admin_bp):
         app.register_blueprint(bp)
+    from blueprints.auth.sessions import enforce_limits
+    app.before_request(enforce_limits)  # before access control: an expired session is anonymous
     app.before_request(_access.enforce)
     ui.register(app)
     app.context_processor(_template_context)
@@ -149,7 +160,15 @@ def _register_errors(app):
                     _("The form was open too long or came from elsewhere. "
                       "Go back, reload the page and try again."))
 
-    from domain.errors import NotAllowed, NotFound
+    from domain.errors import Conflict, InvalidTransition, NotAllowed, NotFound
+    from services.security import auth_event
+
+    def refused(status):
+        """Log a signed-in user refused by role (403) or by scope (404 on a known route:
+        another team's ticket, an id that does not exist — the same answer for both)."""
+        if current_user.is_authenticated and request.endpoint is not None:
+            auth_event("access_denied", level="warning", status=status,
+                       user=current_user.employee_no, endpoint=request.endpoint)
 
     @app.errorhandler(NotFound)
     def domain_not_found(_e):
@@ -158,11 +177,28 @@ def _register_errors(app):
     @app.errorhandler(NotAllowed)
     @app.errorhandler(403)
     def forbidden(_e):
+        refused(403)
         return page(403, _("Not permitted"), _("Your role may not open this page."))
 
     @app.errorhandler(404)
     def not_found(_e):
+        refused(404)
         return page(404, _("Not found"), _("There is no such page, or you may not see it."))
+
+    @app.errorhandler(Conflict)
+    @app.errorhandler(InvalidTransition)
+    @app.errorhandler(409)
+    def conflict(_e):
+        # Views answer refused moves themselves; this is the safety net for any that do not.
+        db.session.rollback()
+        return page(409, _("Changed in the meantime"),
+                    _("Someone changed this at the same moment, or it no longer allows that "
+                      "action. Reload the page to see its latest state."))
+
+    @app.errorhandler(429)
+    def too_many(_e):
+        return page(429, _("Too many attempts"),
+                    _("Too many requests in a short time. Wait a few minutes and try again."))
 
     @app.errorhandler(405)
     def not_allowed(_e):

@@ -13,15 +13,40 @@ class Defaults:
     LANGUAGES = ("zh_Hans_CN", "en")
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB: far above any ticket form
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session
+    # Cookies: set explicitly rather than trusting library defaults (SECURITY.md, 3.3.x).
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False  # set ZIKONG_COOKIE_SECURE=1 behind TLS
     SESSION_COOKIE_NAME = "zikong_session"
+    # Sign-in never sets a remember-me cookie; should one ever be issued it gets the same flags
+    # and cannot outlive a session.
+    REMEMBER_COOKIE_NAME = "zikong_remember"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = 12 * 3600  # absolute limit: one long shift
+    REMEMBER_COOKIE_DURATION = 12 * 3600
+    # Session limits, checked on the server from times kept in the signed session: signed out
+    # after SESSION_IDLE_TIMEOUT without a request, and SESSION_ABSOLUTE_TIMEOUT after
+    # signing in whatever happens (one long shift). The cookie itself expires with the latter.
+    SESSION_IDLE_TIMEOUT = 60 * 60
+    SESSION_ABSOLUTE_TIMEOUT = 12 * 3600
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    # Sign-in throttling, shared by every worker and host through the database: an account
+    # (employee no.) or a client address with this many failed sign-ins within the window
+    # gets 429 until the oldest of them leaves the window. Addresses get a higher limit, as
+    # several agents may sit behind one NAT address.
+    LOGIN_FAILURE_WINDOW = 15 * 60
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (nginx: 1).
+    # 0 trusts none: the client address is the socket's peer.
+    PROXY_COUNT = 0
+    LOG_LEVEL = "INFO"
     QUEUE_REFRESH_SECONDS = 30
+    # Recording evidence (audio excerpts): stored outside static/ under random names, in
+    # UPLOAD_DIR (default instance/uploads, set in load_config), at most this size each.
+    UPLOAD_DIR = None
+    EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
 ENV_PREFIX = "ZIKONG_"
@@ -30,12 +55,20 @@ ENV_KEYS = {
     "SECRET_KEY": "SECRET_KEY",
     "TIMEZONE": "TIMEZONE",
     "COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "PROXY_COUNT": "PROXY_COUNT",
+    "LOG_LEVEL": "LOG_LEVEL",
+    "UPLOAD_DIR": "UPLOAD_DIR",
+    "EVIDENCE_MAX_BYTES": "EVIDENCE_MAX_BYTES",
 }
 
 
 def _env_value(name, raw):
+    if name == "EVIDENCE_MAX_BYTES":
+        return int(raw)
     if name == "COOKIE_SECURE":
         return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if name == "PROXY_COUNT":
+        return int(raw)
     return raw
 
 
@@ -56,9 +89,14 @@ def load_config(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'zikong.sqlite3'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(instance / "uploads")
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = bool(
         app.config["SESSION_COOKIE_SECURE"])
+    # The cookie never outlives the server-side absolute limit.
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["REMEMBER_COOKIE_DURATION"] = \
+        app.config["SESSION_ABSOLUTE_TIMEOUT"]
 
 
 def _instance_secret(path: Path) -> str:

@@ -4,10 +4,12 @@ from .audit import AuditEntry
 from .config import Criterion, RouteRule, Setting
 from .notices import Alert, Announcement, AnnouncementRecipient, EarlyWarning
 from .quality import ContactAttempt, Judgement, Notification, SmsMessage
+from .security import LoginFailure
 from .tickets import HandoverEntry, Ticket, TicketSequence
 from .users import Team, User
 
 __all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry", "Judgement",
+           "LoginFailure",
            "PanelMember", "VoteTally", "Alert", "Announcement", "AnnouncementRecipient",
            "EarlyWarning",
            "Notification", "RouteRule", "Setting", "SmsMessage", "Team", "Ticket",

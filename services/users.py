@@ -5,7 +5,9 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.errors import N_, Conflict, NotFound
 from domain.people import is_employee_no
@@ -226,8 +228,23 @@ def list_teams() -> list[tuple[Team, int]]:
     return [(team, n) for team, n in rows]
 
 
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_check(password: str) -> None:
+    """Spend the same hashing time as a real check, so the answer time does not tell
+    whether an employee no. exists."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_DUMMY_HASHES[method], password)
+
+
 def authenticate(employee_no: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.employee_no == employee_no))
-    if user is None or not user.active or not user.check_password(password):
+    if user is None:
+        _dummy_check(password)
+        return None
+    if not user.check_password(password) or not user.active:
         return None
     return user

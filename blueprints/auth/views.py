@@ -1,18 +1,21 @@
 """Sign-in (登录), sign-out (退出), language switch, own password."""
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from blueprints._access import public, signed_in
 from blueprints._htmx import render
 from blueprints.forms import EmptyForm
+from blueprints.ui import localtime
 from domain.errors import Conflict
+from services import security
 from services import users as user_service
 from services.clock import utcnow
 
-from . import bp
+from . import bp, sessions
 from .forms import LoginForm, PasswordForm
 
 
@@ -32,21 +35,31 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
+    status = 200
     if form.validate_on_submit():
-        user = user_service.authenticate(form.employee_no.data.strip(), form.password.data)
+        employee_no, address, now = form.employee_no.data.strip(), security.client_address(), \
+            utcnow()
+        wait = security.login_wait(employee_no, address, now)
+        user = None if wait else user_service.authenticate(employee_no, form.password.data)
         if user is not None:
-            lang = session.get("lang")
-            session.clear()  # a fresh session on every sign-in
-            if lang:
-                session["lang"] = lang
-            login_user(user)
-            session.permanent = True
-            current_app.logger.info("login ok user=%s", user.employee_no)
+            security.forget_failures(user.employee_no)
+            sessions.start(user)
+            security.auth_event("login", user=user.employee_no)
             return redirect(_safe_next(request.args.get("next")), code=303)
-        current_app.logger.warning("login failed employee_no=%r",
-                                   (form.employee_no.data or "")[:10])
+        if wait:
+            security.auth_event("login_throttled", level="warning", employee_no=employee_no,
+                                wait_seconds=wait)
+            until = localtime(now + timedelta(seconds=wait), "HH:mm")
+            form.password.errors.append(
+                _("Too many failed sign-ins. Try again after %(time)s.", time=until))
+            response = render("auth/login.html", status=429, form=form)
+            response.headers["Retry-After"] = str(wait)
+            return response
+        security.record_failure(employee_no, address, now)
+        security.auth_event("login_failed", level="warning", employee_no=employee_no)
         form.password.errors.append(_("Wrong employee no. or password."))
-    status = 422 if form.errors else 200
+    if form.errors:
+        status = 422
     return render("auth/login.html", status=status, form=form)
 
 
@@ -55,13 +68,9 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
-        current_app.logger.info("logout user=%s", current_user.employee_no)
-        lang = session.get("lang")
+        security.auth_event("logout", user=current_user.employee_no)
         user_service.end_sessions(current_user)
-        logout_user()
-        session.clear()
-        if lang:
-            session["lang"] = lang
+        sessions.end()
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -89,6 +98,8 @@ def change_password():
             except Conflict as exc:
                 form.new.errors.append(_(exc.message))
             else:
+                security.auth_event("password_changed", user=current_user.employee_no)
+                sessions.end()
                 flash(_("Password changed. Please sign in again."), "success")
                 return redirect(url_for("auth.login"), code=303)
     return render("auth/password.html", status=422 if form.errors else 200, form=form)

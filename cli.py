@@ -55,6 +55,9 @@ def register(app):
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(sweep)
+    from backup import backup_command, restore_command
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("sweep")

@@ -2,6 +2,7 @@
 from .appeals import Appeal, PanelMember, VoteTally
 from .audit import AuditEntry
 from .config import Criterion, RouteRule, Setting
+from .evidence import AudioExcerpt, RecordingRef
 from .notices import Alert, Announcement, AnnouncementRecipient, EarlyWarning
 from .quality import ContactAttempt, Judgement, Notification, SmsMessage
 from .security import LoginFailure
@@ -13,4 +14,4 @@ __all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry
            "PanelMember", "VoteTally", "Alert", "Announcement", "AnnouncementRecipient",
            "EarlyWarning",
            "Notification", "RouteRule", "Setting", "SmsMessage", "Team", "Ticket",
-           "TicketSequence", "User"]
+           "TicketSequence", "User", "AudioExcerpt", "RecordingRef"]

@@ -24,6 +24,8 @@ DEFAULTS = {
     "sms_notice_template": ("您好，我们就您反映的问题致电未能联系上您，"
                             "请方便时致电10010查询处理结果。"),
     "sms_reply_template": "您好，您反映的问题已处理完毕，请致电10010查询处理结果。感谢您的监督。",
+    # "Open in recording system" link: an address with {id} for the call's reference; "" none.
+    "recording_url_template": "",
 }
 
 

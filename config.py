@@ -47,10 +47,6 @@ class Defaults:
     # UPLOAD_DIR (default instance/uploads, set in load_config), at most this size each.
     UPLOAD_DIR = None
     EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
-    # Recording evidence (audio excerpts): stored outside static/ under random names, in
-    # UPLOAD_DIR (default instance/uploads, set in load_config), at most this size each.
-    UPLOAD_DIR = None
-    EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
 ENV_PREFIX = "ZIKONG_"
@@ -59,8 +55,6 @@ ENV_KEYS = {
     "SECRET_KEY": "SECRET_KEY",
     "TIMEZONE": "TIMEZONE",
     "COOKIE_SECURE": "SESSION_COOKIE_SECURE",
-    "UPLOAD_DIR": "UPLOAD_DIR",
-    "EVIDENCE_MAX_BYTES": "EVIDENCE_MAX_BYTES",
     "PROXY_COUNT": "PROXY_COUNT",
     "LOG_LEVEL": "LOG_LEVEL",
     "UPLOAD_DIR": "UPLOAD_DIR",
@@ -69,8 +63,6 @@ ENV_KEYS = {
 
 
 def _env_value(name, raw):
-    if name == "EVIDENCE_MAX_BYTES":
-        return int(raw)
     if name == "EVIDENCE_MAX_BYTES":
         return int(raw)
     if name == "COOKIE_SECURE":
@@ -97,8 +89,6 @@ def load_config(app, test_config=None):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'zikong.sqlite3'}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
-    if not app.config.get("UPLOAD_DIR"):
-        app.config["UPLOAD_DIR"] = str(instance / "uploads")
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(instance / "uploads")
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]

@@ -52,6 +52,7 @@ def create_app(test_config=None):
     from blueprints.admin import bp as admin_bp
     from blueprints.appeals import bp as appeals_bp
     from blueprints.auth import bp as auth_bp
+    from blueprints.evidence import bp as evidence_bp
     from blueprints.handover import bp as handover_bp
     from blueprints.main import bp as main_bp
     from blueprints.notices import bp as notices_bp
@@ -61,6 +62,7 @@ def create_app(test_config=None):
     for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, appeals_bp,
                reports_bp, notices_bp, admin_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(evidence_bp)  # recording evidence
     from blueprints.auth.sessions import enforce_limits
     app.before_request(enforce_limits)  # before access control: an expired session is anonymous
     app.before_request(_access.enforce)

@@ -117,6 +117,9 @@ ACTION_LABELS = {
     "route_rule_save": _l("Routing rule saved"),
     "route_rule_delete": _l("Routing rule removed"),
     "criterion_save": _l("Criterion saved"),
+    "recording_ref_set": _l("Recording reference set"),
+    "evidence_add": _l("Audio excerpt added"),
+    "evidence_replace": _l("Audio excerpt replaced by a new version"),
 }
 
 
@@ -195,3 +198,5 @@ def register(app):
         warning_label=lambda v: label(WARNING_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between)
     app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)
+    from blueprints.evidence.timestamps import link_timestamps  # mm:ss → seek links
+    app.jinja_env.filters["timestamps"] = link_timestamps

@@ -80,6 +80,20 @@ class LimitsForm(FlaskForm):
         return [w for w in (part.strip() for part in raw.replace(",", " ").split()) if w]
 
 
+class RecordingLinkForm(FlaskForm):
+    """The address that opens a call in the recording system; {id} takes its reference."""
+    recording_url_template = StringField(_l("Recording system link"), validators=[
+        Optional(), Length(max=300, message=_l("At most %(max)d characters."))],
+        description=_l("An http(s) address with {id} where the call's reference goes, e.g. "
+                       "https://rec.intranet/call/{id}. Leave empty for no link."))
+
+    def validate_recording_url_template(self, field):
+        field.data = (field.data or "").strip()
+        if field.data and (not field.data.lower().startswith(("https://", "http://"))
+                           or "{id}" not in field.data):
+            raise ValidationError(_l("Start with http:// or https:// and include {id}."))
+
+
 class RouteRuleForm(FlaskForm):
     prefix = StringField(_l("Prefix"), validators=[DataRequired(_l("This field is required."))])
     group = SelectField(_l("Route group"), choices=[])

@@ -16,7 +16,8 @@ from services import users as service
 from services.clock import utcnow
 
 from . import bp
-from .forms import CriterionForm, LimitsForm, RouteRuleForm, TeamForm, UserForm
+from .forms import (CriterionForm, LimitsForm, RecordingLinkForm, RouteRuleForm, TeamForm,
+                    UserForm)
 
 
 @bp.route("/users")
@@ -88,7 +89,8 @@ def teams():
 
 # --- configuration: time limits, SMS wording, routing table, criteria ------------------------
 
-def _config_page(status=200, limits_form=None, route_form=None, criterion_form=None):
+def _config_page(status=200, limits_form=None, route_form=None, criterion_form=None,
+                 recording_form=None):
     from blueprints.ui import GROUP_LABELS, KIND_LABELS
     limits = settings_service.limits()
     if limits_form is None:
@@ -102,7 +104,10 @@ def _config_page(status=200, limits_form=None, route_form=None, criterion_form=N
     route_form.group.choices = [(k.value, str(v)) for k, v in GROUP_LABELS.items()]
     criterion_form = criterion_form or CriterionForm(formdata=None)
     criterion_form.kind.choices = [(k.value, str(v)) for k, v in KIND_LABELS.items()]
+    recording_form = recording_form or RecordingLinkForm(
+        formdata=None, recording_url_template=settings_service.get("recording_url_template"))
     return render("admin/configuration.html", status=status, limits_form=limits_form,
+                  recording_form=recording_form,
                   route_form=route_form, criterion_form=criterion_form,
                   rules=routing_service.list_rules(), criteria=criteria_service.list_all())
 
@@ -126,6 +131,19 @@ def configuration():
     }, actor=current_user, now=utcnow())
     flash(_("Settings saved."), "success")
     return redirect(url_for("admin.configuration"), code=303)
+
+
+@bp.route("/recording-link", methods=["POST"])
+@roles(Role.ADMIN)
+def save_recording_link():
+    """The "open in recording system" address on the evidence panel."""
+    form = RecordingLinkForm()
+    if not form.validate():
+        return _config_page(422, recording_form=form)
+    settings_service.update({"recording_url_template": form.recording_url_template.data},
+                            actor=current_user, now=utcnow())
+    flash(_("Settings saved."), "success")
+    return redirect(url_for("admin.configuration") + "#recording", code=303)
 
 
 @bp.route("/routing", methods=["POST"])

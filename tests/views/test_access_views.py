@@ -95,6 +95,11 @@ MATRIX = [
      each({R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}, 200)),
     ("GET", "/tickets/{verifying}/appeal-sheet", "appeals.sheet",
      {**each(ALL - {R.ADMIN}, 404)}),
+    # recording evidence: the world's checker claimed {verifying}; the owner may record too
+    ("POST", "/tickets/{verifying}/recording", "evidence.set_recording", each(QUALITY, 303)),
+    ("POST", "/tickets/{verifying}/evidence", "evidence.upload", each(QUALITY, 422)),  # no file
+    ("GET", "/tickets/{verifying}/evidence/1", "evidence.audio", each(VIEWERS, 404)),  # none yet
+    ("POST", "/admin/recording-link", "admin.save_recording_link", {R.ADMIN: 303}),
 ]
 
 POST_DATA = {
@@ -115,6 +120,8 @@ POST_DATA = {
     "appeals.rejudge": {"decision": "uphold", "reason": "维持"},
     "appeals.name_panel": {"member1": "210001", "member2": "210002", "member3": "210003"},
     "appeals.rule": {"verdict": "established", "reason": "裁定"},
+    "evidence.set_recording": {"recording-reference": "CALL-20261123-0001"},
+    "admin.save_recording_link": {"recording_url_template": "https://rec.intranet/call/{id}"},
 }
 
 

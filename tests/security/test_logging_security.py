@@ -1,9 +1,11 @@
 """Auth events in the log (SECURITY.md: sign-in, sign-out, failures and refused access are
 logged; user-supplied text cannot forge a log line)."""
 import logging
+import time
 
 import pytest
 
+from blueprints.auth import sessions
 from services.security import log_text
 from tests.factories import Factory
 
@@ -83,10 +85,11 @@ def test_throttled_sign_in_is_logged(app, client, make, log):
                                 'wait_seconds=')
 
 
-def test_session_expiry_is_logged(app, client, auth, make, log):
+def test_session_expiry_is_logged(app, client, auth, make, log, monkeypatch):
     user = make.user()
     auth.login(user)
-    app.config["CLOCK_OFFSET_SECONDS"] = app.config["SESSION_IDLE_TIMEOUT"] + 1
+    later = time.time() + app.config["SESSION_IDLE_TIMEOUT"] + 1
+    monkeypatch.setattr(sessions, "clock", lambda: later)
     client.get("/")
     assert log()[-1].startswith(f'auth event=session_expired reason="idle" user_id="{user.id}"')
 

@@ -1,8 +1,11 @@
 """Sessions (SECURITY.md, sign-in and sessions): a fresh session at sign-in, explicit cookie
 flags, copied cookies refused after sign-out / deactivation / a password change, and the idle
 and absolute limits enforced by the server."""
+import time
+
 import pytest
 
+from blueprints.auth import sessions
 from blueprints.auth.sessions import SEEN_AT, SIGNED_IN_AT
 from services import users as user_service
 from tests.factories import Factory
@@ -32,9 +35,19 @@ def replay(app, value):
     return browser
 
 
-def later(app, seconds):
-    """Move the app's clock (TESTING only: services.clock.utcnow)."""
-    app.config["CLOCK_OFFSET_SECONDS"] = app.config.get("CLOCK_OFFSET_SECONDS", 0) + seconds
+@pytest.fixture(autouse=True)
+def session_clock(monkeypatch):
+    """The sessions' wall clock, under the test's control."""
+    now = [time.time()]
+    monkeypatch.setattr(sessions, "clock", lambda: now[0])
+    return now
+
+
+@pytest.fixture
+def later(session_clock):
+    def move(seconds):
+        session_clock[0] += seconds
+    return move
 
 
 def test_cookie_flags_are_explicit(app, client, make):
@@ -115,14 +128,14 @@ def test_copied_cookie_refused_after_password_change(app, client, auth, make, no
     assert sent_to_login(other.get("/"))
 
 
-def test_idle_limit_signs_out(app, client, auth, make):
+def test_idle_limit_signs_out(app, client, auth, make, later):
     auth.login(make.user())
     idle = app.config["SESSION_IDLE_TIMEOUT"]
-    later(app, idle - 120)
+    later(idle - 120)
     assert client.get("/").status_code == 200  # activity moves "last seen" on
-    later(app, idle - 120)
+    later(idle - 120)
     assert client.get("/").status_code == 200  # still within the limit of the last request
-    later(app, idle + 1)
+    later(idle + 1)
     response = client.get("/")
     assert sent_to_login(response)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -131,34 +144,42 @@ def test_idle_limit_signs_out(app, client, auth, make):
         assert "_user_id" not in session
 
 
-def test_idle_limit_applies_to_a_copied_cookie(app, client, auth, make):
+def test_idle_limit_applies_to_a_copied_cookie(app, client, auth, make, later):
     """A cookie copied and left unused expires even while its owner keeps working."""
     auth.login(make.user())
     copied = capture(client)
     for _ in range(3):
-        later(app, app.config["SESSION_IDLE_TIMEOUT"] // 2)
+        later(app.config["SESSION_IDLE_TIMEOUT"] // 2)
         assert client.get("/").status_code == 200
     assert sent_to_login(replay(app, copied).get("/"))
 
 
-def test_absolute_limit_signs_out_even_an_active_user(app, client, auth, make):
+def test_absolute_limit_signs_out_even_an_active_user(app, client, auth, make, later):
     auth.login(make.user())
     step = app.config["SESSION_IDLE_TIMEOUT"] - 60
     elapsed = 0
     while elapsed + step < app.config["SESSION_ABSOLUTE_TIMEOUT"]:
-        later(app, step)
+        later(step)
         elapsed += step
         assert client.get("/").status_code == 200
-    later(app, app.config["SESSION_ABSOLUTE_TIMEOUT"] - elapsed)
+    later(app.config["SESSION_ABSOLUTE_TIMEOUT"] - elapsed)
     assert sent_to_login(client.get("/"))
 
 
-def test_htmx_request_on_an_expired_session_is_redirected_to_sign_in(app, client, auth, make):
+def test_htmx_request_on_an_expired_session_is_redirected_to_sign_in(app, client, auth, make,
+                                                                     later):
     auth.login(make.user())
-    later(app, app.config["SESSION_IDLE_TIMEOUT"] + 1)
+    later(app.config["SESSION_IDLE_TIMEOUT"] + 1)
     response = client.get("/tickets/", headers={"HX-Request": "true"})
     assert response.status_code == 204
     assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_moving_the_test_clock_of_deadlines_does_not_end_sessions(app, client, auth, make):
+    """CLOCK_OFFSET_SECONDS moves ticket deadlines in tests; sessions follow the wall clock."""
+    auth.login(make.user())
+    app.config["CLOCK_OFFSET_SECONDS"] = 6 * 24 * 3600
+    assert client.get("/").status_code == 200
 
 
 @pytest.mark.parametrize("times", [{}, {SIGNED_IN_AT: "0", SEEN_AT: "0"}])
@@ -172,15 +193,15 @@ def test_a_session_without_valid_times_is_ended(app, client, auth, make, times):
     assert sent_to_login(client.get("/"))
 
 
-def test_last_seen_is_written_at_most_once_a_minute(app, client, auth, make):
+def test_last_seen_is_written_at_most_once_a_minute(app, client, auth, make, later):
     auth.login(make.user())
     with client.session_transaction() as session:
         first = session[SEEN_AT]
-    later(app, 30)
+    later(30)
     client.get("/")
     with client.session_transaction() as session:
         assert session[SEEN_AT] == first
-    later(app, 31)
+    later(31)
     client.get("/")
     with client.session_transaction() as session:
         assert session[SEEN_AT] >= first + 60

@@ -180,8 +180,9 @@ def world(app, client, auth, make, payload):
 def urls(app, ids, payload):
     """Every GET page of the app with each id, plus the reflecting query parameters."""
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint == "static":
-            continue
+        if "GET" not in rule.methods or rule.endpoint == "static" or \
+                rule.rule.endswith((".xlsx", ".csv", ".pdf")):
+            continue  # downloads are not rendered as pages
         arguments = sorted(rule.arguments)
         if not arguments:
             yield rule.rule
@@ -194,7 +195,9 @@ def urls(app, ids, payload):
         yield query.format(p=payload)
 
 
-FRAGMENT_ROLES = {Role.TEAM_LEAD, Role.CHECKER}
+FRAGMENT_ROLES = {Role.CHECKER}
+#: Pages a group head sees are those of a duty manager (minus escalations): not crawled twice.
+SAME_AS_OTHERS = {Role.GROUP_HEAD}
 
 
 def test_payloads_render_inert_everywhere(app, client, auth, world, payload):
@@ -202,9 +205,11 @@ def test_payloads_render_inert_everywhere(app, client, auth, world, payload):
     shown = {tag: False for tag in tags}
     pages = 0
     for role, person in people.items():
+        if role in SAME_AS_OTHERS:
+            continue
         password = "secret-123" if person.employee_no == "300901" else None
         auth.login(person, **({"password": password} if password else {}))
-        # fragments are blocks of the same templates: ask for them as the roles whose pages
+        # fragments are blocks of the same templates: ask for them as the role whose pages
         # have the most of them, full pages as everyone
         variants = ({}, {"HX-Request": "true"}) if role in FRAGMENT_ROLES else ({},)
         for url in urls(app, ids, payload):

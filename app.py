@@ -63,6 +63,8 @@ def create_app(test_config=None):
                reports_bp, notices_bp, admin_bp):
         app.register_blueprint(bp)
     app.register_blueprint(evidence_bp)  # recording evidence
+    from blueprints.survey import bp as survey_bp
+    app.register_blueprint(survey_bp)  # dissatisfied-customer survey and callback
     from blueprints.auth.sessions import enforce_limits
     app.before_request(enforce_limits)  # before access control: an expired session is anonymous
     app.before_request(_access.enforce)

@@ -83,6 +83,7 @@ def _load():
             _quality_steps(ticket.id, "judged" if then == "voting" else then, people, at)
         if then == "voting":
             _appeal_steps(ticket.id, people, at)
+    _survey_week(people, now)
 
 
 def _appeal_steps(ticket_id, people, at):
@@ -124,6 +125,80 @@ def _quality_steps(ticket_id, then, people, at):
                   now=at + timedelta(hours=3))
     quality.complete_reply(ticket_id, method="phone", note="", actor=checker,
                            now=at + timedelta(hours=3))
+
+
+#: Dissatisfied contacts: (weeks ago, weekday, hour, phone, channel, agent, summary, score, plan)
+SURVEY_CONTACTS = [
+    (2, 1, 10, "13811110001", "热线", "200101", "咨询宽带提速，专员解释不清，用户要求回电说明。", 3, "called:9"),
+    (2, 2, 15, "13811110002", "QQ", "200102", "在线咨询套餐变更，回复太慢，用户中途离开。", 4, "called:7"),
+    (2, 3, 11, "13811110003", "QQ", "200201", "询问积分兑换规则，专员答复前后不一致。", 2, "called:10"),
+    (2, 4, 9, "13811110004", "热线", "200102", "查询话费明细时被要求多次重复身份信息。", 3, ""),
+    (1, 0, 9, "13822220001", "热线", "200101", "反映专员语气生硬，问题未解决就结束通话。", 1, "called:6"),
+    (1, 0, 14, "13822220002", "QQ", "200102", "咨询国际漫游开通，专员给出的资费与实际不符。", 2, "held"),
+    (1, 1, 10, "13822220003", "热线", "200201", "宽带故障报修后三天无人上门。", 1, "surveyed"),
+    (1, 2, 16, "13822220004", "QQ", "200101", "对上次回访结果不满意，要求重新处理。", 3, "resolved"),
+    (1, 3, 11, "13822220005", "热线", "200102", "办理停机保号时被告知需到营业厅，用户不理解。", 2, ""),
+    (1, 4, 13, "13822220006", "QQ", "200201", "误操作评价，实际对服务满意。", 4, ""),
+    (1, 5, 20, "13822220007", "热线", "200101", "安全问题：怀疑账号被盗，要求尽快处理。", 2, ""),
+    (1, 6, 18, "13822220008", "QQ", "200102", "功能设置问题，来电转移设置后不生效。", 3, ""),
+]
+
+
+def _survey_week(people, now):
+    """A week of dissatisfied contacts in every state: last week's waiting for the survey,
+    some surveyed, one held for the business side's result, one called back with a score of 6
+    (its remedy task open for the duty manager), and the week before called back."""
+    import io
+
+    from domain import survey as survey_rules
+    from services import survey as survey_service
+    from services import survey_import
+    from services.clock import local_today, zone
+    checker = people[CHECKER]
+    monday = survey_rules.monday_of(local_today(now))
+    lines = [",".join(survey_import.TEMPLATE_HEADER)]
+    for weeks, weekday, hour, phone, channel, agent, summary, score, _plan in SURVEY_CONTACTS:
+        day = monday - timedelta(weeks=weeks) + timedelta(days=weekday)
+        lines.append(f"{phone},{channel},{day.isoformat()} {hour:02d}:05,{agent},{summary},{score}")
+    data = io.BytesIO("\n".join(lines).encode("utf-8"))
+    batch = survey_import.stage(data, "上周不满意用户.csv", actor=checker, now=now)
+    survey_import.confirm(batch.id, actor=checker, now=now)
+    contacts = {c.phone: c for c in survey_service.survey_queue(
+        local_today(now) + timedelta(days=14), survey_service.QueueFilter(show="todo"))}
+
+    def at(day, hour):
+        from datetime import UTC, datetime, time
+        local = datetime.combine(day, time(hour), tzinfo=zone())
+        return min(local.astimezone(UTC).replace(tzinfo=None), now - timedelta(minutes=5))
+
+    for weeks, _weekday, _hour, phone, channel, _agent, _summary, _score, plan in SURVEY_CONTACTS:
+        if not plan:
+            continue
+        contact = contacts[phone]
+        cycle = monday - timedelta(weeks=weeks - 1)  # the Monday of its survey week
+        survey_at = at(cycle + timedelta(days=1), 10) if weeks == 2 else now - timedelta(hours=2)
+        names = {"called:6": "服务态度", "held": "专业知识", "surveyed": "退单导致处理不及时",
+                 "resolved": "回访结果"}
+        name = names.get(plan, "专业知识" if channel == "QQ" else "服务态度")
+        category = next(c for c in survey_service.categories(contact.channel) if c.name == name)
+        survey_service.confirm_review(contact.id, "survey", actor=checker, now=survey_at)
+        survey_service.record_survey(
+            contact.id, resolved=plan == "resolved", category_id=category.id,
+            unresolved_issue="" if plan == "resolved" else "用户问题尚未解决，需回访确认。",
+            needs_callback=plan != "resolved", actor=checker, now=survey_at)
+        if plan == "held":
+            survey_service.hold_callback(contact.id, note="已追加事件，等待业务方回访结果。",
+                                         actor=checker, now=survey_at)
+            survey_service.chase(contact.id, actor=checker, now=survey_at + timedelta(hours=2))
+        if plan.startswith("called:"):
+            score = int(plan.split(":")[1])
+            called_at = at(cycle + timedelta(days=3), 15) if weeks == 2 else now - timedelta(
+                minutes=30)
+            survey_service.confirm_review(contact.id, "callback", actor=checker, now=called_at)
+            survey_service.record_callback(
+                contact.id, outcome="accepted" if score < 8 else "satisfied", score=score,
+                reason="用户认为问题拖得太久，仍有不满。" if score < 8 else "",
+                note="已按话术致歉并说明处理结果。", actor=checker, now=called_at)
 
 
 @click.command("demo")

@@ -6,6 +6,7 @@ from .evidence import AudioExcerpt, RecordingRef
 from .notices import Alert, Announcement, AnnouncementRecipient, EarlyWarning
 from .quality import ContactAttempt, Judgement, Notification, SmsMessage
 from .security import LoginFailure
+from . import survey  # noqa: F401  (dissatisfied-customer survey and callback, Part B)
 from .tickets import HandoverEntry, Ticket, TicketSequence
 from .users import Team, User
 

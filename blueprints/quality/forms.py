@@ -97,7 +97,7 @@ class AttemptForm(FlaskForm):
 
 
 class SmsForm(FlaskForm):
-    kind = SelectField(_l("Kind"), choices=[])
+    kind = SelectField(_l("Kind"), choices=[], id="sms-kind")
     text = TextAreaField(_l("Message"), validators=[
         _required(), Length(max=300, message=_l("At most %(max)d characters."))])
 
@@ -108,7 +108,7 @@ class SmsForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     method = SelectField(_l("Reply method"), choices=[])
-    note = TextAreaField(_l("Explanation script / what was done"), validators=[
+    note = TextAreaField(_l("Explanation script / what was done"), id="reply-note", validators=[
         Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])
 
     def __init__(self, *args, methods=None, **kwargs):
@@ -117,7 +117,8 @@ class ReplyForm(FlaskForm):
 
 
 class EscalateForm(FlaskForm):
-    note = TextAreaField(_l("Why this customer needs a decision"), validators=[
+    note = TextAreaField(_l("Why this customer needs a decision"), id="escalate-note",
+                         validators=[
         _required(), Length(max=500, message=_l("At most %(max)d characters."))])
 
 
@@ -132,6 +133,6 @@ class QueueFilterForm(FlaskForm):
 
 
 class FlagForm(FlaskForm):
-    note = TextAreaField(_l("What is likely to recur"), validators=[
+    note = TextAreaField(_l("What is likely to recur"), id="flag-note", validators=[
         InputRequired(_l("This field is required.")),
         Length(max=500, message=_l("At most %(max)d characters."))])

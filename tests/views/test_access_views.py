@@ -100,6 +100,39 @@ MATRIX = [
     ("POST", "/tickets/{verifying}/evidence", "evidence.upload", each(QUALITY, 422)),  # no file
     ("GET", "/tickets/{verifying}/evidence/1", "evidence.audio", each(VIEWERS, 404)),  # none yet
     ("POST", "/admin/recording-link", "admin.save_recording_link", {R.ADMIN: 303}),
+    # dissatisfied-customer survey and callback: the quality team works the queues and
+    # contacts (duty managers read a contact), duty managers handle remedy tasks, the owner
+    # audits samples, managers read the KPIs; admin and owner edit categories and scripts.
+    # No contact, import, task, sample or item 999999.
+    ("GET", "/survey", "survey.survey_queue", each(QUALITY, 200)),
+    ("GET", "/survey/callbacks", "survey.callback_queue", each(QUALITY, 200)),
+    ("GET", "/survey/contacts/999999", "survey.contact", each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("GET", "/survey/contacts/999999/script", "survey.script", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/marks", "survey.marks", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/review", "survey.review", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/survey", "survey.record_survey", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/hold", "survey.hold", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/chase", "survey.chase", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/release", "survey.release", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/callback", "survey.record_callback", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/reveal", "survey.reveal", each(QUALITY, 404)),
+    ("GET", "/survey/import", "survey.upload", each(QUALITY, 200)),
+    ("POST", "/survey/import", "survey.upload", each(QUALITY, 422)),  # no file
+    ("GET", "/survey/imports/999999", "survey.preview", each(QUALITY, 404)),
+    ("POST", "/survey/imports/999999/confirm", "survey.confirm_import", each(QUALITY, 404)),
+    ("POST", "/tickets/{handed_over}/dissatisfied", "survey.from_ticket", each(QUALITY, 303)),
+    ("GET", "/survey/remedies", "survey.remedies", each({R.DUTY_MANAGER, R.OWNER}, 200)),
+    ("POST", "/survey/remedies/999999/contacted", "survey.remedy_step", {R.DUTY_MANAGER: 404}),
+    ("GET", "/survey/kpis", "survey.kpis", each(REPORTERS, 200)),
+    ("GET", "/survey/kpis/export.xlsx", "survey.export_kpis", each(REPORTERS, 200)),
+    ("GET", "/survey/records/export.xlsx", "survey.export_records",
+     each(QUALITY | REPORTERS, 200)),
+    ("GET", "/survey/audits", "survey.audits", {R.OWNER: 200}),
+    ("GET", "/survey/audits/999999", "survey.audit_sample", {R.OWNER: 404}),
+    ("POST", "/survey/audit-items/999999", "survey.mark_item", {R.OWNER: 404}),
+    ("GET", "/survey/config", "survey.config", each({R.ADMIN, R.OWNER}, 200)),
+    ("POST", "/survey/config/categories", "survey.save_category", each({R.ADMIN, R.OWNER}, 303)),
+    ("POST", "/survey/config/settings", "survey.save_settings", each({R.ADMIN, R.OWNER}, 303)),
 ]
 
 POST_DATA = {
@@ -122,6 +155,9 @@ POST_DATA = {
     "appeals.rule": {"verdict": "established", "reason": "裁定"},
     "evidence.set_recording": {"recording-reference": "CALL-20261123-0001"},
     "admin.save_recording_link": {"recording_url_template": "https://rec.intranet/call/{id}"},
+    "survey.save_category": {"channel": "qq", "name": "新类别", "script": "话术", "active": "y"},
+    "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "satisfied_min": "9",
+                             "fairly_min": "7"},
 }
 
 

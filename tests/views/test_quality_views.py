@@ -203,3 +203,20 @@ def test_agents_look_up_the_explanation_script_by_phone(client, auth, make, chec
     bad = html(client.get("/tickets/lookup?phone=12345"))
     assert text_of(bad, "phone-error")
     assert "请缴费后再联系" not in html(client.get("/tickets/lookup?phone=13700002222"))
+
+
+def test_the_ticket_page_has_no_duplicate_ids(client, auth, make, checker, claimed, now):
+    """Labels point at ids: two forms with the same field id send a click to the wrong box."""
+    quality.log_attempt(claimed.id, at=now, reached=False, note="", actor=checker, now=now)
+    pages = []
+    auth.login(checker)
+    pages.append(html(client.get(f"/tickets/{claimed.id}")))
+    auth.logout()
+    lead, agent = make.team_with_lead()
+    submitted = make.ticket(submitter=agent)
+    auth.login(lead)
+    pages.append(html(client.get(f"/tickets/{submitted.id}")))
+    for page in pages:
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        duplicates = {i for i in ids if ids.count(i) > 1}
+        assert duplicates == set()

@@ -1,0 +1,118 @@
+"""Forms of the survey and callback pages. The services check every rule again; these only
+read the fields and catch what a form alone can tell (required, lengths, dates)."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
+                     StringField, TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from domain.survey import SCORE_MAX, SCORE_MIN
+
+
+def _length(n):
+    return Length(max=n, message=_l("At most %(max)d characters."))
+
+
+def _required():
+    return InputRequired(_l("This field is required."))
+
+
+YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+
+
+def yes_no(value):
+    return {"yes": True, "no": False}.get(value)
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter form
+
+    q = StringField(_l("Search"))
+    channel = SelectField(_l("Channel"), choices=[])
+    show = SelectField(_l("Show"), choices=[])
+
+
+class MarksForm(FlaskForm):
+    needs_survey = RadioField(_l("Survey"), choices=[
+        ("yes", _l("Needs a survey")), ("no", _l("No survey needed"))], validators=[_required()])
+    needs_callback = RadioField(_l("Callback"), choices=[
+        ("yes", _l("Needs a callback")), ("no", _l("No callback needed")),
+        ("", _l("Decide at the survey"))], validators=[Optional()])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+
+class ReviewForm(FlaskForm):
+    part = HiddenField()
+
+
+class SurveyForm(FlaskForm):
+    resolved = RadioField(_l("Problem resolved"), choices=[
+        ("yes", _l("Resolved")), ("no", _l("Not resolved"))], validators=[_required()])
+    category = SelectField(_l("Cause category"), choices=[], validators=[_required()])
+    unresolved_issue = TextAreaField(_l("Unresolved problem"), validators=[_length(1000)])
+    needs_callback = RadioField(_l("Callback"), choices=[
+        ("yes", _l("Needs a callback")), ("no", _l("No callback needed"))],
+        validators=[_required()])
+
+
+class HoldForm(FlaskForm):
+    note = TextAreaField(_l("Event or ticket waiting for a result"), validators=[_length(1000)])
+
+
+class ReleaseForm(FlaskForm):
+    result = TextAreaField(_l("The business side's result"),
+                           validators=[_required(), _length(1000)])
+
+
+class CallbackForm(FlaskForm):
+    outcome = RadioField(_l("Outcome"), choices=[], validators=[_required()])
+    score = RadioField(_l("Satisfaction (1–10)"), validators=[_required()],
+                       choices=[(str(n), str(n)) for n in range(SCORE_MAX, SCORE_MIN - 1, -1)])
+    reason = TextAreaField(_l("Reason for the score"), validators=[_length(1000)])
+    note = TextAreaField(_l("Callback notes"), validators=[_length(1000)])
+
+    def __init__(self, *args, outcomes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = list((outcomes or {}).items())
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("File (CSV or XLSX)"))
+
+
+class RemedyForm(FlaskForm):
+    note = TextAreaField(_l("What was done"), validators=[_required(), _length(1000)])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+
+class DrawForm(FlaskForm):
+    start = DateField(_l("Callbacks due from"), validators=[_required()])
+    end = DateField(_l("to"), validators=[_required()])
+    size = IntegerField(_l("Records to draw"), validators=[
+        _required(), NumberRange(min=1, max=200, message=_l("Between %(min)d and %(max)d."))])
+
+
+class MarkForm(FlaskForm):
+    accurate = RadioField(_l("Record"), choices=[
+        ("yes", _l("Accurate")), ("no", _l("Not accurate"))], validators=[_required()])
+    note = StringField(_l("Note"), validators=[_length(1000)])
+
+
+class CategoryForm(FlaskForm):
+    channel = SelectField(_l("Channel"), choices=[], validators=[_required()])
+    name = StringField(_l("Cause category"), validators=[_required(), _length(32)])
+    script = TextAreaField(_l("Handling script"), validators=[_length(2000)])
+    active = BooleanField(_l("In use"), default=True)
+
+
+class SettingsForm(FlaskForm):
+    holidays = TextAreaField(_l("Holidays"), description=_l(
+        "One date per line (YYYY-MM-DD): days that are not working days."))
+    workdays = TextAreaField(_l("Make-up working days"), description=_l(
+        "One date per line: weekend days that are working days (调休)."))
+    satisfied_min = IntegerField(_l("满意 from score"), validators=[
+        _required(), NumberRange(min=1, max=10, message=_l("Between %(min)d and %(max)d."))])
+    fairly_min = IntegerField(_l("较满意 from score"), validators=[
+        _required(), NumberRange(min=1, max=10, message=_l("Between %(min)d and %(max)d."))])

@@ -1,0 +1,475 @@
+"""Survey and callback services on a real database: import (malformed, duplicate and 5,000-row
+files), the survey and callback records with their guards, holds, remedy tasks with alerts in
+the same transaction, sample audits, queues, and the KPIs in SQL against a dataset counted by
+hand (tests/unit/test_domain_survey.py)."""
+import io
+import time
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from domain import survey as rules
+from domain.errors import FormProblems, InvalidTransition
+from domain.periods import Span
+from domain.roles import Role
+from extensions import db
+from models import Alert, AuditEntry, Setting
+from models.survey import (CallbackRecord, RemedyTask, SampleAudit, SampleItem, SurveyCategory,
+                           SurveyContact, SurveyImport)
+from services import survey as service
+from services import survey_import as importer
+from tests.unit.test_domain_survey import DATASET, NOVEMBER
+
+SH = ZoneInfo("Asia/Shanghai")
+HEADER = "客户电话,渠道,接触时间,工号,问题摘要,满意度"
+
+
+def utc(y, m, d, hh=10, mm=0):
+    return datetime(y, m, d, hh, mm, tzinfo=SH).astimezone(UTC).replace(tzinfo=None)
+
+
+def count(model):
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def csv_file(*lines, encoding="utf-8"):
+    return io.BytesIO("\n".join([HEADER, *lines]).encode(encoding))
+
+
+@pytest.fixture
+def checker(make):
+    return make.user(Role.CHECKER)
+
+
+def add_contact(at, *, channel="hotline", phone="13800000001", agent="200101", **fields):
+    contact = SurveyContact(channel=channel, phone=phone, contact_at=at, agent_no=agent,
+                            summary="不满意", score=3, created_at=at, needs_survey=True,
+                            **service.dates_for(at))
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    db.session.add(contact)
+    db.session.commit()
+    return contact
+
+
+def category(channel, name):
+    return db.session.scalar(select(SurveyCategory).where(
+        SurveyCategory.channel == channel, SurveyCategory.name == name))
+
+
+# --- import -----------------------------------------------------------------------------------
+
+def test_seeded_categories_are_the_spec_lists_with_scripts(app):
+    for channel, names in rules.CATEGORIES.items():
+        rows = service.categories(channel)
+        assert tuple(c.name for c in rows) == names
+        assert all(len(c.script) > 10 for c in rows)
+
+
+def test_preview_names_every_bad_row_and_imports_only_the_good(app, checker, now):
+    data = csv_file(
+        "13812345678,热线,2026-11-16 09:30,200101,用户反映专员态度差,3",     # 2 good
+        "12345,热线,2026-11-16 09:31,200101,号码不对,3",                     # 3 phone
+        "13812345679,微信,2026-11-16 09:32,200101,渠道不对,3",               # 4 channel
+        "13812345680,QQ,16/11/2026,200101,日期不对,3",                        # 5 date
+        "13812345681,QQ,2026-11-30 09:00,200101,将来的时间,3",               # 6 future
+        "13812345682,QQ,2026-11-16 09:33,12a,工号不对,3",                    # 7 agent
+        "13812345683,QQ,2026-11-16 09:34,200101,,3",                          # 8 summary
+        "13812345684,QQ,2026-11-16 09:35,200101,评分不对,11",                # 9 score
+        "",                                                                   # blank: skipped
+        "138 1234 5678,热线,2026/11/16 09:30,200101,同一条,3",               # 11 same as 2
+        "+8613912345678,qq,2026-11-17 20:00:00,200102,第二条好的,2.0",        # 12 good
+        "13812345685,热线,2026-11-16 09:36,200101,两个问题,0")                # 13 score
+    batch = importer.stage(data, "week.csv", actor=checker, now=now)
+    problems = {line: [m for m, _p in reasons] for line, reasons in importer.problems_of(batch)}
+    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 11, 13]
+    assert problems[3] == ["The customer phone is not a valid number."]
+    assert problems[4] == ["The channel must be 热线 or QQ."]
+    assert problems[5] == ["The contact time is not a date and time (YYYY-MM-DD HH:MM)."]
+    assert problems[6] == ["The contact time is in the future."]
+    assert problems[7] == ["An employee no. is 4 to 10 digits."]
+    assert problems[8] == ["The issue summary is empty."]
+    assert problems[9] == ["The satisfaction score must be a whole number from 1 to 10."]
+    assert problems[11] == ["The same contact as line %(line)d."]
+    assert (batch.total_rows, importer.good_count(batch), batch.known_rows) == (11, 2, 0)
+    assert count(SurveyContact) == 0  # nothing before the confirmation
+    assert importer.confirm(batch.id, actor=checker, now=now) == 2
+    first = db.session.scalar(select(SurveyContact).order_by(SurveyContact.contact_at))
+    assert (first.channel, first.phone, first.agent_no, first.score) == \
+        ("hotline", "13812345678", "200101", 3)
+    assert first.contact_at == utc(2026, 11, 16, 9, 30)
+    assert (first.week_start, first.survey_due_on) == (date(2026, 11, 16), date(2026, 11, 25))
+    assert first.needs_survey and first.needs_callback is None
+
+
+def test_the_same_file_twice_adds_nothing(app, checker, now):
+    lines = ["13812345678,热线,2026-11-16 09:30,200101,态度差,3",
+             "13812345679,QQ,2026-11-17 10:00,200102,回复慢,2"]
+    first = importer.stage(csv_file(*lines), "a.csv", actor=checker, now=now)
+    assert importer.confirm(first.id, actor=checker, now=now) == 2
+    with pytest.raises(InvalidTransition):
+        importer.confirm(first.id, actor=checker, now=now)
+    again = importer.stage(csv_file(*lines), "a.csv", actor=checker, now=now)
+    assert again.known_rows == 2
+    assert importer.confirm(again.id, actor=checker, now=now) == 0
+    assert count(SurveyContact) == 2
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("a.pdf", b"%PDF-1.4", "Upload a .csv or .xlsx file."),
+    ("a.xlsx", b"PK\x03\x04 not really a workbook", "The file could not be read as XLSX."),
+    ("a.csv", "姓名,电话\n张三,13812345678\n".encode(), "The file lacks the columns"),
+    ("a.csv", b"", "The file is empty."),
+    ("a.csv", b"\xff\xfe\x00\x00garbage\x81", "The file is not readable text"),
+])
+def test_malformed_files_are_refused_with_the_reason(app, checker, now, name, data, message):
+    with pytest.raises(FormProblems) as refused:
+        importer.stage(io.BytesIO(data), name, actor=checker, now=now)
+    assert refused.value.problems["file"][0].startswith(message)
+    assert count(SurveyImport) == 0
+
+
+def test_a_gb18030_csv_from_excel_is_read(app, checker, now):
+    batch = importer.stage(csv_file("13812345678,热线,2026-11-16 09:30,200101,态度差,3",
+                                    encoding="gb18030"), "a.csv", actor=checker, now=now)
+    assert importer.good_count(batch) == 1 and importer.problems_of(batch) == []
+
+
+def test_xlsx_with_date_cells_and_number_columns(app, checker, now):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(","))
+    sheet.append([13812345678, "QQ", datetime(2026, 11, 18, 14, 5), 200102, "在线咨询", 4])
+    sheet.append([13812345679, "热线", "2026年11月18日", 200102, "不是时间", 4])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    batch = importer.stage(data, "week.xlsx", actor=checker, now=now)
+    assert importer.good_count(batch) == 1
+    assert [line for line, _r in importer.problems_of(batch)] == [3]
+    importer.confirm(batch.id, actor=checker, now=now)
+    contact = db.session.scalar(select(SurveyContact))
+    assert (contact.channel, contact.phone, contact.agent_no) == ("qq", "13812345678", "200102")
+    assert contact.contact_at == utc(2026, 11, 18, 14, 5)
+
+
+def test_a_5000_row_file(app, checker, now):
+    lines = [f"1381{n:07d},{'热线' if n % 2 else 'QQ'},2026-11-{16 + n % 7} {8 + n % 12:02d}:"
+             f"{n % 60:02d},{200100 + n % 40},第{n}位用户不满意,{1 + n % 10}" for n in range(5000)]
+    started = time.perf_counter()
+    batch = importer.stage(csv_file(*lines), "big.csv", actor=checker, now=now)
+    added = importer.confirm(batch.id, actor=checker, now=now)
+    elapsed = time.perf_counter() - started
+    print(f"5000-row import: {elapsed:.2f} s")
+    assert added == 5000 and count(SurveyContact) == 5000
+    assert elapsed < 20
+    again = importer.stage(csv_file(*lines), "big.csv", actor=checker, now=now)
+    assert again.known_rows == 5000
+
+
+# --- survey and callback ----------------------------------------------------------------------
+
+def test_nothing_is_recorded_before_the_review_is_confirmed(app, checker, now):
+    contact = add_contact(utc(2026, 11, 17))
+    hotline = category("hotline", "服务态度")
+    with pytest.raises(FormProblems) as refused:
+        service.record_survey(contact.id, resolved=False, category_id=hotline.id,
+                              unresolved_issue="未解决", needs_callback=True, actor=checker,
+                              now=now)
+    assert "reviewed" in refused.value.problems
+    assert db.session.get(SurveyContact, contact.id).surveyed_at is None
+    assert db.session.get(SurveyContact, contact.id).survey is None
+
+
+def test_survey_record_and_its_guards(app, checker, make, now):
+    contact = add_contact(utc(2026, 11, 17), channel="qq")
+    other = make.user(Role.CHECKER)
+    service.confirm_review(contact.id, "survey", actor=other, now=now)
+    with pytest.raises(FormProblems) as refused:  # the confirmation is the surveyor's own
+        service.record_survey(contact.id, resolved=True, category_id=None,
+                              unresolved_issue="", needs_callback=True, actor=checker, now=now)
+    assert list(refused.value.problems) == ["reviewed"]
+    service.confirm_review(contact.id, "survey", actor=checker, now=now)
+    hotline_only = category("hotline", "主动挂线")
+    with pytest.raises(FormProblems) as refused:
+        service.record_survey(contact.id, resolved=False, category_id=hotline_only.id,
+                              unresolved_issue="", needs_callback=None, actor=checker, now=now)
+    assert set(refused.value.problems) == {"category", "unresolved_issue", "needs_callback"}
+    qq = category("qq", "专业知识")
+    record = service.record_survey(contact.id, resolved=False, category_id=qq.id,
+                                   unresolved_issue="资费仍未解释清楚", needs_callback=True,
+                                   actor=checker, now=now)
+    contact = db.session.get(SurveyContact, contact.id)
+    assert record.category.name == "专业知识" and contact.resolved is False
+    assert contact.callback_due_on == date(2026, 11, 29)  # Sunday of this week
+    with pytest.raises(InvalidTransition):
+        service.confirm_review(contact.id, "survey", actor=checker, now=now)
+
+
+def test_a_late_survey_moves_the_callback_week(app, checker, now):
+    contact = add_contact(utc(2026, 11, 10))  # survey was due Wednesday 18 November
+    service.confirm_review(contact.id, "survey", actor=checker, now=now)
+    service.record_survey(contact.id, resolved=False, category_id=category("hotline", "其它").id,
+                          unresolved_issue="x", needs_callback=True, actor=checker, now=now)
+    assert db.session.get(SurveyContact, contact.id).callback_due_on == date(2026, 11, 29)
+
+
+def surveyed(checker, now, **fields):
+    contact = add_contact(utc(2026, 11, 17), **fields)
+    service.confirm_review(contact.id, "survey", actor=checker, now=now)
+    service.record_survey(contact.id, resolved=False,
+                          category_id=category(contact.channel, "服务态度").id,
+                          unresolved_issue="未解决", needs_callback=True, actor=checker, now=now)
+    return contact
+
+
+def test_a_held_callback_waits_for_the_business_side(app, checker, now):
+    contact = surveyed(checker, now)
+    service.hold_callback(contact.id, note="事件已提交", actor=checker, now=now)
+    service.chase(contact.id, actor=checker, now=now + timedelta(hours=1))
+    service.chase(contact.id, actor=checker, now=now + timedelta(hours=2))
+    service.confirm_review(contact.id, "callback", actor=checker, now=now)
+    with pytest.raises(InvalidTransition):
+        service.record_callback(contact.id, outcome="accepted", score=9, reason="", note="",
+                                actor=checker, now=now)
+    with pytest.raises(FormProblems):
+        service.release_hold(contact.id, result="  ", actor=checker, now=now)
+    service.release_hold(contact.id, result="业务方已退费", actor=checker, now=now)
+    with pytest.raises(InvalidTransition):
+        service.chase(contact.id, actor=checker, now=now)
+    service.record_callback(contact.id, outcome="satisfied", score=9, reason="", note="",
+                            actor=checker, now=now)
+    contact = db.session.get(SurveyContact, contact.id)
+    assert contact.chase_count == 2 and contact.callback_score == 9
+
+
+def test_score_below_8_needs_the_reason_and_6_opens_a_remedy_task(app, checker, make, now):
+    duty = [make.user(Role.DUTY_MANAGER), make.user(Role.DUTY_MANAGER)]
+    contact = surveyed(checker, now)
+    called = utc(2026, 11, 29, 22, 30)  # Sunday night
+    service.confirm_review(contact.id, "callback", actor=checker, now=called)
+    with pytest.raises(FormProblems) as refused:
+        service.record_callback(contact.id, outcome="accepted", score=6, reason="", note="",
+                                actor=checker, now=called)
+    assert list(refused.value.problems) == ["reason"]
+    assert count(CallbackRecord) == 0 and count(RemedyTask) == 0
+    service.record_callback(contact.id, outcome="accepted", score=6, reason="等待太久",
+                            note="", actor=checker, now=called)
+    task = db.session.scalar(select(RemedyTask))
+    assert task.contact_due_at == utc(2026, 11, 29, 23, 30)
+    assert task.remedy_due_at == utc(2026, 12, 3, 0, 0)  # end of Wednesday 2 December
+    alerts = list(db.session.scalars(select(Alert).where(Alert.kind == "remedy")))
+    assert sorted(a.user_id for a in alerts) == sorted(u.id for u in duty)
+    assert all(a.created_at == called for a in alerts)
+    with pytest.raises(InvalidTransition):  # done: not tracked, so no second callback
+        service.confirm_review(contact.id, "callback", actor=checker, now=called)
+
+
+def test_holidays_push_the_remedy_clock(app, checker, make, now):
+    admin = make.user(Role.ADMIN)
+    service.save_settings(holidays=[date(2026, 11, 30), date(2026, 12, 1)], workdays=[],
+                          satisfied_min=9, fairly_min=7, actor=admin, now=now)
+    contact = surveyed(checker, now)
+    called = utc(2026, 11, 27, 15)  # Friday
+    service.confirm_review(contact.id, "callback", actor=checker, now=called)
+    service.record_callback(contact.id, outcome="accepted", score=3, reason="x", note="",
+                            actor=checker, now=called)
+    # Mon 30 Nov and Tue 1 Dec are holidays: Wed 2, Thu 3, Fri 4 December
+    assert db.session.scalar(select(RemedyTask)).remedy_due_at == utc(2026, 12, 5, 0, 0)
+
+
+def test_seven_is_fairly_satisfied_and_not_accepted_is_tracked(app, checker, make, now):
+    make.user(Role.DUTY_MANAGER)
+    calm = surveyed(checker, now)
+    service.confirm_review(calm.id, "callback", actor=checker, now=now)
+    service.record_callback(calm.id, outcome="accepted", score=7, reason="一般", note="",
+                            actor=checker, now=now)
+    assert count(RemedyTask) == 0
+    angry = surveyed(checker, now, phone="13800000002")
+    service.confirm_review(angry.id, "callback", actor=checker, now=now)
+    service.record_callback(angry.id, outcome="not_accepted", score=9, reason="", note="",
+                            actor=checker, now=now)
+    assert count(RemedyTask) == 1
+    angry = db.session.get(SurveyContact, angry.id)
+    assert angry.tracking and angry.callback_outcome == "not_accepted"
+    # a follow-up callback on the appended event: the first callback stays the counted one
+    later = now + timedelta(days=3)
+    service.confirm_review(angry.id, "callback", actor=checker, now=later)
+    service.record_callback(angry.id, outcome="resolved", score=10, reason="", note="已处理",
+                            actor=checker, now=later)
+    angry = db.session.get(SurveyContact, angry.id)
+    assert not angry.tracking and angry.resolved and angry.callback_score == 9
+    assert [c.follow_up for c in angry.callbacks] == [False, True]
+
+
+def test_remedy_steps_in_order(app, checker, make, now):
+    duty = make.user(Role.DUTY_MANAGER)
+    contact = surveyed(checker, now)
+    service.confirm_review(contact.id, "callback", actor=checker, now=now)
+    service.record_callback(contact.id, outcome="accepted", score=2, reason="很差", note="",
+                            actor=checker, now=now)
+    task = db.session.scalar(select(RemedyTask))
+    with pytest.raises(InvalidTransition):
+        service.remedy_step(task.id, "remedied", note="补偿", actor=duty, now=now)
+    with pytest.raises(FormProblems):
+        service.remedy_step(task.id, "contacted", note="", actor=duty, now=now)
+    service.remedy_step(task.id, "contacted", note="已致电安抚", actor=duty, now=now)
+    service.remedy_step(task.id, "remedied", note="赠送流量包", actor=duty, now=now)
+    assert service.open_remedy_count() == 0
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"remedy_open", "remedy_contacted", "remedy_remedied"} <= actions
+
+
+def test_marks_and_the_queues_follow_the_week(app, checker, now):
+    # now: Monday 23 November 10:00. Last week's contact is to survey; this week's waits.
+    last_week = add_contact(utc(2026, 11, 18))
+    this_week = add_contact(utc(2026, 11, 23, 9), phone="13800000002")
+    older = add_contact(utc(2026, 11, 10), phone="13800000003")
+    today = date(2026, 11, 23)
+    todo = service.survey_queue(today, service.QueueFilter())
+    assert [c.id for c in todo] == [older.id, last_week.id]
+    assert [c.id for c in service.survey_queue(today, service.QueueFilter(show="upcoming"))] \
+        == [this_week.id]
+    assert service.queue_counts(today)["survey_overdue"] == 1
+    service.set_marks(older.id, needs_survey=False, needs_callback=True, actor=checker, now=now)
+    assert db.session.get(SurveyContact, older.id).callback_due_on == date(2026, 11, 22)
+    callbacks = service.callback_queue(today, service.QueueFilter())
+    assert [c.id for c in callbacks] == [older.id]  # overdue since Sunday
+    surveyed_now = surveyed(checker, now, phone="13800000004")
+    assert surveyed_now.id not in [c.id for c in service.callback_queue(
+        today, service.QueueFilter())]  # from Thursday
+    assert [c.id for c in service.callback_queue(date(2026, 11, 26), service.QueueFilter())] \
+        == [older.id, surveyed_now.id]
+
+
+def test_from_a_ticket(app, checker, make, now):
+    ticket = make.ticket("handed_over")
+    contact, created = service.create_from_ticket(ticket, actor=checker, now=now)
+    assert created and contact.ticket_id == ticket.id and contact.agent_no == "180123"
+    assert contact.phone == ticket.caller_number and contact.score is None
+    again, created = service.create_from_ticket(ticket, actor=checker, now=now)
+    assert not created and again.id == contact.id
+
+
+def test_categories_and_settings_are_audited(app, make, now):
+    admin = make.user(Role.ADMIN)
+    row = service.save_category(channel="qq", name="其它", script="新的话术", active=False,
+                                actor=admin, now=now)
+    assert row.script == "新的话术" and "其它" not in [c.name for c in service.categories("qq")]
+    with pytest.raises(FormProblems):
+        service.save_settings(holidays=[], workdays=[], satisfied_min=6, fairly_min=8,
+                              actor=admin, now=now)
+    service.save_settings(holidays=[date(2026, 10, 1)], workdays=[date(2026, 10, 10)],
+                          satisfied_min=8, fairly_min=6, actor=admin, now=now)
+    assert service.bands() == rules.Bands(8, 6)
+    assert service.calendar().is_working_day(date(2026, 10, 10))
+    assert db.session.get(Setting, "survey_bands") is not None
+
+
+# --- KPIs -------------------------------------------------------------------------------------
+
+def load_dataset(owner):
+    """The hand-counted dataset of the domain test, as database rows."""
+    for n, facts in enumerate(DATASET):
+        contact_day = facts.survey_due - timedelta(days=7)
+        at = utc(contact_day.year, contact_day.month, contact_day.day)
+        contact = add_contact(at, phone=f"1380000{n:04d}", agent=f"20010{n % 3}",
+                              needs_callback=facts.needs_callback,
+                              surveyed_at=at + timedelta(days=6) if facts.surveyed else None,
+                              resolved=facts.resolved if facts.surveyed else None,
+                              callback_due_on=facts.callback_due)
+        assert contact.survey_due_on == facts.survey_due
+        if facts.callback_done:
+            contact.callback_done_at = at + timedelta(days=9)
+            contact.callback_score = facts.score
+            record = CallbackRecord(contact_id=contact.id, reviewed_at=at, outcome="accepted",
+                                    score=facts.score, recorded_by_id=owner.id,
+                                    recorded_at=at + timedelta(days=9))
+            db.session.add(record)
+            db.session.flush()
+            if facts.audit_marks:
+                sample = SampleAudit(period_start=NOVEMBER.start, period_end=NOVEMBER.end,
+                                     size=1, drawn_by_id=owner.id, drawn_at=at)
+                db.session.add(sample)
+                db.session.flush()
+                for mark in facts.audit_marks:
+                    extra = CallbackRecord(contact_id=contact.id, reviewed_at=at,
+                                           outcome="accepted", score=facts.score,
+                                           recorded_by_id=owner.id, recorded_at=at)
+                    db.session.add(extra)
+                    db.session.flush()
+                    db.session.add(SampleItem(audit_id=sample.id, callback_id=extra.id,
+                                              accurate=mark))
+        db.session.commit()
+
+
+@pytest.mark.postgres
+def test_kpis_in_sql_match_the_hand_count(app, make):
+    owner = make.user(Role.OWNER)
+    load_dataset(owner)
+    k = service.kpis(NOVEMBER)
+    expected = rules.tally(DATASET, NOVEMBER, rules.Bands())
+    assert k == expected
+    assert (k.callbacks_due, k.callbacks_done, k.satisfied, k.fairly) == (6, 5, 2, 2)
+    assert (k.issues, k.resolved, k.sampled, k.accurate) == (7, 2, 4, 3)
+    per_agent = service.kpi_counts(NOVEMBER, "agent")
+    for agent in ("200100", "200101", "200102"):
+        facts = [f for n, f in enumerate(DATASET) if f"20010{n % 3}" == agent]
+        assert per_agent[agent] == rules.tally(facts, NOVEMBER, rules.Bands()), agent
+    rows = service.breakdown(NOVEMBER, "agent")
+    assert [r.rank for r in rows] == [1, 2, 3]
+    assert sum(r.counts.callbacks_due for r in rows) == 6
+
+
+@pytest.mark.postgres
+def test_team_breakdown_and_configured_bands(app, make, now):
+    owner = make.user(Role.OWNER)
+    lead, agent = make.team_with_lead()
+    load_dataset(owner)
+    db.session.execute(SurveyContact.__table__.update().where(
+        SurveyContact.agent_no == "200101").values(agent_no=agent.employee_no))
+    db.session.commit()
+    teams = service.kpi_counts(NOVEMBER, "team")
+    assert set(teams) == {agent.team_id, None}
+    assert teams[agent.team_id].callbacks_due + teams[None].callbacks_due == 6
+    service.save_settings(holidays=[], workdays=[], satisfied_min=8, fairly_min=6,
+                          actor=make.user(Role.ADMIN), now=now)
+    k = service.kpis(NOVEMBER)
+    assert (k.satisfied, k.fairly) == (3, 2)
+
+
+def test_sample_audit_draws_without_repeats(app, checker, make, now):
+    owner = make.user(Role.OWNER)
+    for n in range(5):
+        contact = surveyed(checker, now, phone=f"1380000010{n}")
+        service.confirm_review(contact.id, "callback", actor=checker, now=now)
+        service.record_callback(contact.id, outcome="satisfied", score=9, reason="", note="",
+                                actor=checker, now=now)
+    week = Span(date(2026, 11, 23), date(2026, 11, 30))
+    first = service.draw_sample(week, 3, actor=owner, now=now)
+    second = service.draw_sample(week, 3, actor=owner, now=now)
+    assert (first.size, second.size) == (3, 2)
+    ids = [i.callback_id for s in (first, second) for i in s.items]
+    assert len(set(ids)) == 5
+    with pytest.raises(FormProblems):
+        service.draw_sample(week, 3, actor=owner, now=now)
+    for i, item in enumerate(first.items):
+        service.mark_item(item.id, accurate=i != 0, note="", actor=owner, now=now)
+    k = service.kpis(week)
+    assert (k.sampled, k.accurate) == (3, 2)
+
+
+def test_qq_common_causes_and_trend(app, checker, now):
+    for n, name in enumerate(["专业知识", "专业知识", "服务态度"]):
+        contact = add_contact(utc(2026, 11, 17), channel="qq", phone=f"1380000020{n}")
+        service.confirm_review(contact.id, "survey", actor=checker, now=now)
+        service.record_survey(contact.id, resolved=True, category_id=category("qq", name).id,
+                              unresolved_issue="", needs_callback=False, actor=checker, now=now)
+    week = Span(date(2026, 11, 23), date(2026, 11, 30))
+    assert service.qq_causes(week) == [("专业知识", 2), ("服务态度", 1)]
+    weeks = [Span(date(2026, 11, 16), date(2026, 11, 23)), week]
+    assert service.qq_cause_trend(weeks, ["专业知识"]) == {"专业知识": [0, 2]}

@@ -1,6 +1,7 @@
 """SQLAlchemy models by area. Importing this package registers every table."""
 from .appeals import Appeal, PanelMember, VoteTally
 from .audit import AuditEntry
+from .cases import Case, Risk  # noqa: F401  (case library, risk register)
 from .config import Criterion, RouteRule, Setting
 from .evidence import AudioExcerpt, RecordingRef
 from .notices import Alert, Announcement, AnnouncementRecipient, EarlyWarning

@@ -52,16 +52,20 @@ def create_app(test_config=None):
     from blueprints.admin import bp as admin_bp
     from blueprints.appeals import bp as appeals_bp
     from blueprints.auth import bp as auth_bp
+    from blueprints.cases import bp as cases_bp
     from blueprints.evidence import bp as evidence_bp
     from blueprints.handover import bp as handover_bp
     from blueprints.main import bp as main_bp
     from blueprints.notices import bp as notices_bp
     from blueprints.quality import bp as quality_bp
     from blueprints.reports import bp as reports_bp
+    from blueprints.risks import bp as risks_bp
     from blueprints.tickets import bp as tickets_bp
     for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, appeals_bp,
                reports_bp, notices_bp, admin_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(cases_bp)  # case library
+    app.register_blueprint(risks_bp)  # risk register
     app.register_blueprint(evidence_bp)  # recording evidence
     from blueprints.survey import bp as survey_bp
     app.register_blueprint(survey_bp)  # dissatisfied-customer survey and callback

@@ -133,6 +133,17 @@ MATRIX = [
     ("GET", "/survey/config", "survey.config", each({R.ADMIN, R.OWNER}, 200)),
     ("POST", "/survey/config/categories", "survey.save_category", each({R.ADMIN, R.OWNER}, 303)),
     ("POST", "/survey/config/settings", "survey.save_settings", each({R.ADMIN, R.OWNER}, 303)),
+    # case library: everyone but IT reads, the owner writes ({verifying} is not judged yet:
+    # back to the ticket with a message); risk register: managers read, the owner and the
+    # group head write (no risk owner named: the form comes back, 422). No case or risk 999999.
+    ("GET", "/cases", "cases.index", each(ALL - {R.ADMIN}, 200)),
+    ("GET", "/cases/999999", "cases.show", each(ALL - {R.ADMIN}, 404)),
+    ("GET", "/tickets/{verifying}/case/new", "cases.new", {R.OWNER: 303}),
+    ("POST", "/cases/999999/edit", "cases.edit", {R.OWNER: 404}),
+    ("GET", "/risks", "risks.index",
+     each({R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}, 200)),
+    ("POST", "/risks/new", "risks.new", each({R.OWNER, R.GROUP_HEAD}, 422)),
+    ("POST", "/risks/999999/edit", "risks.edit", each({R.OWNER, R.GROUP_HEAD}, 404)),
 ]
 
 POST_DATA = {
@@ -158,6 +169,12 @@ POST_DATA = {
     "survey.save_category": {"channel": "qq", "name": "新类别", "script": "话术", "active": "y"},
     "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "satisfied_min": "9",
                              "fairly_min": "7"},
+    "cases.edit": {"title": "争执", "summary": "概述", "analysis": "分析", "lesson": "教训",
+                   "handling": "处理"},
+    "risks.new": {"title": "高峰排队", "probability": "4", "impact": "4",
+                  "review_on": "2026-12-31", "status": "open"},
+    "risks.edit": {"title": "高峰排队", "probability": "4", "impact": "4",
+                   "review_on": "2026-12-31", "status": "open"},
 }
 
 

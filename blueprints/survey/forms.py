@@ -48,7 +48,7 @@ class ReviewForm(FlaskForm):
 
 
 class SurveyForm(FlaskForm):
-    resolved = RadioField(_l("Problem resolved"), choices=[
+    resolved = RadioField(_l("Resolved or not"), choices=[
         ("yes", _l("Resolved")), ("no", _l("Not resolved"))], validators=[_required()])
     category = SelectField(_l("Cause category"), choices=[], validators=[_required()])
     unresolved_issue = TextAreaField(_l("Unresolved problem"), validators=[_length(1000)])

@@ -184,11 +184,11 @@ def _contact_page(contact, *, status=200, block=None, **overrides):
             contact.callback_due_on, today, contact.callback_done_at is not None),
         "bands": service.bands(),
         "marks_form": overrides.get("marks_form") or MarksForm(
-            formdata=None, needs_survey="yes" if contact.needs_survey else "no",
+            formdata=None, prefix="marks", needs_survey="yes" if contact.needs_survey else "no",
             needs_callback=needs_callback, version=contact.version),
         "review_form": ReviewForm(formdata=None),
         "survey_form": survey_form,
-        "hold_form": overrides.get("hold_form") or HoldForm(formdata=None),
+        "hold_form": overrides.get("hold_form") or HoldForm(formdata=None, prefix="hold"),
         "release_form": overrides.get("release_form") or ReleaseForm(formdata=None),
         "callback_form": overrides.get("callback_form") or CallbackForm(
             formdata=None, outcomes=OUTCOME_LABELS),
@@ -254,7 +254,7 @@ def _act(contact_id, call, message, anchor, name=None, form=None):
 def marks(contact_id: int):
     """需调研/无需调研, 需回访/无需回访."""
     _contact(contact_id)
-    form = MarksForm()
+    form = MarksForm(prefix="marks")
     if not form.validate():
         return _invalid(contact_id, "marks_form", form)
     return _act(contact_id, lambda: service.set_marks(
@@ -296,7 +296,7 @@ def record_survey(contact_id: int):
 @roles(*QUALITY_ROLES)
 def hold(contact_id: int):
     _contact(contact_id)
-    form = HoldForm()
+    form = HoldForm(prefix="hold")
     if not form.validate():
         return _invalid(contact_id, "hold_form", form)
     return _act(contact_id, lambda: service.hold_callback(

@@ -181,7 +181,7 @@ def test_hold_and_chase_from_the_page(client, auth, checker):
     auth.login(checker)
     surveyed(client, contact_id)
     assert client.post(f"/survey/contacts/{contact_id}/hold",
-                       data={"note": "事件待回复"}).status_code == 303
+                       data={"hold-note": "事件待回复"}).status_code == 303
     page = html(client.get(f"/survey/contacts/{contact_id}"))
     assert element(page, "hold-notice") is not None and element(page, "chase") is not None
     assert client.post(f"/survey/contacts/{contact_id}/chase").status_code == 303
@@ -251,12 +251,12 @@ def test_kpi_page_fragment_and_exports(client, auth, checker, make):
     assert html(fragment).lstrip().startswith('<div id="kpis">')
     for url in (f"/survey/kpis/export.xlsx?period=week&date={week}",
                 f"/survey/records/export.xlsx?period=week&date={week}"):
-        response = client.get(url)
+        response = client.get(url, buffered=True)  # read inside the request (streamed export)
         rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
         assert len(rows) == 2, url
     records = list(load_workbook(io.BytesIO(client.get(
-        f"/survey/records/export.xlsx?period=week&date={week}").data)).active.iter_rows(
-        values_only=True))
+        f"/survey/records/export.xlsx?period=week&date={week}", buffered=True).data))
+        .active.iter_rows(values_only=True))
     assert records[1][2] == "138****0001"  # masked
 
 
@@ -317,3 +317,21 @@ def test_remedy_clock_shown_in_local_time(client, auth, checker, make):
     assert (local_due.hour, local_due.minute) == (0, 0)
     assert task.contact_due_at - task.opened_at == timedelta(hours=1)
     assert task.opened_at <= utcnow()
+
+
+def test_marks_from_the_page_and_no_duplicate_ids(client, auth, checker):
+    import re
+    contact_id = new_contact()
+    auth.login(checker)
+    client.post(f"/survey/contacts/{contact_id}/review", data={"part": "survey"})
+    page = html(client.get(f"/survey/contacts/{contact_id}"))
+    ids = [i for i in re.findall(r'\bid="([^"]+)"', page) if i != "csrf_token"]
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    response = client.post(f"/survey/contacts/{contact_id}/marks", data={
+        "marks-needs_survey": "no", "marks-needs_callback": "yes"})
+    assert response.status_code == 303
+    contact = db.session.get(SurveyContact, contact_id)
+    assert not contact.needs_survey and contact.needs_callback
+    assert contact.callback_due_on is not None
+    assert client.post(f"/survey/contacts/{contact_id}/marks",
+                       data={"marks-needs_survey": ""}).status_code == 422

@@ -106,6 +106,7 @@ def test_preview_names_every_bad_row_and_imports_only_the_good(app, checker, now
     assert first.needs_survey and first.needs_callback is None
 
 
+@pytest.mark.postgres
 def test_the_same_file_twice_adds_nothing(app, checker, now):
     lines = ["13812345678,热线,2026-11-16 09:30,200101,态度差,3",
              "13812345679,QQ,2026-11-17 10:00,200102,回复慢,2"]
@@ -247,6 +248,7 @@ def test_a_held_callback_waits_for_the_business_side(app, checker, now):
     assert contact.chase_count == 2 and contact.callback_score == 9
 
 
+@pytest.mark.postgres
 def test_score_below_8_needs_the_reason_and_6_opens_a_remedy_task(app, checker, make, now):
     duty = [make.user(Role.DUTY_MANAGER), make.user(Role.DUTY_MANAGER)]
     contact = surveyed(checker, now)

@@ -40,6 +40,8 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -c pyproject.toml -r app.py config.py cli.py demo.py extensions.py backup.py \
+		blueprints domain models services
 	bash scripts/run_tests.sh
 
 # Re-extract translatable strings and merge them into the catalogs (developers only).

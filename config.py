@@ -50,15 +50,12 @@ class Defaults:
 
 
 ENV_PREFIX = "ZIKONG_"
+#: ZIKONG_<name> in the environment -> config key.
 ENV_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
-    "SECRET_KEY": "SECRET_KEY",
-    "TIMEZONE": "TIMEZONE",
     "COOKIE_SECURE": "SESSION_COOKIE_SECURE",
-    "PROXY_COUNT": "PROXY_COUNT",
-    "LOG_LEVEL": "LOG_LEVEL",
-    "UPLOAD_DIR": "UPLOAD_DIR",
-    "EVIDENCE_MAX_BYTES": "EVIDENCE_MAX_BYTES",
+    **{name: name for name in ("SECRET_KEY", "TIMEZONE", "PROXY_COUNT", "LOG_LEVEL",
+                               "UPLOAD_DIR", "EVIDENCE_MAX_BYTES")},
 }
 
 

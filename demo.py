@@ -11,7 +11,8 @@ from services import users as user_service
 from services.clock import utcnow
 from services.db import db
 
-DEMO_PASSWORD = "zikong-demo"
+# Published in the README on purpose: demo data only, never loaded into a used database.
+DEMO_PASSWORD = "zikong-demo"  # nosec B105
 
 #: employee_no, name, role, team
 ACCOUNTS = [

@@ -34,7 +34,7 @@ import secrets
 import shutil
 import signal
 import socket
-import subprocess  # nosec B404 - starts gunicorn from this virtualenv, no shell
+import subprocess  # starts gunicorn from this virtualenv, no shell
 import sys
 import tempfile
 import threading
@@ -114,8 +114,8 @@ def start_gunicorn(url: str, port: int, workers: int, workdir: Path):
     env = {**os.environ, "ZIKONG_DATABASE_URL": url, "ZIKONG_SECRET_KEY": secrets.token_hex(32),
            "ZIKONG_LOG_LEVEL": "WARNING"}
     env.pop("CI", None)
-    log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 - closed by stop()
-    process = subprocess.Popen(  # nosec B603 - the virtualenv's gunicorn, fixed arguments
+    log = open(workdir / "gunicorn.log", "w")  # closed by stop()
+    process = subprocess.Popen(  # the virtualenv's gunicorn, fixed arguments
         [str(Path(sys.executable).with_name("gunicorn")), "--bind", f"{HOST}:{port}",
          "--workers", str(workers), "--no-control-socket", "--timeout", "60",
          "--graceful-timeout", "5", "app:create_app()"],
@@ -342,7 +342,7 @@ def killer(master: int, kills: int, seconds: float, start: float, log: list) -> 
         pids = worker_pids(master)
         if not pids:
             continue
-        victim = random.choice(pids)  # nosec B311 - choosing a worker, not a secret
+        victim = random.choice(pids)  # choosing a worker, not a secret
         try:
             os.kill(victim, signal.SIGKILL)
             log.append(victim)

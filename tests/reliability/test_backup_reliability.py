@@ -23,7 +23,7 @@ def snapshot(engine) -> dict[str, list[tuple]]:
         for name in inspect(conn).get_table_names():
             columns = [c["name"] for c in inspect(conn).get_columns(name)]
             order = ", ".join(f'"{c}"' for c in columns)
-            rows = conn.execute(text(f'SELECT * FROM "{name}" ORDER BY {order}'))  # noqa: S608 - names from the schema
+            rows = conn.execute(text(f'SELECT * FROM "{name}" ORDER BY {order}'))
             tables[name] = [tuple(row) for row in rows]
     return tables
 

@@ -17,7 +17,7 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "fault_test.py"
 def test_fault_run_loses_nothing(db_backend):
     if db_backend == "postgresql":
         require_postgres()
-    done = subprocess.run(  # noqa: S603 - this interpreter and our own script
+    done = subprocess.run(  # this interpreter and our own script
         [sys.executable, str(SCRIPT), "--backend", db_backend, "--seconds", "15",
          "--users", "32", "--workers", "4", "--kills", "2", "--json"],
         capture_output=True, text=True, timeout=240, check=False)

@@ -174,7 +174,7 @@ def _register_errors(app):
     def refused(status):
         """Log a signed-in user refused by role (403) or by scope (404 on a known route:
         another team's ticket, an id that does not exist — the same answer for both)."""
-        if current_user.is_authenticated and request.endpoint is not None:
+        if current_user.is_authenticated and request.endpoint not in (None, "static"):
             auth_event("access_denied", level="warning", status=status,
                        user=current_user.employee_no, endpoint=request.endpoint)
 

@@ -70,11 +70,12 @@ def test_refused_access_is_logged(client, auth, make, log):
     assert client.get("/admin/users").status_code == 403
     assert client.get(f"/tickets/{ticket.id}").status_code == 404
     assert client.get(f"/tickets/{ticket.id}%0d%0a").status_code == 404
+    assert client.get("/static/no-such-file.css").status_code == 404
     denied = [line for line in log() if line.startswith("auth event=access_denied")]
     assert denied[0].startswith(f'auth event=access_denied status="403" '
                                 f'user="{outsider.employee_no}" endpoint="admin.users"')
     assert 'endpoint="tickets.show"' in denied[1] and 'status="404"' in denied[1]
-    assert len(denied) == 2  # an unknown address (no route) is not an access refusal
+    assert len(denied) == 2  # an unknown address or static file is not an access refusal
 
 
 def test_throttled_sign_in_is_logged(app, client, make, log):

@@ -440,9 +440,21 @@ def remedies():
                   may_act=current_user.role == Role.DUTY_MANAGER)
 
 
-@bp.route("/survey/remedies/<int:task_id>/<any(contacted, remedied):step>", methods=["POST"])
+@bp.route("/survey/remedies/<int:task_id>/contacted", methods=["POST"])
 @roles(Role.DUTY_MANAGER)
-def remedy_step(task_id: int, step: str):
+def remedy_contacted(task_id: int):
+    """The supervisor reached the customer (the 1-hour clock)."""
+    return _remedy_step(task_id, "contacted")
+
+
+@bp.route("/survey/remedies/<int:task_id>/remedied", methods=["POST"])
+@roles(Role.DUTY_MANAGER)
+def remedy_done(task_id: int):
+    """The remedy is in place (the 3-working-day clock)."""
+    return _remedy_step(task_id, "remedied")
+
+
+def _remedy_step(task_id: int, step: str):
     form = RemedyForm(prefix=f"t{task_id}-{step}")
     try:
         service.get_remedy(task_id)

@@ -335,3 +335,18 @@ def test_marks_from_the_page_and_no_duplicate_ids(client, auth, checker):
     assert contact.callback_due_on is not None
     assert client.post(f"/survey/contacts/{contact_id}/marks",
                        data={"marks-needs_survey": ""}).status_code == 422
+
+
+def test_the_same_file_again_offers_nothing_to_import(client, auth, checker):
+    auth.login(checker)
+    day = last_week().strftime("%Y-%m-%d")
+    line = f"13812345678,热线,{day} 10:00,200101,态度差,2"
+    first = client.post("/survey/import", data={"file": csv_upload(line)},
+                        content_type="multipart/form-data")
+    client.post(first.headers["Location"] + "/confirm")
+    again = client.post("/survey/import", data={"file": csv_upload(line)},
+                        content_type="multipart/form-data")
+    page = html(client.get(again.headers["Location"]))
+    assert element(page, "confirm-import") is None
+    assert element(page, "nothing-new") is not None
+    assert contact_count() == 1

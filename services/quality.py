@@ -433,9 +433,9 @@ def queue(filters: QueueFilter, *, actor: User, limit: int = 200) -> list[Ticket
         query = query.where(Ticket.checker_id == int(filters.checker))
     q = (filters.q or "").strip()
     if q:
-        like = f"%{q}%"
-        suffix = f"%{q}" if q.isdigit() else None
-        conditions = [Ticket.number.like(like), Ticket.accused_no == q,
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        suffix = f"%{q}" if q.isdigit() else None  # digits only: nothing to escape
+        conditions = [Ticket.number.like(f"%{escaped}%", escape="\\"), Ticket.accused_no == q,
                       Ticket.submitter.has(User.employee_no == q)]
         if suffix and len(q) >= 4:
             conditions += [Ticket.caller_number.like(suffix), Ticket.contact_number.like(suffix)]

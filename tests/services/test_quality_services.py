@@ -324,3 +324,10 @@ def test_notifications_form_the_days_whitelist_table(db_backend, verifying, now)
 
 def service_timeline(ticket):
     return ticket_service.timeline(ticket)
+
+
+def test_queue_search_treats_percent_and_underscore_as_text(db_backend, make, now):
+    checker = make.user(Role.CHECKER)
+    make.ticket("handed_over")
+    for text in ("%", "_", "ZK-%", "\\"):
+        assert quality.queue(quality.QueueFilter(q=text), actor=checker) == []

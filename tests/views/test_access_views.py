@@ -1,9 +1,16 @@
 """Deny by default: every endpoint declares who may use it, and the role × route × method
 matrix below is the expected outcome of every cell (SECURITY.md, Access control)."""
+import shutil
+from datetime import datetime
+from types import SimpleNamespace
+
 import pytest
 
 from blueprints._access import PUBLIC, access_rule
 from domain.roles import Role
+from extensions import db
+from tests.conftest import make_app
+from tests.factories import Factory
 from services import quality, routing
 
 R = Role
@@ -180,8 +187,7 @@ POST_DATA = {
 }
 
 
-@pytest.fixture
-def world(make):
+def build_world(make):
     """One team (lead + agent) with a ticket in each state, and one user of every other role."""
     lead, agent = make.team_with_lead()
     users = {R.STAFF: agent, R.TEAM_LEAD: lead}
@@ -204,7 +210,39 @@ def world(make):
         "staff_id": agent.id,
         "rule_id": routing.list_rules()[0].id,
     }
-    return users, ids
+    people = {role: SimpleNamespace(id=u.id, employee_no=u.employee_no, name=u.name)
+              for role, u in users.items()}
+    return people, ids
+
+
+@pytest.fixture(scope="module")
+def world_database(tmp_path_factory, sqlite_template):
+    """The world is built once through the services; every cell gets a copy of the file."""
+    path = tmp_path_factory.mktemp("world") / "world.sqlite3"
+    shutil.copy(sqlite_template, path)
+    built = make_app(f"sqlite:///{path}")
+    with built.app_context():
+        world = build_world(Factory(datetime(2026, 11, 23, 2, 0)))
+        db.session.remove()
+        db.engine.dispose()
+    return path, world
+
+
+@pytest.fixture
+def app(world_database, tmp_path):
+    """This module's app: a fresh copy of the world database (SQLite) per test."""
+    path = tmp_path / "zikong.sqlite3"
+    shutil.copy(world_database[0], path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def world(world_database):
+    return world_database[1]
 
 
 def test_every_endpoint_declares_who_may_use_it(app):

@@ -11,6 +11,8 @@ from models import AuditEntry, LoginFailure, Ticket, User
 from tests.conftest import make_app
 from tests.factories import Factory
 
+from ._urls import example_path
+
 
 @pytest.fixture
 def protected(app):
@@ -23,8 +25,7 @@ def protected(app):
 def post_routes(app):
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods:
-            path = re.sub(r"<int:\w+>", "1", rule.rule)
-            yield rule.endpoint, path
+            yield rule.endpoint, example_path(app, rule)
 
 
 def totals():

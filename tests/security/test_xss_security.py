@@ -3,7 +3,6 @@ field of every form are shown as inert text on every page and fragment that disp
 
 Each field gets the payload plus a short tag naming the field, so the test also proves that
 every value really is displayed somewhere (escaped) — not merely absent."""
-import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -15,6 +14,8 @@ from domain.roles import Role
 from extensions import db
 from models import Notification, Ticket, User
 from services.clock import to_local, utcnow
+
+from ._urls import example_path
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -183,12 +184,12 @@ def urls(app, ids, payload):
         if "GET" not in rule.methods or rule.endpoint == "static" or \
                 rule.rule.endswith((".xlsx", ".csv", ".pdf")):
             continue  # downloads are not rendered as pages
-        arguments = sorted(rule.arguments)
-        if not arguments:
-            yield rule.rule
-        elif len(arguments) == 1 and arguments[0] in ids:
-            for value in ids[arguments[0]]:
-                yield re.sub(r"<int:\w+>", str(value), rule.rule)
+        known = [name for name in rule.arguments if name in ids]
+        if not known:
+            yield example_path(app, rule)
+        else:
+            for value in ids[known[0]]:
+                yield example_path(app, rule, **{known[0]: value})
     for query in ("/quality?q={p}", "/tickets/lookup?phone=13912345678",
                   "/tickets/lookup?phone={p}", "/tickets/?state={p}", "/login?next={p}",
                   "/handover?day={p}", "/whitelist-handover?day={p}", "/quality?state={p}"):

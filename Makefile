@@ -6,7 +6,7 @@ FLASK  := $(BIN)/flask --app app
 ZIKONG_BIND ?= 127.0.0.1:8000
 ZIKONG_WORKERS ?= 2
 
-.PHONY: setup run test venv assets catalogs migrate demo messages clean
+.PHONY: setup run test venv assets catalogs migrate demo messages clean bench
 
 setup: venv assets catalogs migrate
 
@@ -43,6 +43,13 @@ test: setup
 	$(BIN)/bandit -q -c pyproject.toml -r app.py config.py cli.py demo.py extensions.py backup.py \
 		blueprints domain models services
 	bash scripts/run_tests.sh
+
+# The benchmark (bench/README.md): generate BENCH_TICKETS tickets and 2,000, serve them with
+# gunicorn, load every page from 127.0.0.1, print the table; results in bench/results/.
+# PostgreSQL too when BENCH_POSTGRES_URL (or a PostgreSQL ZIKONG_DATABASE_URL) is set.
+BENCH_TICKETS ?= 200000
+bench: setup
+	$(BIN)/python -m bench.run --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
 
 # Re-extract translatable strings and merge them into the catalogs (developers only).
 messages: venv

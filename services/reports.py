@@ -4,7 +4,7 @@ that shows the tickets behind it."""
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 
 from domain.periods import Span, rate
 from models import Appeal, Criterion, Judgement, Team, Ticket, User
@@ -52,6 +52,16 @@ class Scope:
         start, end = utc_bounds(self.span)
         return and_(column >= start, column < end, *self.conditions())
 
+    def within_spans(self, column, spans: list[Span]):
+        """(bucket, condition): which of the `spans` (not overlapping) a row falls in (0, 1,
+        …; NULL between them), and the rows from the first to the last — one grouped query
+        instead of one per span."""
+        edges = [utc_bounds(span) for span in spans]
+        bucket = case(*[(and_(column >= start, column < end), i)
+                        for i, (start, end) in enumerate(edges)])
+        return bucket, and_(column >= min(e[0] for e in edges),
+                            column < max(e[1] for e in edges), *self.conditions())
+
     def link(self, **extra) -> dict:
         """Query parameters of /tickets/ that list the tickets behind a figure."""
         params = {"from": self.span.start.isoformat(),
@@ -70,10 +80,17 @@ def _count(query) -> int:
     return db.session.scalar(query) or 0
 
 
-def _median(duration, condition) -> float | None:
-    """The median of a duration over the rows matching `condition`, with ORDER BY/OFFSET so it
-    runs the same on SQLite and PostgreSQL."""
-    n = _count(select(func.count()).select_from(Ticket).where(condition))
+def _flag(condition):
+    """1 for the rows matching `condition`, else 0: several counts in one pass (SUM)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _median(duration, condition, n: int | None = None) -> float | None:
+    """The median of a duration over the rows matching `condition` (`n` of them, when the
+    caller has counted them), with ORDER BY/OFFSET so it runs the same on SQLite and
+    PostgreSQL."""
+    if n is None:
+        n = _count(select(func.count()).select_from(Ticket).where(condition))
     if not n:
         return None
     ordered = select(duration).where(condition).order_by(duration)
@@ -139,9 +156,8 @@ def kpis(scope: Scope) -> Kpis:
     k = Kpis()
     k.filed = _count(select(func.count(Ticket.id)).where(scope.within(Ticket.created_at)))
     judged = scope.within(Ticket.judged_at)
-    k.judged = _count(select(func.count(Ticket.id)).where(judged))
-    k.established = _count(select(func.count(Ticket.id)).where(
-        judged, Ticket.verdict == "established"))
+    k.judged, k.established = db.session.execute(select(
+        func.count(Ticket.id), _flag(Ticket.verdict == "established")).where(judged)).one()
     k.by_kind = dict(db.session.execute(
         select(Judgement.kind, func.count(Judgement.id)).join(Ticket, Ticket.id ==
                                                                Judgement.ticket_id)
@@ -156,41 +172,39 @@ def kpis(scope: Scope) -> Kpis:
         .order_by(Criterion.position))]
     review = minutes(Ticket.handed_over_at, Ticket.submitted_at)
     handed = and_(scope.within(Ticket.handed_over_at), Ticket.source.is_(None))
-    k.reviewed = _count(select(func.count(Ticket.id)).where(handed))
-    k.reviewed_on_time = _count(select(func.count(Ticket.id)).where(
-        handed, review <= limits.review_hours * 60))
+    k.reviewed, k.reviewed_on_time = db.session.execute(select(
+        func.count(Ticket.id), _flag(review <= limits.review_hours * 60)).where(handed)).one()
     reply = minutes(Ticket.reply_done_at, Ticket.handed_over_at)
     replied = scope.within(Ticket.reply_done_at)
-    k.replied = _count(select(func.count(Ticket.id)).where(replied))
-    k.replied_on_time = _count(select(func.count(Ticket.id)).where(
-        replied, reply <= limits.reply_hours * 60))
-    k.reply_methods = dict(db.session.execute(
-        select(Ticket.reply_method, func.count(Ticket.id)).where(replied)
-        .group_by(Ticket.reply_method)).all())
+    methods = db.session.execute(
+        select(Ticket.reply_method, func.count(Ticket.id), _flag(
+            reply <= limits.reply_hours * 60)).where(replied)
+        .group_by(Ticket.reply_method)).all()
+    k.replied = sum(n for _method, n, _on_time in methods)
+    k.replied_on_time = sum(on_time for _method, _n, on_time in methods)
+    k.reply_methods = {method: n for method, n, _on_time in methods}
     appeal_scope = [Appeal.ticket_id == Ticket.id]
     k.appeals = _count(select(func.count(Appeal.id)).join(Ticket, and_(*appeal_scope))
                        .where(scope.within(Appeal.filed_at)))
     rejudged = scope.within(Appeal.rejudged_at)
-    k.rejudged = _count(select(func.count(Appeal.id)).join(Ticket, and_(*appeal_scope))
-                        .where(rejudged))
-    k.overturned = _count(select(func.count(Appeal.id)).join(Ticket, and_(*appeal_scope))
-                          .where(rejudged, Appeal.decision == "overturn"))
+    k.rejudged, k.overturned = db.session.execute(
+        select(func.count(Appeal.id), _flag(Appeal.decision == "overturn"))
+        .join(Ticket, and_(*appeal_scope)).where(rejudged)).one()
     closed = scope.within(Appeal.vote_closed_at)
-    base = select(func.count(Appeal.id)).join(Ticket, and_(*appeal_scope)).where(closed)
-    k.votes_closed = _count(base)
-    k.votes_established = _count(base.where(
-        Appeal.established_count > Appeal.not_established_count))
-    k.votes_not_established = _count(base.where(
-        Appeal.established_count < Appeal.not_established_count))
+    k.votes_closed, k.votes_established, k.votes_not_established = db.session.execute(
+        select(func.count(Appeal.id),
+               _flag(Appeal.established_count > Appeal.not_established_count),
+               _flag(Appeal.established_count < Appeal.not_established_count))
+        .join(Ticket, and_(*appeal_scope)).where(closed)).one()
     k.votes_tied = k.votes_closed - k.votes_established - k.votes_not_established
     k.escalated_customers = _count(select(func.count(Ticket.id)).where(
         scope.within(Ticket.escalated_at)))
     k.median_minutes = {
-        "review": _median(review, handed),
+        "review": _median(review, handed, k.reviewed),
         "claim": _median(minutes(Ticket.claimed_at, Ticket.handed_over_at),
                          scope.within(Ticket.claimed_at)),
-        "judge": _median(minutes(Ticket.judged_at, Ticket.claimed_at), judged),
-        "reply": _median(reply, replied),
+        "judge": _median(minutes(Ticket.judged_at, Ticket.claimed_at), judged, k.judged),
+        "reply": _median(reply, replied, k.replied),
     }
     return k
 
@@ -210,29 +224,29 @@ class Row(Rates):
 
 
 def breakdown(scope: Scope, by: str) -> list[Row]:
-    """The main KPIs per team, route group or checker: one grouped query per figure."""
+    """The main KPIs per team, route group or checker: one grouped query per moment (filed,
+    judged, signed over, replied), each counting its figures in one pass."""
     limits = settings.limits()
     column = {"team": Ticket.team_id, "group": Ticket.route_group,
               "checker": Ticket.checker_id}[by]
     rows: dict = {}
 
-    def add(metric, condition):
-        for key, n in db.session.execute(
-                select(column, func.count(Ticket.id)).where(condition).group_by(column)):
+    def add(metrics, condition, *flags):
+        for key, n, *counts in db.session.execute(
+                select(column, func.count(Ticket.id), *map(_flag, flags))
+                .where(condition).group_by(column)):
             rows.setdefault(key, Row(key=key, label=""))
-            setattr(rows[key], metric, n)
+            for metric, value in zip(metrics, (n, *counts), strict=True):
+                setattr(rows[key], metric, value)
 
-    add("filed", scope.within(Ticket.created_at))
-    add("judged", scope.within(Ticket.judged_at))
-    add("established", and_(scope.within(Ticket.judged_at), Ticket.verdict == "established"))
+    add(["filed"], scope.within(Ticket.created_at))
+    add(["judged", "established"], scope.within(Ticket.judged_at),
+        Ticket.verdict == "established")
     handed = and_(scope.within(Ticket.handed_over_at), Ticket.source.is_(None))
-    add("reviewed", handed)
-    add("reviewed_on_time", and_(handed, minutes(Ticket.handed_over_at, Ticket.submitted_at)
-                                 <= limits.review_hours * 60))
-    add("replied", scope.within(Ticket.reply_done_at))
-    add("replied_on_time", and_(scope.within(Ticket.reply_done_at),
-                                minutes(Ticket.reply_done_at, Ticket.handed_over_at)
-                                <= limits.reply_hours * 60))
+    add(["reviewed", "reviewed_on_time"], handed,
+        minutes(Ticket.handed_over_at, Ticket.submitted_at) <= limits.review_hours * 60)
+    add(["replied", "replied_on_time"], scope.within(Ticket.reply_done_at),
+        minutes(Ticket.reply_done_at, Ticket.handed_over_at) <= limits.reply_hours * 60)
     names = {}
     if by == "team":
         names = dict(db.session.execute(select(Team.id, Team.name)).all())
@@ -245,16 +259,27 @@ def breakdown(scope: Scope, by: str) -> list[Row]:
 
 
 def trend(spans: list[Span], base: Scope) -> list[dict]:
-    """Filed tickets and the established rate per week, oldest first."""
+    """Filed tickets and the established rate per week (spans that do not overlap), oldest
+    first: one grouped query for the filed counts and one for the judged ones, whatever the
+    number of weeks."""
+    if not spans:
+        return []
+
+    def per_span(column, *flags):
+        bucket, condition = base.within_spans(column, spans)
+        inner = select(bucket.label("bucket"), *[case((f, 1), else_=0).label(f"f{i}")
+                                                 for i, f in enumerate(flags)]) \
+            .where(condition).subquery()
+        counts = select(inner.c.bucket, func.count(),
+                        *[func.sum(inner.c[f"f{i}"]) for i in range(len(flags))]) \
+            .group_by(inner.c.bucket)
+        return {row[0]: row[1:] for row in db.session.execute(counts)}
+
+    filed = per_span(Ticket.created_at)
+    judged = per_span(Ticket.judged_at, Ticket.verdict == "established")
     points = []
-    for span in spans:
-        scope = Scope(span=span, team_id=base.team_id, group=base.group,
-                      checker_id=base.checker_id)
-        judged = scope.within(Ticket.judged_at)
-        filed = _count(select(func.count(Ticket.id)).where(scope.within(Ticket.created_at)))
-        n_judged = _count(select(func.count(Ticket.id)).where(judged))
-        established = _count(select(func.count(Ticket.id)).where(
-            judged, Ticket.verdict == "established"))
-        points.append({"span": span, "filed": filed, "judged": n_judged,
+    for i, span in enumerate(spans):
+        n_judged, established = judged.get(i, (0, 0))
+        points.append({"span": span, "filed": filed.get(i, (0,))[0], "judged": n_judged,
                        "established_rate": rate(established, n_judged)})
     return points

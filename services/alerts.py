@@ -2,7 +2,7 @@
 one indexed count per poll."""
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from domain.roles import Role
 from models import Alert, User
@@ -22,9 +22,16 @@ def users_with_role(*roles: Role) -> list[int]:
         User.role.in_([r.value for r in roles]), User.active.is_(True))))
 
 
+_alerts = Alert.__table__
+#: Built once: the bell runs on every page and every poll, and building the statement cost
+#: more than running it (~140 µs of ~180 µs).
+_UNREAD = select(func.count(_alerts.c.id)).where(_alerts.c.user_id == bindparam("user_id"),
+                                                 _alerts.c.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count(Alert.id)).where(
-        Alert.user_id == user.id, Alert.read_at.is_(None))) or 0
+    """One COUNT on ix_alerts_user_unread (user_id, read_at, …)."""
+    return db.session.connection().scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def recent_alerts(user: User, limit: int = 50) -> list[Alert]:

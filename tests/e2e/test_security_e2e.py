@@ -153,3 +153,32 @@ def test_main_flows_cause_no_violation(guarded, live_server):
     # the payload's hx-get never fired: nobody but the admin asked for /admin/users
     assert [url for who, url in guarded.requests
             if "/admin/users" in url and who != "admin"] == []
+
+
+def test_a_poll_is_recognised_as_the_page_not_the_person(guarded):
+    """What blueprints._htmx.is_self_refresh relies on, in real htmx: an element reloading
+    itself sends its own id as both HX-Trigger and HX-Target; a click that updates another
+    element does not."""
+    page = guarded("agent")
+    page.evaluate("""() => {
+        const poll = document.createElement("div");
+        poll.id = "poll-probe";
+        poll.setAttribute("hx-get", "/healthz?poll");
+        poll.setAttribute("hx-trigger", "load");
+        poll.setAttribute("hx-swap", "none");
+        const button = document.createElement("button");
+        button.id = "click-probe";
+        button.setAttribute("hx-get", "/healthz?click");
+        button.setAttribute("hx-target", "#main");
+        button.setAttribute("hx-swap", "none");
+        document.body.append(poll, button);
+    }""")
+    with page.expect_request(lambda r: "/healthz?poll" in r.url) as polled:
+        page.evaluate("htmx.process(document.getElementById('poll-probe'))")
+    headers = polled.value.headers
+    assert headers["hx-trigger"] == headers["hx-target"] == "poll-probe"
+    page.evaluate("htmx.process(document.getElementById('click-probe'))")
+    with page.expect_request(lambda r: "/healthz?click" in r.url) as clicked:
+        page.click("#click-probe")
+    headers = clicked.value.headers
+    assert headers["hx-trigger"] == "click-probe" and headers["hx-target"] == "main"

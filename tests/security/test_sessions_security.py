@@ -154,6 +154,33 @@ def test_idle_limit_applies_to_a_copied_cookie(app, client, auth, make, later):
     assert sent_to_login(replay(app, copied).get("/"))
 
 
+POLL = {"HX-Request": "true", "HX-Trigger": "bell", "HX-Target": "bell"}
+
+
+def test_polls_do_not_keep_an_idle_session_alive(app, client, auth, make, later):
+    """An element refreshing itself (the bell, the review queue every 30 s) is not a person:
+    a tab left open still reaches the idle limit."""
+    auth.login(make.user())
+    idle = app.config["SESSION_IDLE_TIMEOUT"]
+    for _ in range(4):
+        later(idle // 4 - 1)
+        assert client.get("/", headers=POLL).status_code == 200
+    later(10)
+    response = client.get("/", headers=POLL)
+    assert response.status_code == 204 and response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_a_person_using_htmx_is_active(app, client, auth, make, later):
+    """Active search, clicks: htmx requests from an element other than their target count."""
+    auth.login(make.user())
+    idle = app.config["SESSION_IDLE_TIMEOUT"]
+    for _ in range(4):
+        later(idle // 2)
+        assert client.get("/tickets/", headers={
+            "HX-Request": "true", "HX-Trigger": "q", "HX-Target": "ticket-rows"}
+        ).status_code == 200
+
+
 def test_absolute_limit_signs_out_even_an_active_user(app, client, auth, make, later):
     auth.login(make.user())
     step = app.config["SESSION_IDLE_TIMEOUT"] - 60

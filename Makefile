@@ -28,7 +28,7 @@ catalogs: venv
 	$(BIN)/pybabel compile --statistics -d translations
 
 migrate: venv
-	$(FLASK) db upgrade heads
+	$(FLASK) db upgrade
 
 demo: setup
 	$(FLASK) demo --if-empty

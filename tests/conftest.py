@@ -62,7 +62,7 @@ def sqlite_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "zikong.sqlite3"
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
     with app.app_context():
-        flask_migrate.upgrade(revision="heads")  # "heads": branches in progress apply too
+        flask_migrate.upgrade()
         db.engine.dispose()
     return path
 
@@ -98,7 +98,7 @@ def make_app(url: str, **extra):
     app.test_client_class = IsolatedClient
     if url.startswith("postgresql"):
         with app.app_context():
-            flask_migrate.upgrade(revision="heads")  # "heads": branches in progress apply too
+            flask_migrate.upgrade()
     return app
 
 

@@ -3,14 +3,14 @@ remedy tasks, sample audits, import batches, and the cause categories with their
 scripts (seeded from KF-006).
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0007
 Create Date: 2026-11-25
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0009'
-down_revision = '0005'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

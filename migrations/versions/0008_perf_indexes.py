@@ -13,13 +13,13 @@ same queries take ~185 ms of SQL (and ~130 ms once services/reports.py counts se
 figures per query).
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0009
 Create Date: 2026-11-23
 """
 from alembic import op
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -23,10 +23,11 @@ def test_dashboard_filter_and_export(open_session, live_server):
         db.session.remove()
     page = open_session("owner")
     page.get_by_role("link", name="报表").click()
+    page.wait_for_load_state("load")  # htmx (a deferred script) is ready before we use it
     page.locator("#dashboard").wait_for()
     assert page.locator("#kpi-filed .n").inner_text() == "1"
     page.select_option("#by", "group")
-    page.wait_for_url("**by=group**")
+    page.wait_for_function("location.search.includes('by=group')")  # pushed by htmx
     page.locator("#breakdown").get_by_text("前台").wait_for()
     shot(page, "30-dashboard")
     with page.expect_download() as download:

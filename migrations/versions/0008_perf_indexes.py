@@ -35,6 +35,10 @@ INDEXES = [
     ('ix_tickets_reply_done_at', 'tickets',
      ['reply_done_at', 'handed_over_at', 'reply_method', *BREAKDOWN]),
     ('ix_tickets_escalated_at', 'tickets', ['escalated_at', 'reply_done_at']),
+    # The KPIs by judgement type and criterion join judgements to the judged tickets of the
+    # period; with these columns PostgreSQL joins through the index instead of reading every
+    # judgement (48 → 16 ms and 35 → 20 ms at 185,000 judgements).
+    ('ix_judgements_ticket_kind', 'judgements', ['ticket_id', 'kind', 'id']),
     ('ix_appeals_filed_at', 'appeals', ['filed_at']),
     ('ix_appeals_rejudged_at', 'appeals', ['rejudged_at', 'decision']),
 ]

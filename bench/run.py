@@ -395,22 +395,8 @@ def run_backend(backend: str, urls: dict, args, logdir: Path) -> dict:
 
     workers = args.workers
     if workers is None:
-        log(f"  worker sweep ({', '.join(map(str, args.sweep))} sync workers, "
-            f"{args.sweep_duration:g} s per page) …")
-        sweep = {}
-        for n in args.sweep:
-            with Server(urls[big], n, logdir / f"gunicorn-{backend}.log") as server:
-                session = Session(server)
-                check_pages(session, big_facts, SWEEP)
-                log(f"   {n} workers")
-                res = measure(session, big_facts, SWEEP, duration=args.sweep_duration,
-                              **load_args)
-            score = math.exp(sum(math.log(max(r["rps"], 0.1)) for r in res.values()) / len(res))
-            sweep[n] = {"score": round(score, 1),
-                        **{k: {"rps": r["rps"], "p50_ms": r["p50_ms"], "p99_ms": r["p99_ms"]}
-                           for k, r in res.items()}}
-        workers = max(sweep, key=lambda n: sweep[n]["score"])
-        report["worker_sweep"] = {str(n): v for n, v in sweep.items()}
+        workers, report["worker_sweep"] = sweep_workers(urls[big], big_facts, args, load_args,
+                                                        logdir / f"gunicorn-{backend}.log")
         log(f"  best: {workers} workers")
     report["workers"] = workers
 
@@ -447,15 +433,42 @@ def run_backend(backend: str, urls: dict, args, logdir: Path) -> dict:
     return report
 
 
+def sweep_workers(url, dataset_facts, args, load_args, logfile) -> tuple[int, dict]:
+    """Which worker count serves the floor best: each count in turn, round after round (so
+    other work on the machine weighs on all alike); the score of a round is the geometric
+    mean of requests/s over the sweep pages, a count's score the median of its rounds."""
+    log(f"  worker sweep ({', '.join(map(str, args.sweep))} sync workers, "
+        f"{args.sweep_rounds} rounds, {args.sweep_duration:g} s per page) …")
+    rounds = {n: [] for n in args.sweep}
+    for round_no in range(args.sweep_rounds):
+        for n in args.sweep:
+            with Server(url, n, logfile) as server:
+                session = Session(server)
+                check_pages(session, dataset_facts, SWEEP)
+                log(f"   round {round_no + 1}, {n} workers")
+                res = measure(session, dataset_facts, SWEEP, duration=args.sweep_duration,
+                              **load_args)
+            score = math.exp(sum(math.log(max(r["rps"], 0.1)) for r in res.values()) / len(res))
+            rounds[n].append({"score": round(score, 1),
+                              **{k: {"rps": r["rps"], "p50_ms": r["p50_ms"],
+                                     "p99_ms": r["p99_ms"], "cpu_ms": r["cpu_ms"]}
+                                 for k, r in res.items()}})
+    sweep = {str(n): {"score": statistics.median(r["score"] for r in rs), "rounds": rs}
+             for n, rs in rounds.items()}
+    best = max(args.sweep, key=lambda n: sweep[str(n)]["score"])
+    return best, sweep
+
+
 def scale_ratio(big_session, big_facts, small_session, small_facts, args, load_args) -> dict:
     """The checker queue's p50 at N tickets over its p50 at the small size: both servers up,
-    measured in turn (big, small, big, small …) so that other work on the machine weighs on
-    both alike; the medians of the rounds, and the workers' CPU per request the same way."""
+    measured in turn (big, small, small, big …, --sweep-duration seconds each) so that other
+    work on the machine weighs on both alike; the medians of the rounds, and the workers'
+    CPU per request the same way."""
     rounds = {"big": [], "small": []}
-    for _ in range(args.scale_rounds):
-        for key, session, dataset_facts in (("big", big_session, big_facts),
-                                            ("small", small_session, small_facts)):
-            r = measure(session, dataset_facts, ["quality"], duration=args.duration,
+    sides = [("big", big_session, big_facts), ("small", small_session, small_facts)]
+    for round_no in range(args.scale_rounds):
+        for key, session, dataset_facts in sides if round_no % 2 == 0 else sides[::-1]:
+            r = measure(session, dataset_facts, ["quality"], duration=args.sweep_duration,
                         **load_args)["quality"]
             rounds[key].append(r)
 
@@ -539,8 +552,10 @@ def table(backend: str, report: dict) -> str:
     lines.append(f"workers after the run: {', '.join(f'{m} MB' for m in report['worker_rss_mb'])}"
                  " RSS")
     if "worker_sweep" in report:
-        lines.append("worker sweep (geometric mean req/s of " + ", ".join(SWEEP) + "): " +
-                     ", ".join(f"{n}: {v['score']}" for n, v in report["worker_sweep"].items()))
+        lines.append("worker sweep (median over rounds of the geometric mean req/s of "
+                     + ", ".join(SWEEP) + "): " + ", ".join(
+                         f"{n}: {v['score']}" for n, v in report["worker_sweep"].items())
+                     + f" → {report['workers']} workers")
     for name, d in report["datasets"].items():
         lines.append(f"dataset {int(name):,}: generated in {d.get('seconds', '?')} s"
                      + (" (reused)" if d.get("reused") else ""))
@@ -571,8 +586,9 @@ def parse(argv=None):
     p.add_argument("--threads", type=int, default=2, help="wrk threads")
     p.add_argument("--duration", type=float, default=10.0, help="seconds per page")
     p.add_argument("--sweep-duration", type=float, default=5.0)
+    p.add_argument("--sweep-rounds", type=int, default=2)
     p.add_argument("--warmup", type=float, default=1.0, help="seconds of load before each page")
-    p.add_argument("--scale-rounds", type=int, default=3,
+    p.add_argument("--scale-rounds", type=int, default=5,
                    help="queue measurements at each size, in turn, for the scale ratio")
     p.add_argument("--max-requests", type=int, default=200_000, help="per page and run")
     p.add_argument("--singles", type=int, default=15, help="one-at-a-time requests per page")

@@ -453,7 +453,7 @@ def sweep_workers(url, dataset_facts, args, load_args, logfile) -> tuple[int, di
                               **{k: {"rps": r["rps"], "p50_ms": r["p50_ms"],
                                      "p99_ms": r["p99_ms"], "cpu_ms": r["cpu_ms"]}
                                  for k, r in res.items()}})
-    sweep = {str(n): {"score": statistics.median(r["score"] for r in rs), "rounds": rs}
+    sweep = {str(n): {"score": round(statistics.median(r["score"] for r in rs), 1), "rounds": rs}
              for n, rs in rounds.items()}
     best = max(args.sweep, key=lambda n: sweep[str(n)]["score"])
     return best, sweep

@@ -45,7 +45,9 @@ ENDPOINTS = {
     "quality": ("checker", ["/quality"], {}),
     "review": ("lead", ["/review"], {}),
     "ticket": ("checker", "{tickets}", {}),
-    "bell": ("agent", ["/alerts/bell"], {"HX-Request": "true"}),
+    # What htmx sends for the bell's `every 30s` poll: the element reloading itself.
+    "bell": ("agent", ["/alerts/bell"], {"HX-Request": "true", "HX-Trigger": "bell",
+                                         "HX-Target": "bell", "HX-Current-URL": "/"}),
     "dashboard": ("owner", ["/reports?period=month&by=team"], {}),
     "search": ("checker", "{search}", {}),
 }
@@ -235,6 +237,13 @@ class Session:
         self.server = server
         self.cookies = {}
 
+    def renew(self):
+        """Sign everyone in again. A browser stores the session cookie the server re-sends
+        when it records "last seen" (once a minute); the load drivers replay one cookie, so
+        a cookie older than a minute would have every answer carry a freshly signed cookie
+        — work a real floor never asks for. Called before each page is measured."""
+        self.cookies.clear()
+
     def headers(self, persona, extra):
         if persona is None:
             return dict(extra)
@@ -268,6 +277,7 @@ def measure(session: Session, dataset_facts, names, *, duration, connections, ma
     for name in names:
         persona, _paths, extra = ENDPOINTS[name]
         paths = endpoint_paths(name, dataset_facts)
+        session.renew()
         headers = session.headers(persona, extra)
         port = session.server.port
         if warmup:

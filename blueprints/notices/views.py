@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from blueprints._access import roles, signed_in
 from blueprints._htmx import hx_redirect, render
+from blueprints.ui import bell as bell_fragment
 from blueprints._actions import invalid as _invalid
 from blueprints._actions import refused as _refused
 from blueprints.tickets.views import load_ticket
@@ -133,9 +134,9 @@ def acknowledge(announcement_id: int):
 @bp.route("/alerts/bell")
 @signed_in
 def bell():
-    """The bell's count: polled by every open page, so one indexed COUNT and a tiny fragment."""
-    return render("notices/bell.html", "bell", with_flash=False,
-                  count=unread_count(current_user))
+    """The bell's count: polled by every open page, so one indexed COUNT and a fragment
+    rendered once per count (never flash messages: a poll must not swallow them)."""
+    return bell_fragment(unread_count(current_user))
 
 
 @bp.route("/alerts")

@@ -7,7 +7,8 @@ the Flask test client (no gunicorn, no sockets), timed per request by CPU and pr
 The figures are CPU milliseconds of the Python process per request (the quickest of five
 batches of --repeat/5 requests), which move much less with other work on the machine than
 wall-clock time. For developers tuning a page; `make bench` remains the measurement that
-counts.
+counts. `calls` is the number of Python function calls one request makes: the same in
+every run, so it shows a change's effect when the machine is too busy for times to settle.
 """
 import argparse
 import cProfile
@@ -58,7 +59,7 @@ def main(argv=None):
     app = create_app({**bench_config.APP_CONFIG, "LOG_LEVEL": "WARNING"})
     the_facts = facts(url, 1000, app.config["TIMEZONE"])
     clients = {}
-    print(f"{'page':12} {'cpu ms':>8} {'wall ms':>8} {'bytes':>8}")
+    print(f"{'page':12} {'cpu ms':>8} {'wall ms':>8} {'bytes':>8} {'calls':>8}")
     for name in args.page or list(PAGES):
         persona, path_of, headers = PAGES[name]
         if persona not in clients:
@@ -78,7 +79,15 @@ def main(argv=None):
             wall.append((time.perf_counter() - w0) / batch)
         if answer.status_code != 200:
             raise SystemExit(f"{name} {path} answered {answer.status_code}")
-        print(f"{name:12} {min(cpu) * 1000:8.2f} {min(wall) * 1000:8.2f} {len(answer.data):8}")
+        # Python function calls per request: not a time, but the same in every run, so a
+        # change's effect shows even when the machine is too busy for the times to settle.
+        counter = cProfile.Profile()
+        counter.enable()
+        client.get(path, headers=headers)
+        counter.disable()
+        calls = pstats.Stats(counter).total_calls
+        print(f"{name:12} {min(cpu) * 1000:8.2f} {min(wall) * 1000:8.2f} {len(answer.data):8} "
+              f"{calls:8}")
         if args.top:
             profiler = cProfile.Profile()
             profiler.enable()

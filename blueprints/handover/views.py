@@ -6,7 +6,6 @@ from flask_login import current_user
 
 from blueprints._access import roles
 from blueprints._htmx import render, wants_fragment
-from blueprints.forms import VersionForm
 from blueprints.ui import parse_day
 from domain.roles import SEES_ALL_HANDED_OVER, Role
 from services import handover as handover_service
@@ -28,7 +27,6 @@ def _render_queue(status: int = 200, with_flash: bool = True):
     rows = ticket_service.review_queue(actor=current_user)
     return render("handover/queue.html", "queue_rows", status=status, with_flash=with_flash,
                   rows=rows, now=utcnow(),
-                  sign_form=VersionForm(formdata=None),
                   returns=quality_service.returns_to_confirm(actor=current_user))
 
 

@@ -39,17 +39,35 @@ def notification_update_form(row, formdata=None):
     return form
 
 
+class Panels(dict):
+    """The panel context. Each form is built when the template first reads it: a page shows
+    the few forms this user may use in the ticket's state, and building all ~12 cost ~2 ms.
+    A form passed in (bound to its errors) is used as it is."""
+
+    def __init__(self, values: dict, forms: dict):
+        super().__init__(values)
+        self._forms = forms
+
+    def __missing__(self, key):
+        if key not in self._forms:
+            raise KeyError(key)
+        value = self[key] = self._forms.pop(key)()
+        return value
+
+    def __contains__(self, key):
+        return super().__contains__(key) or key in self._forms
+
+
 def panel_context(ticket, actor, now, **overrides) -> dict:
     """Everything the quality part of the ticket page renders."""
     who, known = actor.actor(), facts(ticket)
     limits = settings.limits()
     handler = rules.is_handler(who, known)
-    keeps_reply = rules.may_keep_reply(who, known)
     group = Group(ticket.route_group) if ticket.route_group else None
-    sms_unlocks = sla.sms_reply_unlocks_at(ticket.first_failed_call_at, limits)
-    context = {
+    sms_reply = quality.sms_reply_allowed(ticket, now)
+    values = {
         "is_handler": handler,
-        "keeps_reply": keeps_reply,
+        "keeps_reply": rules.may_keep_reply(who, known),
         "may_claim": rules.may(Action.CLAIM, who, known),
         "may_judge": rules.may(Action.JUDGE, who, known),
         "may_return_to_lead": rules.may(Action.RETURN_TO_LEAD, who, known),
@@ -58,26 +76,27 @@ def panel_context(ticket, actor, now, **overrides) -> dict:
         "needs_notification": needs_notification(group),
         "route_known": ticket.accused_no is not None and group is not None,
         "reply_due": ticket.reply_due_at,
-        "sms_unlocks_at": sms_unlocks,
-        "sms_reply_allowed": quality.sms_reply_allowed(ticket, now),
+        "sms_unlocks_at": sla.sms_reply_unlocks_at(ticket.first_failed_call_at, limits),
+        "sms_reply_allowed": sms_reply,
         "appeal_until": ticket.appeal_until,
         "limits": limits,
-        "accused_form": AccusedForm(formdata=None, accused_no=ticket.accused_no),
-        "notification_form": NotificationForm(formdata=None),
-        "return_to_lead_form": return_to_lead_form(version=ticket.version),
-        "judge_form": judge_form(version=ticket.version),
-        "attempt_form": AttemptForm(formdata=None),
-        "sms_form": sms_form(kind="reply" if quality.sms_reply_allowed(ticket, now)
-                             else "notice",
-                             text=settings.get("sms_reply_template")
-                             if quality.sms_reply_allowed(ticket, now)
-                             else settings.get("sms_notice_template")),
-        "reply_form": reply_form(),
-        "escalate_form": EscalateForm(formdata=None),
-        "flag_form": FlagForm(formdata=None),
-        "notification_forms": {row.id: notification_update_form(row)
-                               for row in ticket.notifications},
         "in_reply_states": ticket.state in (State.VERIFYING, State.JUDGED),
     }
+    forms = {
+        "accused_form": lambda: AccusedForm(formdata=None, accused_no=ticket.accused_no),
+        "notification_form": lambda: NotificationForm(formdata=None),
+        "return_to_lead_form": lambda: return_to_lead_form(version=ticket.version),
+        "judge_form": lambda: judge_form(version=ticket.version),
+        "attempt_form": lambda: AttemptForm(formdata=None),
+        "sms_form": lambda: sms_form(
+            kind="reply" if sms_reply else "notice",
+            text=settings.get("sms_reply_template" if sms_reply else "sms_notice_template")),
+        "reply_form": reply_form,
+        "escalate_form": lambda: EscalateForm(formdata=None),
+        "flag_form": lambda: FlagForm(formdata=None),
+        "notification_forms": lambda: {row.id: notification_update_form(row)
+                                       for row in ticket.notifications},
+    }
+    context = Panels(values, forms)
     context.update({k: v for k, v in overrides.items() if k in context})
     return context

@@ -17,6 +17,7 @@ from domain.periods import Span
 from domain.phones import mask_phone, normalize_phone
 from domain.tickets import Action
 from services import appeals as appeals_service
+from services import evidence as evidence_service
 from services import quality as quality_service
 from services import tickets as service
 from services.clock import local_today, utcnow
@@ -45,6 +46,14 @@ def load_ticket(ticket_id: int):
     """The ticket, or 404 when it does not exist or the user may not see it."""
     try:
         return service.get_ticket(ticket_id, actor=current_user)
+    except NotFound:
+        abort(404)
+
+
+def load_page(ticket_id: int):
+    """The ticket with what its page shows (service.load_page), or 404 like load_ticket."""
+    try:
+        return service.load_page(ticket_id, actor=current_user)
     except NotFound:
         abort(404)
 
@@ -170,22 +179,28 @@ def export():
 
 
 def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=False,
-                **panel_overrides):
-    """The ticket page; `panel_overrides` carry a quality form bound to its errors."""
+                page=None, **panel_overrides):
+    """The ticket page; `panel_overrides` carry a quality form bound to its errors. Forms are
+    built only for the moves this user may make now (the page shows no other)."""
+    if page is None:
+        ticket, page = load_page(ticket.id)
     now = utcnow()
     actions = service.permitted_actions(ticket, current_user)
-    if return_form is None:
+    if return_form is None and Action.RETURN_TO_STAFF in actions:
         return_form = ReturnForm(element_labels=ELEMENT_LABELS, formdata=None,
                                  version=ticket.version)
+    sign_form = VersionForm(formdata=None, version=ticket.version) \
+        if Action.SIGN in actions else None
     panels = {}
     if current_user.role_enum in QUALITY or Action.CONFIRM_RETURN in actions:
         from blueprints.quality.panels import panel_context
         panels = panel_context(ticket, current_user, now, **panel_overrides)
     from blueprints.appeals.panel import appeal_context
     appeal_panel = appeal_context(ticket, current_user, now, actions, **panel_overrides)
+    evidence_shown = page.has_evidence or evidence_service.may_manage(ticket, current_user)
     return render("tickets/show.html", block, status=status, ticket=ticket, actions=actions,
                   timeline=service.timeline(ticket), return_form=return_form,
-                  sign_form=VersionForm(formdata=None, version=ticket.version), now=now,
+                  sign_form=sign_form, now=now, page=page, evidence_shown=evidence_shown,
                   panels=panels, appeal_panel=appeal_panel, revealed=revealed)
 
 
@@ -193,11 +208,11 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
 @roles(*VIEWERS)
 def show(ticket_id: int):
     g.nav_active = "mine"
-    ticket = load_ticket(ticket_id)
+    ticket, page = load_page(ticket_id)
     now = utcnow()
     if appeals_service.close_due_votes(now) + quality_service.close_if_due(ticket.id, now):
-        ticket = load_ticket(ticket_id)
-    return show_ticket(ticket)
+        page = None  # something closed: show_ticket loads the ticket as it is now
+    return show_ticket(ticket, page=page)
 
 
 @bp.route("/<int:ticket_id>/edit", methods=["GET", "POST"])

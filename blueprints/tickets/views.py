@@ -15,7 +15,7 @@ from domain.errors import Conflict, InvalidTransition, NotFound
 from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
 from domain.periods import Span
 from domain.phones import mask_phone, normalize_phone
-from domain.tickets import Action
+from domain.tickets import Action, State
 from services import appeals as appeals_service
 from services import evidence as evidence_service
 from services import quality as quality_service
@@ -210,7 +210,12 @@ def show(ticket_id: int):
     g.nav_active = "mine"
     ticket, page = load_page(ticket_id)
     now = utcnow()
-    if appeals_service.close_due_votes(now) + quality_service.close_if_due(ticket.id, now):
+    # Reading a ticket closes its vote or the ticket itself when their time has come (the
+    # sweep closes the others).
+    vote_due = ticket.state == State.VOTING and ticket.appeal.vote_deadline is not None \
+        and ticket.appeal.vote_deadline <= now
+    if (vote_due and appeals_service.close_due_votes(now)) \
+            + quality_service.close_if_due(ticket.id, now):
         page = None  # something closed: show_ticket loads the ticket as it is now
     return show_ticket(ticket, page=page)
 

@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import DatabaseError
 
 from domain.errors import Conflict, InvalidTransition, NotAllowed, NotFound
@@ -208,3 +208,28 @@ def test_fifty_simultaneous_submissions_get_fifty_distinct_numbers(db_backend, a
     assert len(set(numbers)) == 50
     assert sorted(numbers) == [f"ZK-20261123-{i:04d}" for i in range(1, 51)]
     assert db.session.scalar(select(func.count(Ticket.id))) == 50
+
+
+def test_the_page_loads_the_ticket_and_knows_its_empty_lists(db_backend, make, now):
+    lead, agent = make.team_with_lead()
+    accused_lead, accused = make.team_with_lead()
+    ticket = make.ticket(submitter=agent, accused_no=accused.employee_no)
+    loaded, extras = service.load_page(ticket.id, actor=accused_lead)
+    assert loaded.id == ticket.id
+    assert extras == service.PageExtras(has_evidence=False, has_case=False,
+                                        has_survey_contact=False)
+    assert {"attempts", "sms", "notifications"}.isdisjoint(inspect(loaded).unloaded)
+    assert loaded.attempts == [] and loaded.sms == [] and loaded.notifications == []
+    with pytest.raises(NotFound):
+        service.load_page(ticket.id, actor=make.user(Role.STAFF))
+
+
+def test_the_accused_agents_team_is_read_again_after_a_commit(db_backend, make, now):
+    lead, agent = make.team_with_lead()
+    other_lead, accused = make.team_with_lead()
+    ticket = make.ticket(submitter=agent, accused_no=accused.employee_no)
+    loaded, _ = service.load_page(ticket.id, actor=lead)
+    assert service.facts(loaded).accused_team_id == other_lead.team_id
+    accused.team_id = lead.team_id
+    db.session.commit()
+    assert service.facts(loaded).accused_team_id == lead.team_id

@@ -4,9 +4,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from domain.roles import Role
+from extensions import db
 from models import AuditEntry, Ticket
 from services import quality
 
@@ -220,3 +221,27 @@ def test_the_ticket_page_has_no_duplicate_ids(client, auth, make, checker, claim
         ids = re.findall(r'\sid="([^"]+)"', page)
         duplicates = {i for i in ids if ids.count(i) > 1}
         assert duplicates == set()
+
+
+def test_the_ticket_page_reads_the_database_a_few_times(client, auth, checker, claimed, now):
+    """The ticket and what its page shows come in one query; a list with no rows costs none
+    (the page once ran ~25 queries, one per relation and form)."""
+    quality.log_attempt(claimed.id, at=now, reached=False, note="无人接听", actor=checker,
+                        now=now)
+    auth.login(checker)
+    client.get(f"/tickets/{claimed.id}")
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = html(client.get(f"/tickets/{claimed.id}"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert "无人接听" in text_of(page, "attempts")
+    assert element(page, "judge-form") is not None and element(page, "attempt-form") is not None
+    # The handler's page: sign-in and menu counts, the ticket, settings, timeline, evidence
+    # (reference and excerpts, as the handler may record them), criteria, attempts.
+    assert len(statements) <= 15, statements

@@ -40,28 +40,28 @@ def notification_update_form(row, formdata=None):
 
 
 class Panels(dict):
-    """The panel context. Each form is built when the template first reads it: a page shows
-    the few forms this user may use in the ticket's state, and building all ~12 cost ~2 ms.
-    A form passed in (bound to its errors) is used as it is."""
+    """The panel context. Each form (and the settings' time limits, a query) is made when the
+    template first reads it: a page shows the few forms this user may use in the ticket's
+    state, and building all ~12 cost ~2 ms. A form passed in (bound to its errors) is used
+    as it is."""
 
-    def __init__(self, values: dict, forms: dict):
+    def __init__(self, values: dict, lazy: dict):
         super().__init__(values)
-        self._forms = forms
+        self._lazy = lazy
 
     def __missing__(self, key):
-        if key not in self._forms:
+        if key not in self._lazy:
             raise KeyError(key)
-        value = self[key] = self._forms.pop(key)()
+        value = self[key] = self._lazy.pop(key)()
         return value
 
     def __contains__(self, key):
-        return super().__contains__(key) or key in self._forms
+        return super().__contains__(key) or key in self._lazy
 
 
 def panel_context(ticket, actor, now, **overrides) -> dict:
     """Everything the quality part of the ticket page renders."""
     who, known = actor.actor(), facts(ticket)
-    limits = settings.limits()
     handler = rules.is_handler(who, known)
     group = Group(ticket.route_group) if ticket.route_group else None
     sms_reply = quality.sms_reply_allowed(ticket, now)
@@ -76,13 +76,14 @@ def panel_context(ticket, actor, now, **overrides) -> dict:
         "needs_notification": needs_notification(group),
         "route_known": ticket.accused_no is not None and group is not None,
         "reply_due": ticket.reply_due_at,
-        "sms_unlocks_at": sla.sms_reply_unlocks_at(ticket.first_failed_call_at, limits),
         "sms_reply_allowed": sms_reply,
         "appeal_until": ticket.appeal_until,
-        "limits": limits,
         "in_reply_states": ticket.state in (State.VERIFYING, State.JUDGED),
     }
-    forms = {
+    lazy = {
+        "limits": settings.limits,
+        "sms_unlocks_at": lambda: sla.sms_reply_unlocks_at(ticket.first_failed_call_at,
+                                                           settings.limits()),
         "accused_form": lambda: AccusedForm(formdata=None, accused_no=ticket.accused_no),
         "notification_form": lambda: NotificationForm(formdata=None),
         "return_to_lead_form": lambda: return_to_lead_form(version=ticket.version),
@@ -97,6 +98,6 @@ def panel_context(ticket, actor, now, **overrides) -> dict:
         "notification_forms": lambda: {row.id: notification_update_form(row)
                                        for row in ticket.notifications},
     }
-    context = Panels(values, forms)
+    context = Panels(values, lazy)
     context.update({k: v for k, v in overrides.items() if k in context})
     return context

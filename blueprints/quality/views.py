@@ -3,12 +3,12 @@ that answers with the ticket page: a redirect on success, the page with the form
 beside the fields (422) or the reason it was refused (409) otherwise."""
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import abort, g, request
-from flask_babel import gettext as _
+from flask import abort, g, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import render
+from blueprints._htmx import render, wants_fragment
 from blueprints._actions import act as _act
 from blueprints._actions import invalid as _invalid  # noqa: F401  (also used by other areas)
 from blueprints._actions import refused as _refused  # noqa: F401
@@ -33,24 +33,78 @@ QUALITY_ROLES = tuple(QUALITY)
 @bp.route("/quality")
 @roles(*QUALITY_ROLES)
 def queue():
-    """The quality team's queue: signed-over tickets by reply deadline; search as you type."""
+    """The quality team's queue: signed-over tickets by reply deadline, one page of
+    QUEUE_PAGE rows at a time; search as you type. `after=<id>` is the next page: the whole
+    page without htmx, only its rows (appended in place of the "more" row) with it."""
     g.nav_active = "quality"
     now = utcnow()
-    service.close_due(now, limit=50)
+    if service.any_due(now):
+        service.close_due(now, limit=50)
     form = QueueFilterForm(formdata=request.args)
-    form.group.choices = [("", _("All groups"))] + [(k.value, str(v)) for k, v in
-                                                      GROUP_LABELS.items()] + [
-        ("none", _("Not routed"))]
-    form.state.choices = [("", _("Open work"))] + [
-        (s.value, str(STATE_LABELS[s])) for s in service.OPEN_STATES + (
-            service.State.RETURNED_TO_LEAD, service.State.CLOSED)]
-    form.checker.choices = [("", _("Anyone")), ("me", _("Mine")), ("none", _("Unclaimed"))] + [
-        (str(u.id), f"{u.name} {u.employee_no}") for u in service.checkers()]
     filters = service.QueueFilter(group=form.group.data or None, state=form.state.data or None,
                                   checker=form.checker.data or None, q=form.q.data or None)
-    rows = service.queue(filters, actor=current_user)
-    return render("quality/queue.html", "quality_rows", form=form, rows=rows, now=now,
-                  claim_form=VersionForm(formdata=None))
+    after = service.queue_id(request.args.get("after"))
+    rows = service.queue(filters, actor=current_user, limit=service.QUEUE_PAGE + 1, after=after)
+    more = len(rows) > service.QUEUE_PAGE
+    del rows[service.QUEUE_PAGE:]
+    kept = {name: value for name, value in form.data.items() if value}
+    context = dict(rows=rows, now=now, group_names=_group_names(),
+                   more_url=url_for("quality.queue", **kept, after=rows[-1].id) if more else None,
+                   show_url=_url_around_id("tickets.show"),
+                   claim_url=_url_around_id("quality.claim"))
+    if after is not None and wants_fragment():
+        return render("quality/queue.html", "quality_more", **context)
+    total = len(rows) if after is None and not more else service.queue_count(
+        filters, actor=current_user)
+    if not wants_fragment():
+        _queue_choices(form)
+    return render("quality/queue.html", "quality_rows", form=form, total=total,
+                  total_cap=service.QUEUE_COUNT_CAP,
+                  first_url=url_for("quality.queue", **kept) if after is not None else None,
+                  **context)
+
+
+#: The filter's fixed choices and the route group names, per language: ~15 translations.
+_FIXED_CHOICES: dict[str, tuple[list, list, list, dict]] = {}
+
+
+def _fixed_choices() -> tuple[list, list, list, dict]:
+    locale = str(get_locale())
+    cached = _FIXED_CHOICES.get(locale)
+    if cached is None:
+        names = _Labels((k.value, str(v)) for k, v in GROUP_LABELS.items())
+        groups = [("", _("All groups")), *names.items(), ("none", _("Not routed"))]
+        states = [("", _("Open work"))] + [
+            (s.value, str(STATE_LABELS[s])) for s in service.OPEN_STATES + (
+                service.State.RETURNED_TO_LEAD, service.State.CLOSED)]
+        checkers = [("", _("Anyone")), ("me", _("Mine")), ("none", _("Unclaimed"))]
+        cached = _FIXED_CHOICES[locale] = (groups, states, checkers, names)
+    return cached
+
+
+def _group_names() -> dict:
+    return _fixed_choices()[3]
+
+
+def _queue_choices(form: QueueFilterForm) -> None:
+    groups, states, checkers, _names = _fixed_choices()
+    form.group.choices, form.state.choices = groups, states
+    form.checker.choices = checkers + [(str(u.id), f"{u.name} {u.employee_no}")
+                                       for u in service.checkers()]
+
+
+def _url_around_id(endpoint: str) -> tuple[str, str]:
+    """A row's URL as (before, after) its ticket id: one url_for a page, not two a row."""
+    marker = "2147483647"
+    before, after = url_for(endpoint, ticket_id=int(marker)).split(marker)
+    return before, after
+
+
+class _Labels(dict):
+    """Labels by value; an unknown value shows as itself (as blueprints.ui.label does)."""
+
+    def __missing__(self, key):
+        return key
 
 
 # --- actions on a ticket -----------------------------------------------------------------------

@@ -331,3 +331,39 @@ def test_queue_search_treats_percent_and_underscore_as_text(db_backend, make, no
     make.ticket("handed_over")
     for text in ("%", "_", "ZK-%", "\\"):
         assert quality.queue(quality.QueueFilter(q=text), actor=checker) == []
+
+
+def test_any_due_says_whether_close_due_has_work(db_backend, verifying, now):
+    ticket, checker = verifying
+    assert quality.any_due(now + timedelta(days=30)) is False     # not judged
+    judged_and_replied(ticket, checker, now)
+    assert quality.any_due(now + timedelta(hours=71)) is False    # appeal window open
+    assert quality.any_due(now + timedelta(hours=72)) is True
+    assert quality.close_due(now + timedelta(hours=72)) == 1
+    assert quality.any_due(now + timedelta(hours=100)) is False   # nothing left to close
+
+
+def test_queue_pages_follow_the_deadline_then_the_id(db_backend, make, now):
+    checker = make.user(Role.CHECKER)
+    tickets = [make.ticket("handed_over", at=now + timedelta(minutes=m)) for m in (5, 0, 0, 5, 0)]
+    expected = [t.id for t in sorted(tickets, key=lambda t: (t.reply_due_at, t.id))]
+    shown, after = [], None
+    while True:
+        page = quality.queue(quality.QueueFilter(), actor=checker, limit=2, after=after)
+        if not page:
+            break
+        shown += [row.id for row in page]
+        after = page[-1].id
+    assert shown == expected
+    assert quality.queue_count(quality.QueueFilter(), actor=checker) == 5
+    assert quality.queue_count(quality.QueueFilter(), actor=checker, cap=3) == 4  # "3+"
+    assert quality.queue_count(quality.QueueFilter(state="closed"), actor=checker) == 0
+
+
+def test_queue_ignores_a_checker_that_is_no_id(db_backend, make, now):
+    checker = make.user(Role.CHECKER)
+    ticket = make.ticket("handed_over")
+    for value in ("x", "99999999999999999999999", "0"):
+        rows = quality.queue(quality.QueueFilter(checker=value), actor=checker)
+        assert [row.id for row in rows] == [ticket.id]
+    assert quality.queue(quality.QueueFilter(checker=str(checker.id)), actor=checker) == []

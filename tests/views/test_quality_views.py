@@ -245,3 +245,99 @@ def test_the_ticket_page_reads_the_database_a_few_times(client, auth, checker, c
     # The handler's page: sign-in and menu counts, the ticket, settings, timeline, evidence
     # (reference and excerpts, as the handler may record them), criteria, attempts.
     assert len(statements) <= 15, statements
+
+
+# --- the queue's pages ------------------------------------------------------------------------
+
+def queue_numbers(page: str) -> list[str]:
+    """Ticket numbers of the queue rows, in the order shown."""
+    return re.findall(r'<a class="mono" href="/tickets/\d+">([^<]+)</a>', page)
+
+
+def more_href(page: str) -> str | None:
+    found = element(page, "quality-more")
+    if found is None:
+        return None
+    return re.search(r'<tr id="quality-more".*?href="([^"]+)"', page, re.S).group(1) \
+        .replace("&amp;", "&")
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr(quality, "QUEUE_PAGE", 2)
+
+
+@pytest.fixture
+def five_tickets(make, now):
+    """Five open tickets: three signed over at the same moment (one reply deadline, ordered by
+    id), two an hour later, in mixed groups."""
+    early = [make.ticket("handed_over", at=now, accused_no=no)
+             for no in ("110234", "200333", "110235")]
+    late = [make.ticket("handed_over", at=now + timedelta(hours=1), accused_no=no)
+            for no in ("200334", "110236")]
+    return early + late
+
+
+def test_queue_pages_continue_in_order_without_duplicates(client, auth, checker, small_pages,
+                                                          five_tickets):
+    auth.login(checker)
+    page = html(client.get("/quality"))
+    assert text_of(page, "quality-count") == "5"            # every match, not the page
+    seen = queue_numbers(page)
+    while (href := more_href(page)) is not None:
+        page = html(client.get(href))                         # the plain link (no htmx)
+        assert "<html" in page and text_of(page, "quality-count") == "5"
+        assert element(page, "quality-rows") is not None and "回到第一页" in page
+        seen += queue_numbers(page)
+    assert seen == [t.number for t in five_tickets]
+
+
+def test_queue_more_with_htmx_answers_the_next_rows_only(client, auth, checker, small_pages,
+                                                         five_tickets):
+    auth.login(checker)
+    first = html(client.get("/quality", headers={"HX-Request": "true"}))
+    assert 'id="quality-rows"' in first and queue_numbers(first) == [
+        t.number for t in five_tickets[:2]]
+    link = element(first, "quality-more")
+    assert link is not None and "显示更多" in link[1]
+    assert 'hx-target="#quality-more"' in first and 'hx-swap="outerHTML"' in first
+    response = client.get(more_href(first), headers={"HX-Request": "true"})
+    rows = html(response)
+    assert response.status_code == 200 and "HX-Request" in response.headers["Vary"]
+    assert "<html" not in rows and 'id="quality-rows"' not in rows and "<table" not in rows
+    assert rows.lstrip().startswith("<tr")                    # appended in the table body
+    assert queue_numbers(rows) == [t.number for t in five_tickets[2:4]]
+    last = html(client.get(more_href(rows), headers={"HX-Request": "true"}))
+    assert queue_numbers(last) == [five_tickets[4].number]
+    assert element(last, "quality-more") is None              # nothing more to show
+
+
+def test_queue_filter_applies_to_later_pages(client, auth, checker, small_pages, five_tickets):
+    back = [t for t in five_tickets if t.accused_no.startswith("110")]  # routed to back office
+    auth.login(checker)
+    page = html(client.get("/quality?group=back"))
+    assert text_of(page, "quality-count") == "3"
+    href = more_href(page)
+    assert "group=back" in href and "after=" in href
+    page = html(client.get(href))
+    assert queue_numbers(page) == [back[2].number]
+    assert 'value="back" selected' in page                     # the form keeps the filter
+    search = html(client.get(f"/quality?q={back[0].number}"))
+    assert queue_numbers(search) == [back[0].number] and more_href(search) is None
+
+
+def test_queue_badge_counts_beyond_the_page(client, auth, checker, small_pages, five_tickets,
+                                            monkeypatch):
+    monkeypatch.setattr(quality, "QUEUE_COUNT_CAP", 3)
+    auth.login(checker)
+    page = html(client.get("/quality"))
+    assert text_of(page, "quality-count") == "3+"
+    assert text_of(html(client.get("/quality?group=front")), "quality-count") == "2"
+
+
+@pytest.mark.parametrize("after", ["abc", "-1", "0", "99999999999999999999999", "١٢"])
+def test_queue_cursor_that_is_no_id_shows_the_first_page(client, auth, checker, claimed, after):
+    auth.login(checker)
+    response = client.get(f"/quality?after={after}&checker=99999999999999999999999")
+    assert response.status_code == 200
+    assert claimed.number in text_of(html(response), "quality-rows")

@@ -195,8 +195,10 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
     if current_user.role_enum in QUALITY or Action.CONFIRM_RETURN in actions:
         from blueprints.quality.panels import panel_context
         panels = panel_context(ticket, current_user, now, **panel_overrides)
-    from blueprints.appeals.panel import appeal_context
-    appeal_panel = appeal_context(ticket, current_user, now, actions, **panel_overrides)
+    appeal_panel = {}
+    if ticket.appeal is not None or Action.APPEAL in actions:  # else the page has no appeal
+        from blueprints.appeals.panel import appeal_context
+        appeal_panel = appeal_context(ticket, current_user, now, actions, **panel_overrides)
     evidence_shown = page.has_evidence or evidence_service.may_manage(ticket, current_user)
     return render("tickets/show.html", block, status=status, ticket=ticket, actions=actions,
                   timeline=service.timeline(ticket), return_form=return_form,

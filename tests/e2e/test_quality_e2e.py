@@ -86,3 +86,45 @@ def test_checker_flow_from_claim_to_closing(open_session, live_server):
     assert "已结案" in agent.locator("h1").inner_text()
     assert "成立" in agent.locator("#judgement").inner_text()
     shot(agent, "12-agent-sees-closed")
+
+
+def test_queue_shows_more_in_place_and_search_still_pushes_the_url(open_session, live_server,
+                                                                   monkeypatch):
+    from playwright.sync_api import expect
+
+    from extensions import db
+    from services import quality
+    from services.clock import utcnow
+    from tests.factories import Factory
+
+    monkeypatch.setattr(quality, "QUEUE_PAGE", 2)
+    with live_server.app.app_context():
+        make = Factory(utcnow())
+        numbers = [make.ticket("handed_over", accused_no=no).number
+                   for no in ("110234", "200333", "110235", "200334", "110236")]
+        db.session.remove()
+
+    checker = open_session("checker")
+    checker.get_by_role("link", name="自控队列").click()
+    rows = checker.locator("#quality-rows tbody tr:not(#quality-more)")
+    expect(rows).to_have_count(2)
+    assert checker.locator("#quality-count").inner_text() == "5"
+    url = checker.url
+    checker.get_by_role("link", name="显示更多").click()
+    expect(rows).to_have_count(4)
+    checker.get_by_role("link", name="显示更多").click()
+    expect(rows).to_have_count(5)
+    expect(checker.locator("#quality-more")).to_have_count(0)
+    assert checker.url == url                                  # appending is not a new page
+    shown = checker.locator("#quality-rows tbody td:first-child a").all_inner_texts()
+    assert shown == numbers
+    assert checker.locator("#quality-rows .due").count() == 5  # countdowns on every row
+    shot(checker, "13-quality-queue-more")
+
+    checker.get_by_label("搜索").fill(numbers[3])
+    checker.wait_for_url(re.compile(r"q=" + numbers[3]))
+    expect(rows).to_have_count(1)
+    assert numbers[3] in rows.first.inner_text()
+    rows.first.get_by_role("button", name="认领").click()    # CSRF and version are on the row
+    checker.wait_for_url(re.compile(r"/tickets/\d+"))
+    assert "核实中" in checker.locator("h1").inner_text()

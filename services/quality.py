@@ -1,6 +1,7 @@
 """The quality team's use cases (SPEC §3–§6): claim, routing and notifications, return to
 the lead, judgement, the customer reply record, escalation, revealing a phone number, and
 closing tickets whose appeal window has passed."""
+import collections
 import functools
 from dataclasses import dataclass
 from datetime import datetime
@@ -478,6 +479,9 @@ _QUEUE_COLUMNS = (
     _tickets.c.reply_due_at, _tickets.c.reply_done_at.is_not(None).label("replied"),
     _tickets.c.escalated_at.is_not(None).label("escalated"), _tickets.c.escalation_note,
     _checker.c.name.label("checker_name"))
+#: A queue row. A plain named tuple: a template reads ~25 fields a row, and reading a field
+#: of SQLAlchemy's Row costs ten times as much (~0.5 µs).
+QueueRow = collections.namedtuple("QueueRow", [column.name for column in _QUEUE_COLUMNS])
 
 
 def _queue_filter(filters: QueueFilter, actor: User) -> tuple[tuple[str, ...], dict]:
@@ -533,14 +537,14 @@ def _queue_statement(shape: tuple[str, ...], kind: str):
 def queue(filters: QueueFilter, *, actor: User, limit: int = QUEUE_PAGE,
           after: int | None = None) -> list:
     """Signed-over tickets for the quality team, earliest reply deadline first (then id), as
-    rows of _QUEUE_COLUMNS. Judged tickets stay while their reply is outstanding. `after` is
+    QueueRows. Judged tickets stay while their reply is outstanding. `after` is
     the id of the last row already shown: the rows that follow it in that order (a signed-over
     ticket always has its reply deadline)."""
     shape, values = _queue_filter(filters, actor)
     if after is not None:
         values["after"] = after
     statement = _queue_statement(shape, "page" if after is None else "after")
-    return list(db.session.execute(statement, {**values, "limit": limit}))
+    return list(map(QueueRow._make, db.session.execute(statement, {**values, "limit": limit})))
 
 
 def queue_count(filters: QueueFilter, *, actor: User, cap: int = QUEUE_COUNT_CAP) -> int:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask import current_app, g, has_request_context, render_template, request
 from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext as _l
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from domain.phones import mask_phone
 from domain.judgement import Kind, Verdict
@@ -143,16 +143,72 @@ def reason_label(value) -> str:
     return label(REASON_LABELS, value)
 
 
+#: (language, id of a lazy label) → (the label, its text): each label is translated once
+#: per language and worker. Bounded by the labels of this module (a few hundred).
+_TRANSLATED: dict = {}
+
+
+def translated(value) -> str:
+    """A lazy label (one of this module's constants) in the request's language. str() on a
+    lazy string goes through Flask-Babel every time (~14 µs, and a list shows dozens)."""
+    key = (str(get_locale()), id(value))
+    hit = _TRANSLATED.get(key)
+    if hit is None or hit[0] is not value:  # the label itself is kept, so its id stays its own
+        hit = _TRANSLATED[key] = (value, str(value))
+    return hit[1]
+
+
 def state_label(state) -> str:
     try:
-        return str(STATE_LABELS[State(state)])
+        return translated(STATE_LABELS[State(state)])
     except (ValueError, KeyError):
         return str(state)
 
 
 def label(mapping, key) -> str:
     value = mapping.get(key)
-    return str(value) if value is not None else str(key)
+    return translated(value) if value is not None else str(key)
+
+
+#: The countdown's words, per language: the script's templates ({h}, {m}) for data-left and
+#: data-over, and the formats of the text shown until the script runs.
+_COUNTDOWN_WORDS: dict = {}
+_IN_TIME, _OVERDUE = "%(h)dh %(m)dm left", "Overdue by %(h)dh %(m)dm"
+
+
+def _countdown_words() -> dict:
+    language = str(get_locale())
+    words = _COUNTDOWN_WORDS.get(language)
+    if words is None:
+        t = request_translations()
+        in_time, overdue = t.ugettext(_IN_TIME), t.ugettext(_OVERDUE)
+
+        def script(text):
+            return escape(text % {"h": 7001, "m": 7002}).replace("7001", "{h}") \
+                .replace("7002", "{m}")
+        words = _COUNTDOWN_WORDS[language] = {
+            "left": script(in_time), "over": script(overdue),
+            "left_format": in_time, "over_format": overdue}
+    return words
+
+
+def countdown(due_at: datetime | None, now: datetime, soon: int = 30) -> Markup:
+    """A live countdown to `due_at` (static/js/app.js keeps it current from data-deadline):
+    "late" once past, "soon" within `soon` minutes. In Python rather than a macro: queues
+    show one on every row."""
+    if not due_at:
+        return Markup("")
+    left = minutes_between(now, due_at)
+    words = _countdown_words()
+    if left < 0:
+        css, text = " late", words["over_format"] % {"h": (-left) // 60, "m": (-left) % 60}
+    else:
+        css = " soon" if left < soon else ""
+        text = words["left_format"] % {"h": left // 60, "m": left % 60}
+    # Every piece is escaped already or cannot hold markup (the class, an ISO time, a number).
+    return Markup(  # noqa: S704
+        f'<span class="due{css}" data-deadline="{isoutc(due_at)}" data-soon="{int(soon)}" '
+        f'data-left="{words["left"]}" data-over="{words["over"]}">{escape(text)}</span>')
 
 
 #: CLDR date fields that read the same in every language, and their strftime codes.
@@ -277,7 +333,7 @@ def register(app):
         alert_label=lambda v: label(ALERT_LABELS, v),
         warning_label=lambda v: label(WARNING_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between,
-        nav_links=nav_links, bell=bell)
+        nav_links=nav_links, bell=bell, countdown=countdown)
     app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)
     from blueprints.evidence.timestamps import link_timestamps  # mm:ss → seek links
     app.jinja_env.filters["timestamps"] = link_timestamps

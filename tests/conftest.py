@@ -3,7 +3,7 @@ tests marked `postgres` when ZIKONG_TEST_POSTGRES_URL is set), a client, a fixed
 import contextvars
 import os
 import shutil
-from datetime import datetime
+from datetime import UTC, datetime
 
 import flask_migrate
 import pytest
@@ -93,7 +93,20 @@ class IsolatedClient(FlaskClient):
         return response
 
 
+#: The tests' fixed moment: 2026-11-23 10:00 in Shanghai (02:00 UTC), a Monday.
+FIXED_NOW = datetime(2026, 11, 23, 2, 0, 0)
+
+
+def fixed_clock_offset() -> float:
+    """CLOCK_OFFSET_SECONDS that starts the app's clock (services.clock.utcnow) at FIXED_NOW.
+    Tests build records at the fixed `now` and the pages judge them by the app's clock, so
+    the two must agree on whatever day the suite runs: a vote opened at the fixed moment
+    would otherwise have closed by the time the suite runs a week later."""
+    return (FIXED_NOW - datetime.now(UTC).replace(tzinfo=None)).total_seconds()
+
+
 def make_app(url: str, **extra):
+    extra.setdefault("CLOCK_OFFSET_SECONDS", fixed_clock_offset())
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, **extra})
     app.test_client_class = IsolatedClient
     if url.startswith("postgresql"):
@@ -118,8 +131,8 @@ def client(app):
 
 @pytest.fixture
 def now():
-    """A fixed clock: 2026-11-23 10:00 in Shanghai (02:00 UTC)."""
-    return datetime(2026, 11, 23, 2, 0, 0)
+    """A fixed clock: 2026-11-23 10:00 in Shanghai (02:00 UTC); the app's clock starts there."""
+    return FIXED_NOW
 
 
 @pytest.fixture

@@ -50,7 +50,8 @@ class LiveServer:
 def live_server(tmp_path, sqlite_template):
     path = tmp_path / "live.sqlite3"
     shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}")
+    # The real time: the browser runs the countdowns on its own clock.
+    app = make_app(f"sqlite:///{path}", CLOCK_OFFSET_SECONDS=0)
     with app.app_context():
         from services.clock import utcnow
         make = Factory(utcnow())

@@ -93,9 +93,11 @@ def _init_login(app):
     from sqlalchemy import bindparam, select
 
     from models import User
+    from services.alerts import UNREAD_OF_USER, remember_count
     #: Built once: every request loads its user, and building the statement (or going
-    #: through Session.get) cost more than running it (~280 → ~200 µs).
-    by_id = select(User).where(User.id == bindparam("user_id"))
+    #: through Session.get) cost more than running it (~280 → ~200 µs). The bell's unread
+    #: count comes with it: every page and every poll shows it.
+    by_id = select(User, UNREAD_OF_USER).where(User.id == bindparam("user_id"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -109,10 +111,11 @@ def _init_login(app):
             user_id, version = (int(part) for part in token.split(":"))
         except ValueError:
             return None
-        user = db.session.execute(by_id, {"user_id": user_id}).scalar_one_or_none()
-        if user is None or not user.active or user.session_version != version:
+        row = db.session.execute(by_id, {"user_id": user_id}).one_or_none()
+        if row is None or not row[0].active or row[0].session_version != version:
             return None
-        return user
+        remember_count(user_id, row[1] or 0)
+        return row[0]
 
     @login_manager.unauthorized_handler
     def unauthorized():

@@ -2,6 +2,7 @@
 one indexed count per poll."""
 from datetime import datetime
 
+from flask import g, has_request_context
 from sqlalchemy import bindparam, func, select, update
 
 from domain.roles import Role
@@ -13,6 +14,7 @@ from .db import db, write_transaction
 def alert(user_ids, kind: str, *, ticket=None, now: datetime) -> None:
     """Queue an alert for each user, inside the caller's transaction."""
     for user_id in {u for u in user_ids if u is not None}:
+        forget_count(user_id)
         db.session.add(Alert(user_id=user_id, kind=kind, created_at=now,
                              ticket_id=getattr(ticket, "id", None)))
 
@@ -29,8 +31,32 @@ _UNREAD = select(func.count(_alerts.c.id)).where(_alerts.c.user_id == bindparam(
                                                  _alerts.c.read_at.is_(None))
 
 
+#: The same count as a column of the statement that loads the signed-in user (app.py), so
+#: a page or a bell poll reads its user and its count in one round trip.
+UNREAD_OF_USER = (select(func.count(_alerts.c.id))
+                  .where(_alerts.c.user_id == User.id, _alerts.c.read_at.is_(None))
+                  .scalar_subquery())
+_KNOWN = "_zikong_unread"  # on flask.g: {user id: count read with the user this request}
+
+
+def remember_count(user_id: int, count: int) -> None:
+    """Keep the count read with the signed-in user for the rest of the request."""
+    if has_request_context():
+        g.setdefault(_KNOWN, {})[user_id] = count
+
+
+def forget_count(user_id: int) -> None:
+    """The user's alerts change in this request: count them again when asked."""
+    if has_request_context():
+        g.get(_KNOWN, {}).pop(user_id, None)
+
+
 def unread_count(user: User) -> int:
-    """One COUNT on ix_alerts_user_unread (user_id, read_at, …)."""
+    """One COUNT on ix_alerts_user_unread (user_id, read_at, …), unless it was read with
+    the signed-in user in this request and nothing here has changed their alerts since."""
+    known = g.get(_KNOWN, {}).get(user.id) if has_request_context() else None
+    if known is not None:
+        return known
     return db.session.connection().scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
@@ -41,6 +67,7 @@ def recent_alerts(user: User, limit: int = 50) -> list[Alert]:
 
 
 def mark_read(user: User, now: datetime) -> None:
+    forget_count(user.id)
     with write_transaction():
         db.session.execute(update(Alert).where(Alert.user_id == user.id,
                                                Alert.read_at.is_(None)).values(read_at=now))

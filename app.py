@@ -128,8 +128,9 @@ def _init_login(app):
 
 def _template_context():
     from flask import current_app
-    from flask_babel import get_locale
-    return {"current_locale": str(get_locale()), "languages": current_app.config["LANGUAGES"],
+
+    from blueprints.ui import request_language
+    return {"current_locale": request_language(), "languages": current_app.config["LANGUAGES"],
             "nav_active": g.get("nav_active"), "pending_votes": _pending_votes,
             "alert_count": _alert_count}
 

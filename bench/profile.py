@@ -51,6 +51,8 @@ def main(argv=None):
     p.add_argument("--repeat", type=int, default=60)
     p.add_argument("--top", type=int, default=0, help="profile: print the N costliest calls")
     p.add_argument("--sort", default="cumulative")
+    p.add_argument("--callers", metavar="PATTERN",
+                   help="profile: who calls the functions matching PATTERN, and how often")
     args = p.parse_args(argv)
 
     url = args.database_url or bench_config.sqlite_url(args.tickets)
@@ -94,7 +96,10 @@ def main(argv=None):
             for _ in range(args.repeat):
                 client.get(path, headers=headers)
             profiler.disable()
-            pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+            stats = pstats.Stats(profiler).sort_stats(args.sort)
+            stats.print_stats(args.top)
+            if args.callers:
+                stats.print_callers(args.callers)
 
 
 if __name__ == "__main__":

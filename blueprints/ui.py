@@ -151,7 +151,7 @@ _TRANSLATED: dict = {}
 def translated(value) -> str:
     """A lazy label (one of this module's constants) in the request's language. str() on a
     lazy string goes through Flask-Babel every time (~14 µs, and a list shows dozens)."""
-    key = (str(get_locale()), id(value))
+    key = (request_language(), id(value))
     hit = _TRANSLATED.get(key)
     if hit is None or hit[0] is not value:  # the label itself is kept, so its id stays its own
         hit = _TRANSLATED[key] = (value, str(value))
@@ -177,7 +177,7 @@ _IN_TIME, _OVERDUE = "%(h)dh %(m)dm left", "Overdue by %(h)dh %(m)dm"
 
 
 def _countdown_words() -> dict:
-    language = str(get_locale())
+    language = request_language()
     words = _COUNTDOWN_WORDS.get(language)
     if words is None:
         t = request_translations()
@@ -271,7 +271,7 @@ def shared_fragment(template: str, **values) -> Markup:
     """A template that depends only on `values` (plus the language and the mount point),
     rendered once and kept for the worker's life. For the pieces every page and poll
     repeats: the menu of a role, the bell with its count. Never for anything personal."""
-    key = (template, tuple(sorted(values.items())), str(get_locale()), request.script_root)
+    key = (template, tuple(sorted(values.items())), request_language(), request.script_root)
     cache = current_app.extensions.setdefault("zikong_fragments", {})
     html = cache.get(key)
     if html is None:
@@ -293,17 +293,28 @@ def bell(count: int) -> Markup:
     return shared_fragment("notices/bell.html", count=count)
 
 
+def request_language() -> str:
+    """The request's language ("zh_Hans_CN", "en"), looked up once per request. Flask-Babel
+    resolves its context and the locale on every call (~3 µs), and a page asks ~100 times:
+    every label, every countdown. A request keeps one language: switching it (/lang)
+    answers with a redirect."""
+    if not has_request_context():
+        return str(get_locale())
+    language = g.get("_zikong_language")
+    if language is None:
+        language = g._zikong_language = str(get_locale())
+    return language
+
+
 def request_translations():
-    """The request's translations, looked up once per request and locale. Flask-Babel
-    resolves the domain, the locale and its catalogue cache on every call (~8 µs), and a
-    page translates ~50 strings."""
+    """The request's translations, looked up once per request (as request_language): for
+    the ~50 _() of a page, each of which Flask-Babel would resolve afresh (~8 µs)."""
     if not has_request_context():
         return get_translations()
-    locale = get_locale()
-    cached = g.get("_zikong_translations")
-    if cached is None or cached[0] is not locale:
-        cached = g._zikong_translations = (locale, get_translations())
-    return cached[1]
+    translations = g.get("_zikong_translations")
+    if translations is None:
+        translations = g._zikong_translations = get_translations()
+    return translations
 
 
 def _install_gettext(app) -> None:

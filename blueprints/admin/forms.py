@@ -1,11 +1,11 @@
 """User and team forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, IntegerField, PasswordField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
+from blueprints.forms import Form
 from domain.people import is_employee_no
 from domain.roles import TEAM_ROLES, Role
 from services.users import UserInput
@@ -17,7 +17,7 @@ def _employee_no(form, field):
         raise ValidationError(_l("An employee no. is 4 to 10 digits."))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     employee_no = StringField(_l("Employee no."), validators=[_employee_no])
     name = StringField(_l("Name"), validators=[
         DataRequired(_l("This field is required.")),
@@ -45,13 +45,13 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("Agents and team leads belong to a team."))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     name = StringField(_l("Team name"), validators=[
         DataRequired(_l("This field is required.")),
         Length(max=64, message=_l("At most %(max)d characters."))])
 
 
-class LimitsForm(FlaskForm):
+class LimitsForm(Form):
     """Time limits (hours), SMS wording and the verdict words an SMS may not contain."""
     review_hours = IntegerField(_l("Lead review (hours)"), validators=[
         InputRequired(_l("This field is required.")),
@@ -80,7 +80,7 @@ class LimitsForm(FlaskForm):
         return [w for w in (part.strip() for part in raw.replace(",", " ").split()) if w]
 
 
-class RecordingLinkForm(FlaskForm):
+class RecordingLinkForm(Form):
     """The address that opens a call in the recording system; {id} takes its reference."""
     recording_url_template = StringField(_l("Recording system link"), validators=[
         Optional(), Length(max=300, message=_l("At most %(max)d characters."))],
@@ -94,12 +94,12 @@ class RecordingLinkForm(FlaskForm):
             raise ValidationError(_l("Start with http:// or https:// and include {id}."))
 
 
-class RouteRuleForm(FlaskForm):
+class RouteRuleForm(Form):
     prefix = StringField(_l("Prefix"), validators=[DataRequired(_l("This field is required."))])
     group = SelectField(_l("Route group"), choices=[])
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     code = StringField(_l("Code"), validators=[DataRequired(_l("This field is required."))])
     kind = SelectField(_l("Type"), choices=[])
     text = StringField(_l("Criterion"), validators=[DataRequired(_l("This field is required."))])

@@ -1,8 +1,9 @@
 """Forms of the appeal path."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
+
+from blueprints.forms import Form
 
 from ..ui import VERDICT_LABELS
 
@@ -11,13 +12,13 @@ def _required():
     return InputRequired(_l("This field is required."))
 
 
-class AppealForm(FlaskForm):
+class AppealForm(Form):
     objection = TextAreaField(_l("Objection points about the call recording"), validators=[
         _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
 
-class RejudgeForm(FlaskForm):
+class RejudgeForm(Form):
     decision = RadioField(_l("Re-judgement"), choices=[], validators=[_required()])
     reason = TextAreaField(_l("Reason for the decision"), validators=[
         _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
@@ -28,7 +29,7 @@ class RejudgeForm(FlaskForm):
         self.decision.choices = [("uphold", _l("Uphold")), ("overturn", _l("Overturn"))]
 
 
-class PanelForm(FlaskForm):
+class PanelForm(Form):
     member1 = StringField(_l("Panellist 1 (employee no.)"), validators=[_required()])
     member2 = StringField(_l("Panellist 2 (employee no.)"), validators=[_required()])
     member3 = StringField(_l("Panellist 3 (employee no.)"), validators=[_required()])
@@ -42,7 +43,7 @@ class PanelForm(FlaskForm):
         return [self.member1.data, self.member2.data, self.member3.data]
 
 
-class BallotForm(FlaskForm):
+class BallotForm(Form):
     choice = RadioField(_l("Your ballot"), choices=[], validators=[_required()])
 
     def __init__(self, *args, **kwargs):
@@ -50,7 +51,7 @@ class BallotForm(FlaskForm):
         self.choice.choices = list(VERDICT_LABELS.items())
 
 
-class RulingForm(FlaskForm):
+class RulingForm(Form):
     verdict = RadioField(_l("Ruling"), choices=[], validators=[_required()])
     reason = TextAreaField(_l("Reason for the decision"), validators=[
         _required(), Length(max=2000, message=_l("At most %(max)d characters."))])

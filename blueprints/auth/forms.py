@@ -1,11 +1,12 @@
 """Sign-in and password forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from blueprints.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     employee_no = StringField(_l("Employee no."), validators=[
         DataRequired(_l("Enter your employee no.")), Length(max=10, message=_l(
             "An employee no. is 4 to 10 digits."))],
@@ -15,7 +16,7 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"})
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[
         DataRequired(_l("Enter your current password."))],
         render_kw={"autocomplete": "current-password"})

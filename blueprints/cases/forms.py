@@ -1,10 +1,9 @@
 """The case form and the library's search form."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.forms import required_message
+from blueprints.forms import Form, required_message
 from blueprints.quality.forms import MultiCheckboxField
 from services.cases import MAX_LENGTH, MAX_QUERY
 
@@ -15,7 +14,7 @@ def _text(name, label, description=None, field=TextAreaField):
         Length(max=MAX_LENGTH[name], message=_l("At most %(max)d characters."))])
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     title = _text("title", _l("Title"), field=StringField)
     summary = _text("summary", _l("Case summary"), _l("What happened on the call."))
     analysis = _text("analysis", _l("Cause analysis"),
@@ -32,7 +31,7 @@ class CaseForm(FlaskForm):
         self.criteria.choices = [(c.id, f"{c.code} {c.text}") for c in criteria]
 
 
-class CaseSearchForm(FlaskForm):
+class CaseSearchForm(Form):
     class Meta:
         csrf = False  # a GET search form
 

@@ -1,14 +1,15 @@
 """Forms of the evidence panel (prefixed: the ticket page holds many forms)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
+from blueprints.forms import Form
+
 ACCEPT = "audio/mpeg,audio/wav,audio/x-wav,audio/ogg,audio/mp4,audio/x-m4a,.mp3,.wav,.ogg,.m4a"
 
 
-class RecordingRefForm(FlaskForm):
+class RecordingRefForm(Form):
     reference = StringField(_l("Recording reference"), validators=[
         InputRequired(_l("This field is required.")),
         Length(max=64, message=_l("At most %(max)d characters."))],
@@ -18,7 +19,7 @@ class RecordingRefForm(FlaskForm):
         super().__init__(*args, prefix="recording", **kwargs)
 
 
-class ExcerptForm(FlaskForm):
+class ExcerptForm(Form):
     """One audio file per upload; it is a new excerpt or the new version of one."""
     audio = FileField(_l("Audio excerpt"), validators=[FileRequired(_l("Choose an audio file."))],
                       render_kw={"accept": ACCEPT})

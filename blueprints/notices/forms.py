@@ -1,11 +1,12 @@
 """Posting an announcement or a reminder; flagging a ticket as likely to recur."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from blueprints.forms import Form
 
-class AnnouncementForm(FlaskForm):
+
+class AnnouncementForm(Form):
     kind = RadioField(_l("Send as"), choices=[], default="announcement",
                       validators=[InputRequired(_l("This field is required."))])
     title = StringField(_l("Title"), validators=[

@@ -1,11 +1,11 @@
 """Forms of the quality team's panels on the ticket page."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (DateTimeLocalField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.forms import Form
 from services.clock import to_local, utcnow, zone
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -33,17 +33,17 @@ def _required():
     return InputRequired(_l("This field is required."))
 
 
-class AccusedForm(FlaskForm):
+class AccusedForm(Form):
     accused_no = StringField(_l("Accused employee no."), validators=[_required()])
 
 
-class NotificationForm(FlaskForm):
+class NotificationForm(Form):
     called_at = LocalDateTimeField(_l("Call time"), validators=[_required()], default=local_now)
     other_lead_name = StringField(_l("Lead spoken to"), validators=[
         _required(), Length(max=64, message=_l("At most %(max)d characters."))])
 
 
-class NotificationUpdateForm(FlaskForm):
+class NotificationUpdateForm(Form):
     tracking = SelectField(_l("Tracking"), choices=[])
     result = TextAreaField(_l("Their result"), validators=[
         Optional(), Length(max=1000, message=_l("At most %(max)d characters."))])
@@ -53,7 +53,7 @@ class NotificationUpdateForm(FlaskForm):
         self.tracking.choices = list((labels or {}).items())
 
 
-class ReturnToLeadForm(FlaskForm):
+class ReturnToLeadForm(Form):
     reason = RadioField(_l("Reason"), choices=[], validators=[_required()])
     remarks = TextAreaField(_l("Remarks"), validators=[
         Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
@@ -69,7 +69,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class JudgeForm(FlaskForm):
+class JudgeForm(Form):
     kind = RadioField(_l("Type"), choices=[], validators=[_required()])
     criteria = MultiCheckboxField(_l("Criteria"), choices=[], coerce=int)
     verdict = RadioField(_l("Verdict"), choices=[], validators=[_required()])
@@ -85,7 +85,7 @@ class JudgeForm(FlaskForm):
         self.criteria_by_id = {c.id: c for c in criteria}
 
 
-class AttemptForm(FlaskForm):
+class AttemptForm(Form):
     at = LocalDateTimeField(_l("Call time"), validators=[_required()], default=local_now)
     reached = RadioField(_l("Result"), choices=[], validators=[_required()])
     note = TextAreaField(_l("Note"), validators=[
@@ -96,7 +96,7 @@ class AttemptForm(FlaskForm):
         self.reached.choices = [("no", _l("Not reached")), ("yes", _l("Reached"))]
 
 
-class SmsForm(FlaskForm):
+class SmsForm(Form):
     kind = SelectField(_l("Kind"), choices=[], id="sms-kind")
     text = TextAreaField(_l("Message"), validators=[
         _required(), Length(max=300, message=_l("At most %(max)d characters."))])
@@ -106,7 +106,7 @@ class SmsForm(FlaskForm):
         self.kind.choices = list((kinds or {}).items())
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     method = SelectField(_l("Reply method"), choices=[])
     note = TextAreaField(_l("Explanation script / what was done"), id="reply-note", validators=[
         Optional(), Length(max=2000, message=_l("At most %(max)d characters."))])
@@ -116,13 +116,13 @@ class ReplyForm(FlaskForm):
         self.method.choices = list((methods or {}).items())
 
 
-class EscalateForm(FlaskForm):
+class EscalateForm(Form):
     note = TextAreaField(_l("Why this customer needs a decision"), id="escalate-note",
                          validators=[
         _required(), Length(max=500, message=_l("At most %(max)d characters."))])
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False  # a GET search form
 
@@ -132,7 +132,7 @@ class QueueFilterForm(FlaskForm):
     checker = SelectField(_l("Checker"), choices=[])
 
 
-class FlagForm(FlaskForm):
+class FlagForm(Form):
     note = TextAreaField(_l("What is likely to recur"), id="flag-note", validators=[
         InputRequired(_l("This field is required.")),
         Length(max=500, message=_l("At most %(max)d characters."))])

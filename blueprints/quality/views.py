@@ -4,7 +4,7 @@ beside the fields (422) or the reason it was refused (409) otherwise."""
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import abort, g, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
@@ -14,7 +14,7 @@ from blueprints._actions import invalid as _invalid  # noqa: F401  (also used by
 from blueprints._actions import refused as _refused  # noqa: F401
 from blueprints.forms import VersionForm
 from blueprints.tickets.views import load_ticket, show_ticket
-from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day
+from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day, request_language
 from domain.errors import NotAllowed
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
 from services import quality as service
@@ -69,7 +69,7 @@ _FIXED_CHOICES: dict[str, tuple[list, list, list, dict]] = {}
 
 
 def _fixed_choices() -> tuple[list, list, list, dict]:
-    locale = str(get_locale())
+    locale = request_language()
     cached = _FIXED_CHOICES.get(locale)
     if cached is None:
         names = _Labels((k.value, str(v)) for k, v in GROUP_LABELS.items())

@@ -1,10 +1,9 @@
 """The risk form."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from blueprints.forms import required_message
+from blueprints.forms import Form, required_message
 
 PROBABILITY_LABELS = {1: _l("1 Rare"), 2: _l("2 Unlikely"), 3: _l("3 Possible"),
                       4: _l("4 Likely"), 5: _l("5 Almost certain")}
@@ -12,7 +11,7 @@ IMPACT_LABELS = {1: _l("1 Minor"), 2: _l("2 Moderate"), 3: _l("3 Serious"), 4: _
                  5: _l("5 Severe")}
 
 
-class RiskForm(FlaskForm):
+class RiskForm(Form):
     title = StringField(_l("Risk"), validators=[
         DataRequired(required_message()),
         Length(max=200, message=_l("At most %(max)d characters."))])

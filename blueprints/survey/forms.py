@@ -1,12 +1,12 @@
 """Forms of the survey and callback pages. The services check every rule again; these only
 read the fields and catch what a form alone can tell (required, lengths, dates)."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from blueprints.forms import Form
 from domain.survey import SCORE_MAX, SCORE_MIN
 
 
@@ -25,7 +25,7 @@ def yes_no(value):
     return {"yes": True, "no": False}.get(value)
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter form
 
@@ -34,7 +34,7 @@ class QueueFilterForm(FlaskForm):
     show = SelectField(_l("Show"), choices=[])
 
 
-class MarksForm(FlaskForm):
+class MarksForm(Form):
     needs_survey = RadioField(_l("Survey"), choices=[
         ("yes", _l("Needs a survey")), ("no", _l("No survey needed"))], validators=[_required()])
     needs_callback = RadioField(_l("Callback"), choices=[
@@ -43,11 +43,11 @@ class MarksForm(FlaskForm):
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     part = HiddenField()
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(Form):
     resolved = RadioField(_l("Resolved or not"), choices=[
         ("yes", _l("Resolved")), ("no", _l("Not resolved"))], validators=[_required()])
     category = SelectField(_l("Cause category"), choices=[], validators=[_required()])
@@ -57,16 +57,16 @@ class SurveyForm(FlaskForm):
         validators=[_required()])
 
 
-class HoldForm(FlaskForm):
+class HoldForm(Form):
     note = TextAreaField(_l("Event or ticket waiting for a result"), validators=[_length(1000)])
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(Form):
     result = TextAreaField(_l("The business side's result"),
                            validators=[_required(), _length(1000)])
 
 
-class CallbackForm(FlaskForm):
+class CallbackForm(Form):
     outcome = RadioField(_l("Outcome"), choices=[], validators=[_required()])
     score = RadioField(_l("Satisfaction (1–10)"), validators=[_required()],
                        choices=[(str(n), str(n)) for n in range(SCORE_MAX, SCORE_MIN - 1, -1)])
@@ -78,36 +78,36 @@ class CallbackForm(FlaskForm):
         self.outcome.choices = list((outcomes or {}).items())
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("File (CSV or XLSX)"))
 
 
-class RemedyForm(FlaskForm):
+class RemedyForm(Form):
     note = TextAreaField(_l("What was done"), validators=[_required(), _length(1000)])
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
 
-class DrawForm(FlaskForm):
+class DrawForm(Form):
     start = DateField(_l("Callbacks due from"), validators=[_required()])
     end = DateField(_l("to"), validators=[_required()])
     size = IntegerField(_l("Records to draw"), validators=[
         _required(), NumberRange(min=1, max=200, message=_l("Between %(min)d and %(max)d."))])
 
 
-class MarkForm(FlaskForm):
+class MarkForm(Form):
     accurate = RadioField(_l("Record"), choices=[
         ("yes", _l("Accurate")), ("no", _l("Not accurate"))], validators=[_required()])
     note = StringField(_l("Note"), validators=[_length(1000)])
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(Form):
     channel = SelectField(_l("Channel"), choices=[], validators=[_required()])
     name = StringField(_l("Cause category"), validators=[_required(), _length(32)])
     script = TextAreaField(_l("Handling script"), validators=[_length(2000)])
     active = BooleanField(_l("In use"), default=True)
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     holidays = TextAreaField(_l("Holidays"), description=_l(
         "One date per line (YYYY-MM-DD): days that are not working days."))
     workdays = TextAreaField(_l("Make-up working days"), description=_l(

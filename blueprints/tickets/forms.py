@@ -1,11 +1,11 @@
 """The ticket form (labels exactly as the paper form) and the lead's return form."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from blueprints.forms import Form
 from domain.people import is_employee_no
 from domain.phones import normalize_phone
 from domain.tickets import ELEMENTS
@@ -49,7 +49,7 @@ def _employee_no(form, field):
         raise ValidationError(_l("An employee no. is 4 to 10 digits."))
 
 
-class TicketForm(FlaskForm):
+class TicketForm(Form):
     """内部服务质量自控工单."""
     caller_number = PhoneField(_l("Caller number"))
     contact_number = PhoneField(_l("Contact number"))
@@ -84,7 +84,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     """The lead names which elements are incomplete or wrong (退回)."""
     elements = MultiCheckboxField(_l("Incomplete or wrong elements"), choices=[])
     note = TextAreaField(_l("Note to the agent"), validators=[

@@ -1,5 +1,10 @@
 # Zikong — two commands for a newcomer: `make run` and `make test`.
-PYTHON ?= python3
+# The distribution's Python when it is 3.11+ and can make a venv (Debian's is built with
+# profile-guided optimisation: pages cost ~10-20 % less CPU than on a plain source build such
+# as pyenv's), else the first python3 on PATH. `make PYTHON=python3.12 …` overrides it.
+PYTHON ?= $(shell for p in /usr/bin/python3 python3; do \
+	$$p -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null \
+	&& echo $$p && break; done)
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app app

@@ -34,7 +34,10 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+        # Straight to the driver: every request begins one, and SQLAlchemy's statement
+        # machinery (events, logging, a result object) cost a third of reading the user.
+        conn.connection.dbapi_connection.execute(
+            "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
 @contextmanager

@@ -412,7 +412,7 @@ def close_if_due(ticket_id: int, now: datetime) -> bool:
 OPEN_STATES = (State.HANDED_OVER, State.VERIFYING, State.JUDGED)
 
 #: Rows on one page of the queue; "more" continues after the last one (keyset, not OFFSET).
-QUEUE_PAGE = 50
+QUEUE_PAGE = 25
 #: The badge counts at most this many matches (then "1000+"): the open work is a few hundred
 #: tickets, but the 已结案 filter reaches into years of history.
 QUEUE_COUNT_CAP = 1000

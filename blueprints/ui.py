@@ -165,6 +165,19 @@ def state_label(state) -> str:
         return str(state)
 
 
+#: Each state's pill, per language: queues show one on every row.
+_PILLS: dict = {}
+
+
+def state_pill(state) -> Markup:
+    key = (request_language(), state)
+    pill = _PILLS.get(key)
+    if pill is None:
+        pill = _PILLS[key] = Markup('<span class="pill {}">{}</span>').format(
+            state, state_label(state))
+    return pill
+
+
 def label(mapping, key) -> str:
     value = mapping.get(key)
     return translated(value) if value is not None else str(key)
@@ -331,7 +344,7 @@ def register(app):
     _install_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
-        state_label=state_label, role_label=lambda r: label(ROLE_LABELS, r),
+        state_label=state_label, state_pill=state_pill, role_label=lambda r: label(ROLE_LABELS, r),
         element_label=lambda e: label(ELEMENT_LABELS, e),
         action_label=lambda a: label(ACTION_LABELS, a),
         group_label=lambda v: label(GROUP_LABELS, v) if v else "",

@@ -71,3 +71,33 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.employee_no} {self.role}>"
+
+
+class Poller:
+    """The signed-in user of a poll (the bell, every 30 s from every open tab): their id
+    and role, read with the same checks as any sign-in (active, current session version),
+    without building the User object. Whatever else a request asks of them (their name
+    on an error page, say) loads the User, once."""
+    is_authenticated, is_active, is_anonymous = True, True, False
+
+    def __init__(self, user_id: int, role: str, token: str):
+        self.id, self.role, self._token = user_id, role, token
+
+    def get_id(self) -> str:
+        return self._token
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def __getattr__(self, name):
+        # Only for attributes the poller does not have itself.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        user = vars(self).get("_user")
+        if user is None:
+            user = self._user = db.session.get(User, self.id)
+        return getattr(user, name)
+
+    def __repr__(self):
+        return f"<Poller {self.id} {self.role}>"

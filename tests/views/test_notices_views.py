@@ -36,3 +36,35 @@ def test_a_count_kept_for_the_request_is_dropped_when_the_users_alerts_change(ap
         alerts.alert([agent.id], "reminder", now=now)
         db.session.flush()
         assert alerts.unread_count(agent) == 1
+
+
+def test_the_poll_signs_out_whoever_a_page_would(client, auth, make):
+    """The poll reads its user without the User object (models.Poller), with the same
+    checks: a deactivated account or a cookie from before a password change gets no count
+    but the way to the sign-in page."""
+    agent, other = make.user(), make.user()
+    db.session.commit()
+    for user, change in ((agent, "deactivated"), (other, "password changed")):
+        auth.login(user)
+        assert client.get("/alerts/bell", headers=POLL).status_code == 200
+        if change == "deactivated":
+            user.active = False
+        else:
+            user.session_version += 1
+        db.session.commit()
+        answer = client.get("/alerts/bell", headers=POLL)
+        assert answer.status_code == 204, change
+        assert answer.headers["HX-Redirect"].startswith("/login"), change
+        assert client.get("/").status_code == 303, change
+
+
+def test_a_poller_is_the_full_user_for_anything_else_asked_of_them(app, make):
+    from models.users import Poller
+    lead = make.user(role="team_lead")
+    db.session.commit()
+    poller = Poller(lead.id, lead.role, lead.get_id())
+    assert (poller.id, poller.role, poller.role_enum, poller.get_id()) == \
+        (lead.id, "team_lead", lead.role_enum, lead.get_id())
+    assert poller.is_authenticated and poller.is_active and not poller.is_anonymous
+    assert (poller.name, poller.employee_no, poller.team_id) == \
+        (lead.name, lead.employee_no, lead.team_id)

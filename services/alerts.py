@@ -2,13 +2,12 @@
 one indexed count per poll."""
 from datetime import datetime
 
-from flask import g, has_request_context
 from sqlalchemy import bindparam, func, select, update
 
 from domain.roles import Role
 from models import Alert, User
 
-from .db import db, write_transaction
+from .db import db, read_memo, write_transaction
 
 
 def alert(user_ids, kind: str, *, ticket=None, now: datetime) -> None:
@@ -36,25 +35,22 @@ _UNREAD = select(func.count(_alerts.c.id)).where(_alerts.c.user_id == bindparam(
 UNREAD_OF_USER = (select(func.count(_alerts.c.id))
                   .where(_alerts.c.user_id == User.id, _alerts.c.read_at.is_(None))
                   .scalar_subquery())
-_KNOWN = "_zikong_unread"  # on flask.g: {user id: count read with the user this request}
 
 
 def remember_count(user_id: int, count: int) -> None:
     """Keep the count read with the signed-in user for the rest of the request."""
-    if has_request_context():
-        g.setdefault(_KNOWN, {})[user_id] = count
+    read_memo()[("unread", user_id)] = count
 
 
 def forget_count(user_id: int) -> None:
     """The user's alerts change in this request: count them again when asked."""
-    if has_request_context():
-        g.get(_KNOWN, {}).pop(user_id, None)
+    read_memo().pop(("unread", user_id), None)
 
 
 def unread_count(user: User) -> int:
     """One COUNT on ix_alerts_user_unread (user_id, read_at, …), unless it was read with
     the signed-in user in this request and nothing here has changed their alerts since."""
-    known = g.get(_KNOWN, {}).get(user.id) if has_request_context() else None
+    known = read_memo().get(("unread", user.id))
     if known is not None:
         return known
     return db.session.connection().scalar(_UNREAD, {"user_id": user.id}) or 0

@@ -18,7 +18,7 @@ from models import Appeal, PanelMember, Ticket, User, VoteTally
 
 from . import audit, settings
 from .alerts import alert, users_with_role
-from .db import db, write_transaction
+from .db import db, read_memo, write_transaction
 from .quality import FormProblems
 from .tickets import flush_guarded, load_visible, move
 
@@ -277,18 +277,34 @@ def has_voted(appeal: Appeal, user: User) -> bool | None:
 
 
 _members, _appeals, _tickets = (PanelMember.__table__, Appeal.__table__, Ticket.__table__)
-#: Built once: the menu shows this count on every page (building the ORM statement cost
-#: more than running it, as for the bell's count).
-_PENDING_VOTES = (
-    select(func.count()).select_from(
+
+
+def _pending_votes(user_id):
+    return (select(func.count()).select_from(
         _members.join(_appeals, _appeals.c.id == _members.c.appeal_id)
         .join(_tickets, _tickets.c.id == _appeals.c.ticket_id))
-    .where(_members.c.user_id == bindparam("user_id"), _members.c.submitted.is_(False),
-           _tickets.c.state == State.VOTING.value))
+        .where(_members.c.user_id == user_id, _members.c.submitted.is_(False),
+               _tickets.c.state == State.VOTING.value))
+
+
+#: Built once: the menu shows this count on every page (building the ORM statement cost
+#: more than running it, as for the bell's count).
+_PENDING_VOTES = _pending_votes(bindparam("user_id"))
+#: The same count as a column of the statement that loads the signed-in user (app.py).
+PENDING_VOTES_OF_USER = _pending_votes(User.id).scalar_subquery()
+
+
+def remember_vote_count(user_id: int, count: int) -> None:
+    """Keep the count read with the signed-in user for the rest of the request (until the
+    request writes anything: services.db.read_memo)."""
+    read_memo()[("votes", user_id)] = count
 
 
 def pending_vote_count(user: User) -> int:
     """Ballots waiting for this user: the badge beside 投票 in the menu."""
+    known = read_memo().get(("votes", user.id))
+    if known is not None:
+        return known
     return db.session.connection().scalar(_PENDING_VOTES, {"user_id": user.id}) or 0
 
 

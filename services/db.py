@@ -2,6 +2,7 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +41,22 @@ def configure_engine(engine: Engine) -> None:
             "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
+_MEMO = "_zikong_read_memo"
+
+
+def read_memo() -> dict:
+    """Values this request has read already and may use again (the counts read with the
+    signed-in user: the bell's, the votes'). A write transaction empties it, since it may
+    have changed them; outside a request it keeps nothing."""
+    if not has_request_context():
+        return {}
+    memo = g.get(_MEMO)
+    if memo is None:
+        memo = {}
+        setattr(g, _MEMO, memo)
+    return memo
+
+
 @contextmanager
 def write_transaction():
     """One transaction for one state change: committed on success, rolled back on error.
@@ -64,3 +81,5 @@ def write_transaction():
         raise
     finally:
         _write_intent.reset(token)
+        if has_request_context():
+            g.pop(_MEMO, None)

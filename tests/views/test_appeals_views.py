@@ -1,5 +1,6 @@
 """Appeal pages: who sees the ballot, counts hidden while the vote is open, the export."""
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -70,3 +71,37 @@ def test_the_print_sheet_has_signature_lines(client, auth, world):
     sheet = text_of(page, "appeal-sheet")
     assert "内部服务质量判责异议单" in sheet and "异议提出人（签字）" in sheet
     assert "维持原判" in sheet
+
+
+def _vote_badge(page: str) -> str | None:
+    found = re.search(r'<a href="/votes"[^>]*>[^<]*<span class="badge">(\d+)</span>', page)
+    return found.group(1) if found else None
+
+
+def test_the_menu_counts_ballots_waiting_and_forgets_one_cast(client, auth, world):
+    """The count beside 投票 is read with the signed-in user; casting the ballot (a write in
+    that request) drops it, so the very next page counts again."""
+    auth.login(world.panel[0])
+    assert _vote_badge(html(client.get("/"))) == "1"
+    cast = client.post(f"/tickets/{world.ticket_id}/vote", data={"choice": "established"})
+    assert cast.status_code == 303
+    assert _vote_badge(html(client.get("/"))) is None
+
+
+def test_a_write_in_the_request_drops_the_counts_read_with_the_user(app, world):
+    from sqlalchemy import func, select
+
+    from extensions import db
+    from models import Alert
+    from services import alerts, appeals
+    from services.db import write_transaction
+    member = world.panel[0]
+    unread = db.session.scalar(select(func.count()).select_from(Alert).where(
+        Alert.user_id == member.id, Alert.read_at.is_(None)))
+    with app.app_context(), app.test_request_context():
+        appeals.remember_vote_count(member.id, 7)
+        alerts.remember_count(member.id, 9)
+        assert (appeals.pending_vote_count(member), alerts.unread_count(member)) == (7, 9)
+        with write_transaction():
+            pass
+        assert (appeals.pending_vote_count(member), alerts.unread_count(member)) == (1, unread)

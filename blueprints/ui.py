@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime
 
 from flask import current_app, g, has_request_context, render_template, request
+from jinja2 import pass_context
 from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -330,6 +331,18 @@ def request_translations():
     return translations
 
 
+@pass_context
+def _template_gettext(context, string: str, **variables):
+    """_() and gettext() in templates, as Jinja's newstyle gettext does them (the text
+    marked safe under autoescape, then `% variables`), called directly: through Jinja's
+    alias and wrapper a page's ~25 calls cost ~3 µs each. A text with nothing to fill and
+    no "%" reads the same without the formatting."""
+    rv = request_translations().ugettext(string)
+    if context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704  # nosec B704 — our own catalogue, as Jinja does
+    return rv % variables if variables or "%" in rv else rv
+
+
 def _install_gettext(app) -> None:
     """Jinja's _(), ngettext() …: Flask-Babel's behaviour, with the per-request lookup."""
     app.jinja_env.install_gettext_callables(
@@ -338,6 +351,7 @@ def _install_gettext(app) -> None:
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
 
 
 def register(app):

@@ -373,5 +373,6 @@ def register(app):
         Action=Action, State=State, Role=Role, minutes_between=minutes_between,
         nav_links=nav_links, bell=bell, countdown=countdown)
     app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)
+    app.jinja_env.globals["field"] = app.jinja_env.get_template("_macros.html").module.field
     from blueprints.evidence.timestamps import link_timestamps  # mm:ss → seek links
     app.jinja_env.filters["timestamps"] = link_timestamps

@@ -5,8 +5,8 @@ import re
 from datetime import date, datetime
 
 from flask import current_app, g, has_request_context, render_template, request
-from jinja2 import pass_context
 from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext as _l
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from domain.phones import mask_phone
@@ -307,28 +307,29 @@ def bell(count: int) -> Markup:
     return shared_fragment("notices/bell.html", count=count)
 
 
+def _once_per_request(name: str, look_up):
+    """look_up() the first time a request asks, kept on flask.g for the rest of it."""
+    if not has_request_context():
+        return look_up()
+    value = g.get(name)
+    if value is None:
+        value = look_up()
+        setattr(g, name, value)
+    return value
+
+
 def request_language() -> str:
     """The request's language ("zh_Hans_CN", "en"), looked up once per request. Flask-Babel
     resolves its context and the locale on every call (~3 µs), and a page asks ~100 times:
     every label, every countdown. A request keeps one language: switching it (/lang)
     answers with a redirect."""
-    if not has_request_context():
-        return str(get_locale())
-    language = g.get("_zikong_language")
-    if language is None:
-        language = g._zikong_language = str(get_locale())
-    return language
+    return _once_per_request("_zikong_language", lambda: str(get_locale()))
 
 
 def request_translations():
     """The request's translations, looked up once per request (as request_language): for
     the ~50 _() of a page, each of which Flask-Babel would resolve afresh (~8 µs)."""
-    if not has_request_context():
-        return get_translations()
-    translations = g.get("_zikong_translations")
-    if translations is None:
-        translations = g._zikong_translations = get_translations()
-    return translations
+    return _once_per_request("_zikong_translations", get_translations)
 
 
 @pass_context

@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, select, update
 from domain.errors import N_, Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.periods import Period, span_of
 from domain.roles import Role
+from domain.text import escape_like
 from models import (Announcement, AnnouncementRecipient, Criterion, EarlyWarning, Judgement,
                     Ticket, User)
 from models.quality import judgement_criteria
@@ -65,10 +66,9 @@ def keyword_share(week_start: date, keyword: str) -> tuple[int, int]:
     """(tickets whose complaint mentions the keyword, all tickets) filed that local week."""
     start, end = _week_bounds(week_start)
     in_week = and_(Ticket.created_at >= start, Ticket.created_at < end)
-    escaped = keyword.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     total = db.session.scalar(select(func.count(Ticket.id)).where(in_week)) or 0
     hits = db.session.scalar(select(func.count(Ticket.id)).where(
-        in_week, Ticket.complaint.like(f"%{escaped}%", escape="\\"))) or 0
+        in_week, Ticket.complaint.like(f"%{escape_like(keyword)}%", escape="\\"))) or 0
     return hits, total
 
 

@@ -17,6 +17,7 @@ from domain.people import is_employee_no
 from domain.roles import QUALITY, Role
 from domain.routing import NOTIFY_NUMBERS, Group, needs_notification
 from domain.sms import forbidden_words_in
+from domain.text import escape_like
 from domain.tickets import Action, ReturnReason, State
 from models import ContactAttempt, Criterion, Judgement, Notification, SmsMessage, Ticket, User
 
@@ -507,8 +508,7 @@ def _queue_filter(filters: QueueFilter, actor: User) -> tuple[tuple[str, ...], d
         values["checker_id"] = checker_id
     q = (filters.q or "").strip()
     if q:
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        values.update(q=q, q_like=f"%{escaped}%")
+        values.update(q=q, q_like=f"%{escape_like(q)}%")
         if q.isdigit() and len(q) >= 4:  # digits only: nothing to escape
             shape.append("q_phone")
             values["q_suffix"] = f"%{q}"

@@ -11,7 +11,8 @@ from domain.roles import Role
 from extensions import db
 from models import AuditEntry, Case, Risk, Ticket
 from services import cases, quality, risks
-from services.cases import CaseFilter, CaseInput, mask_numbers
+from domain.text import mask_numbers
+from services.cases import CaseFilter, CaseInput
 from services.quality import FormProblems
 
 pytestmark = pytest.mark.postgres

@@ -1,0 +1,33 @@
+"""Free text that others read: customer numbers masked, LIKE patterns escaped."""
+import re
+import unicodedata
+
+from .phones import mask_phone
+
+# What may be a customer's number: a mobile (spaces or hyphens allowed: 138 1234 5678,
+# +86 138-1234-5678), a landline with its area code (010-12345678), and any other run of 7 or
+# more digits (7–12-digit numbers; longer ID-card or account numbers too). Ticket numbers
+# (ZK-20261123-0001) stay readable.
+_KEEP = r"ZK-\d{8}-\d+"
+_NUMBER = (r"(?<!\d)(?:(?:\+?86[ \-]?)?1[3-9]\d[ \-]?\d{4}[ \-]?\d{4}"
+           r"|0\d{2,3}[ \-]?\d{7,8}|\d{7,}[xX]?)(?!\d)")
+_SENSITIVE = re.compile(f"(?P<keep>{_KEEP})|(?P<number>{_NUMBER})", re.IGNORECASE)
+
+
+def mask_numbers(text: str) -> str:
+    """`text` with every number that could be a customer's masked by domain.phones.mask_phone
+    (13812345678 → 138****5678); ticket numbers and dates like 2026-11-23 stay readable."""
+    def replace(match: re.Match) -> str:
+        if match.group("keep"):
+            return match.group(0)
+        digits = "".join(ch for ch in unicodedata.normalize("NFKC", match.group(0))
+                         if ch.isdigit() or ch in "xX")
+        if len(digits) == 13 and digits.startswith("861"):
+            digits = digits[2:]  # +86 and a mobile
+        return mask_phone(digits)
+    return _SENSITIVE.sub(replace, text or "")
+
+
+def escape_like(text: str) -> str:
+    """`text` for LIKE … ESCAPE '\\': the user's % and _ match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

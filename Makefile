@@ -57,9 +57,14 @@ bench: setup
 	$(BIN)/python -m bench.run --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
 
 # Re-extract translatable strings and merge them into the catalogs (developers only).
+# Sorted by msgid, without source locations: moving code changes nothing in the catalogs, and
+# branches that add messages merge without conflicts. No fuzzy guesses (they are nearly
+# always wrong): scripts/po_fill.py fills new entries from a table.
 messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching \
+		--ignore-obsolete --ignore-pot-creation-date
 
 clean:
 	rm -rf $(VENV) static/vendor

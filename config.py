@@ -51,6 +51,10 @@ class Defaults:
     # Recording evidence (audio excerpts): stored outside static/ under random names, in
     # UPLOAD_DIR (default instance/uploads, set in load_config), at most this size each.
     UPLOAD_DIR = None
+    # Ballots are sealed under a key derived from BALLOT_KEY when set, else from SECRET_KEY
+    # (domain.ballots). Changing it while a vote is open makes that vote's ballots unreadable:
+    # the site head then rules on it.
+    BALLOT_KEY = None
     EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -59,7 +63,7 @@ ENV_PREFIX = "ZIKONG_"
 ENV_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "COOKIE_SECURE": "SESSION_COOKIE_SECURE",
-    **{name: name for name in ("SECRET_KEY", "TIMEZONE", "PROXY_COUNT", "LOG_LEVEL",
+    **{name: name for name in ("SECRET_KEY", "BALLOT_KEY", "TIMEZONE", "PROXY_COUNT", "LOG_LEVEL",
                                "UPLOAD_DIR", "EVIDENCE_MAX_BYTES")},
 }
 

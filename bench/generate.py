@@ -20,6 +20,7 @@ is therefore the same at 2,000 and at 200,000 tickets (10 days of 180 are 1,800 
 import argparse
 import json
 import random
+import secrets
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -31,6 +32,11 @@ if __package__ in (None, ""):  # python bench/generate.py
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 
 from bench import config as bench_config  # noqa: E402
+from domain import ballots  # noqa: E402
+
+#: The key the app derives from the bench configuration: open votes' ballots are sealed
+#: with it, so the app can count them when they close.
+BALLOT_KEY = ballots.derive_key(bench_config.APP_CONFIG["SECRET_KEY"])
 
 #: Days at the floor's volume: longer than any ticket stays open (the longest path, an
 #: appeal through a tied vote to the site head's ruling, takes ~10 days), so every open
@@ -155,7 +161,7 @@ class Rows:
 
     TABLES = ("tickets", "audit_entries", "handover_entries", "notifications",
               "contact_attempts", "sms_messages", "judgements", "judgement_criteria",
-              "appeals", "panel_members", "vote_tallies", "alerts")
+              "appeals", "panel_members", "ballots", "alerts")
 
     def __init__(self, next_ids):
         self.next_ids = next_ids
@@ -480,7 +486,8 @@ def appeal(world, rows, rng, t, log, alert, state, judged, filed, checker, judge
         "rejudged_at": None, "decision": None, "decision_reason": "", "vote_opened_at": None,
         "vote_deadline": None, "vote_closed_at": None, "established_count": None,
         "not_established_count": None, "ruled_by_id": None, "ruled_at": None,
-        "ruling_reason": "", "outcome": None})
+        "ruling_reason": "", "outcome": None, "ballot_key_id": None,
+        "ballots_unreadable": False})
     state("judged", "appealed")
     alert(world.owner, "appeal", filed)
     log(filed, appellant, "appeal", "judged", "appealed", note=row["objection"])
@@ -527,9 +534,10 @@ def appeal(world, rows, rng, t, log, alert, state, judged, filed, checker, judge
     deadline = opened + 24 * H
     members_rows = rows.rows["panel_members"][-6:]
     state("panel", "voting")
-    row.update(vote_opened_at=opened, vote_deadline=deadline)
-    tally = rows.add("vote_tallies", {"appeal_id": row["id"], "established": 0,
-                                      "not_established": 0})
+    row.update(vote_opened_at=opened, vote_deadline=deadline,
+               ballot_key_id=ballots.fingerprint(BALLOT_KEY))
+    tally = {"established": 0, "not_established": 0}
+    cast = []
     for u in members:
         alert(u, "vote", opened)
     log(opened, None, "open_vote", "panel", "voting")
@@ -544,11 +552,15 @@ def appeal(world, rows, rng, t, log, alert, state, judged, filed, checker, judge
         member["submitted"] = True
         choice = i % 2 == 0 if force.get("tie") else rng.random() < lean
         tally["established" if choice else "not_established"] += 1
+        cast.append("established" if choice else "not_established")
         log(at, world.by_id(member["user_id"]), "ballot")
         last = max(last, at)
     all_voted = all(m["submitted"] for m in members_rows)
     closed = last if all_voted else deadline
-    if closed > now:
+    if closed > now:   # still open: its ballots sealed, as the app keeps them
+        for choice in cast:
+            rows.add("ballots", {"id": secrets.token_hex(16), "appeal_id": row["id"],
+                                 "sealed": ballots.seal(BALLOT_KEY, row["id"], choice)})
         return None
     e, n = tally["established"], tally["not_established"]
     row.update(vote_closed_at=closed, established_count=e, not_established_count=n)

@@ -9,6 +9,7 @@ from flask_babel import format_datetime, get_locale, get_translations, lazy_gett
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
+from domain.errors import N_
 from domain.phones import mask_phone
 from domain.judgement import Kind, Verdict
 from domain.roles import Role
@@ -57,6 +58,8 @@ ALERT_LABELS = {
     "appeal": _l("An appeal to re-judge"),
     "vote": _l("A panel vote waits for your ballot"),
     "tie": _l("A tied vote waits for your ruling"),
+    "ballots_unreadable": _l("A vote's ballots could not be opened with the current key: "
+                             "the site head rules"),
     "warning": _l("A new warning"),
     "announcement": _l("A new announcement"),
     "reminder": _l("A reminder for you"),
@@ -187,7 +190,7 @@ def label(mapping, key) -> str:
 #: The countdown's words, per language: the script's templates ({h}, {m}) for data-left and
 #: data-over, and the formats of the text shown until the script runs.
 _COUNTDOWN_WORDS: dict = {}
-_IN_TIME, _OVERDUE = "%(h)dh %(m)dm left", "Overdue by %(h)dh %(m)dm"
+_IN_TIME, _OVERDUE = N_("%(h)dh %(m)dm left"), N_("Overdue by %(h)dh %(m)dm")
 
 
 def _countdown_words() -> dict:

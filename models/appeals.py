@@ -1,12 +1,13 @@
 """Appeals (判责异议单) and the anonymous panel vote (合议, 无记名投票).
 
 Ballot secrecy by construction: `panel_members` knows who sits and whether they have voted
-(no time, no order), `vote_tallies` holds only running counts. No row anywhere ties a choice
-to a person, a time or a sequence.
+(no time, no order); `ballots` holds each choice sealed under a key kept outside the database
+(domain.ballots), in a row with a random key and nothing else, until the vote closes and only
+the counts are kept on the appeal. No running count exists.
 """
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -34,6 +35,11 @@ class Appeal(db.Model):
     vote_closed_at: Mapped[datetime | None]
     established_count: Mapped[int | None]      # published when the vote closes
     not_established_count: Mapped[int | None]
+    #: domain.ballots.fingerprint of the key the ballots are sealed with (set at opening).
+    ballot_key_id: Mapped[str | None] = mapped_column(String(16))
+    #: The vote closed but its ballots could not be opened with the current key (the key was
+    #: changed, or rows were tampered with): no counts, the site head rules.
+    ballots_unreadable: Mapped[bool] = mapped_column(default=False)
     # The site head's ruling after a tie or no ballots
     ruled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ruled_at: Mapped[datetime | None]
@@ -62,10 +68,12 @@ class PanelMember(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-class VoteTally(db.Model):
-    """Running counts of one vote; hidden until it closes. The only place choices go."""
-    __tablename__ = "vote_tallies"
+class Ballot(db.Model):
+    """One sealed ballot of an open vote: a random key, the vote, the ciphertext. No voter,
+    no time, no order (no rowid on SQLite); deleted when the vote is counted."""
+    __tablename__ = "ballots"
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), primary_key=True)
-    established: Mapped[int] = mapped_column(default=0)
-    not_established: Mapped[int] = mapped_column(default=0)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)

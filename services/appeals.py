@@ -1,24 +1,29 @@
 """Appeals and the anonymous panel vote (SPEC §3, §7): file, re-judge, name the panel, vote,
 close the vote, and the site head's ruling. Ballot secrecy: a ballot flips the voter's
-`submitted` flag and adds one to a running count, in one transaction; the choice goes
-nowhere else — not into the audit log, the application log or a URL."""
+`submitted` flag and adds one sealed ballot (domain.ballots) in a row tied to nobody, in one
+transaction; no running count exists. At close the ballots are opened, counted and deleted,
+and only the counts are kept. The choice goes nowhere else — not into the audit log, the
+application log or a URL."""
+import secrets
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, or_, select, update
+from flask import current_app
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from domain import appeals as rules
+from domain import ballots as sealing
 from domain import tickets as ticket_rules
 from domain.appeals import Decision, Side, Tally
 from domain.errors import N_, Conflict, InvalidTransition, NotAllowed
 from domain.judgement import Verdict
 from domain.roles import PANELLIST_ROLES, Role
 from domain.tickets import Action, State
-from models import Appeal, PanelMember, Ticket, User, VoteTally
+from models import Appeal, Ballot, PanelMember, Ticket, User
 
 from . import audit, settings
 from .alerts import alert, users_with_role
-from .db import db, read_memo, write_transaction
+from .db import checkpoint_wal, db, read_memo, write_transaction
 from .quality import FormProblems
 from .tickets import flush_guarded, load_visible, move
 
@@ -158,6 +163,13 @@ def name_panel(ticket_id: int, *, employee_nos: list[str], actor: User,
     return ticket
 
 
+def ballot_key() -> bytes:
+    """The key ballots are sealed with: never stored in the database (config: BALLOT_KEY,
+    else derived from SECRET_KEY)."""
+    return sealing.derive_key(current_app.config["SECRET_KEY"],
+                              current_app.config.get("BALLOT_KEY"))
+
+
 def _open_vote(ticket: Ticket, now: datetime) -> None:
     before, after = ticket.state, ticket_rules.automatic_next(State(ticket.state),
                                                               Action.OPEN_VOTE)
@@ -165,7 +177,7 @@ def _open_vote(ticket: Ticket, now: datetime) -> None:
     appeal = ticket.appeal
     appeal.vote_opened_at = now
     appeal.vote_deadline = rules.vote_deadline(now, settings.limits().vote_hours)
-    db.session.add(VoteTally(appeal_id=appeal.id, established=0, not_established=0))
+    appeal.ballot_key_id = sealing.fingerprint(ballot_key())
     alert([m.user_id for m in appeal.members], "vote", ticket=ticket, now=now)
     flush_guarded()
     audit.record(Action.OPEN_VOTE, actor=None, now=now, ticket=ticket, from_state=before,
@@ -173,9 +185,10 @@ def _open_vote(ticket: Ticket, now: datetime) -> None:
 
 
 def cast_ballot(ticket_id: int, *, choice: str, actor: User, now: datetime) -> None:
-    """投票: one ballot per panellist, never changed, counted without a trace of who chose what."""
+    """投票: one ballot per panellist, never changed, sealed in a row tied to nobody."""
     if choice not in set(Verdict):
         raise FormProblems({"choice": N_("Choose established or not established.")})
+    key = ballot_key()
     with write_transaction():
         ticket = db.session.get(Ticket, ticket_id)
         appeal = ticket.appeal if ticket is not None else None
@@ -191,29 +204,55 @@ def cast_ballot(ticket_id: int, *, choice: str, actor: User, now: datetime) -> N
             .execution_options(synchronize_session=False)).rowcount
         if flipped != 1:
             raise Conflict(N_("You have already voted. A ballot cannot be changed."))
-        column = VoteTally.established if choice == Verdict.ESTABLISHED \
-            else VoteTally.not_established
-        db.session.execute(update(VoteTally).where(VoteTally.appeal_id == appeal.id)
-                           .values({column: column + 1})
-                           .execution_options(synchronize_session=False))
+        db.session.execute(Ballot.__table__.insert().values(
+            id=secrets.token_hex(16), appeal_id=appeal.id,
+            sealed=sealing.seal(key, appeal.id, choice)))
         audit.record("ballot", actor=actor, now=now, ticket=ticket)
         voted = db.session.scalar(select(func.count()).where(
             PanelMember.appeal_id == appeal.id, PanelMember.submitted.is_(True)))
         if voted >= len(appeal.members):
             _close_vote(ticket, now)
+    checkpoint_wal()
+
+
+def _count_ballots(appeal: Appeal) -> Tally | None:
+    """Open and count the vote's ballots; None when they cannot be (another key, or rows
+    that do not match the voters). The ballots are deleted either way."""
+    sealed = list(db.session.scalars(select(Ballot.sealed).where(Ballot.appeal_id == appeal.id)))
+    voted = db.session.scalar(select(func.count()).where(
+        PanelMember.appeal_id == appeal.id, PanelMember.submitted.is_(True)))
+    db.session.execute(delete(Ballot).where(Ballot.appeal_id == appeal.id)
+                       .execution_options(synchronize_session=False))
+    key = ballot_key()
+    if appeal.ballot_key_id != sealing.fingerprint(key):
+        return None
+    try:
+        return sealing.count(key, appeal.id, sealed, voted=voted)
+    except sealing.Unreadable:
+        return None
 
 
 def _close_vote(ticket: Ticket, now: datetime) -> None:
     appeal = ticket.appeal
-    row = db.session.get(VoteTally, appeal.id)
-    db.session.refresh(row)
-    tally = Tally(row.established, row.not_established)
+    tally = _count_ballots(appeal)
     appeal.vote_closed_at = now
+    before = ticket.state
+    if tally is None:
+        # Never a silent close with wrong counts: the site head rules, as on a tie, and the
+        # people who can find out why (the key was changed) are told.
+        appeal.ballots_unreadable = True
+        ticket.state = ticket_rules.automatic_next(State(ticket.state), Action.ESCALATE_TIE)
+        alert(users_with_role(Role.OWNER, Role.SITE_HEAD, Role.ADMIN), "ballots_unreadable",
+              ticket=ticket, now=now)
+        flush_guarded()
+        audit.record(Action.ESCALATE_TIE, actor=None, now=now, ticket=ticket,
+                     from_state=before, to_state=ticket.state,
+                     detail={"ballots_unreadable": True})
+        return
     appeal.established_count, appeal.not_established_count = tally.established, \
         tally.not_established
     outcome = tally.outcome()
     action = Action.CLOSE_VOTE if outcome else Action.ESCALATE_TIE
-    before = ticket.state
     ticket.state = ticket_rules.automatic_next(State(ticket.state), action)
     if outcome:
         _finalise(ticket, outcome, now)
@@ -241,6 +280,8 @@ def close_due_votes(now: datetime) -> int:
                     closed += 1
         except Conflict:
             continue
+    if closed:
+        checkpoint_wal()
     return closed
 
 

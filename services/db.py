@@ -1,4 +1,5 @@
 """Database plumbing: SQLite connection settings and the one write-transaction helper."""
+import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -31,6 +32,9 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
+        # Deleted rows are overwritten, not left in free space: a vote's sealed ballots,
+        # deleted when it is counted, do not linger in the file in the order they came.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -39,6 +43,28 @@ def configure_engine(engine: Engine) -> None:
         # machinery (events, logging, a result object) cost a third of reading the user.
         conn.connection.dbapi_connection.execute(
             "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def checkpoint_wal() -> None:
+    """SQLite: copy the WAL into the database file and empty it (best effort, at once or not
+    at all). The WAL keeps every committed version of a page until a checkpoint; after a
+    ballot or the close of a vote this shortens what a copy of the files can replay. Readers
+    still on an older snapshot make it give up; the encryption is the guarantee."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    raw = db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        waits = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:
+            pass   # busy or locked: the next one will do
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(waits)}")
+    finally:
+        raw.close()
 
 
 _MEMO = "_zikong_read_memo"

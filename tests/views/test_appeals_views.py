@@ -105,3 +105,22 @@ def test_a_write_in_the_request_drops_the_counts_read_with_the_user(app, world):
         with write_transaction():
             pass
         assert (appeals.pending_vote_count(member), alerts.unread_count(member)) == (1, unread)
+
+
+def test_unreadable_ballots_are_said_plainly_to_those_who_must_act(client, auth, world, app):
+    """The key changed while the vote was open: the ticket page says nothing was counted and
+    offers the site head the ruling; the administrator's alert names the ticket without a
+    link to a page IT may not open."""
+    world.vote(["established", "not_established", None, None, None, None])
+    app.config["SECRET_KEY"] = "rotated while the vote was open"
+    world.vote([None, None] + ["established"] * 4)
+    auth.login(world.site_head)
+    page = html(client.get(f"/tickets/{world.ticket_id}"))
+    assert "选票无法用当前投票密钥解密" in text_of(page, "ballots-unreadable")
+    assert element(page, "ruling-form") is not None
+    auth.logout()
+    auth.login(world.admin)
+    alerts = html(client.get("/alerts"))
+    number = world.ticket().number
+    assert "现场负责人裁定" in alerts and number in alerts
+    assert not re.search(rf"<a[^>]*>\s*{number}\s*</a>", alerts)

@@ -60,3 +60,77 @@ def vote_deadline(opened_at: datetime, hours: int = VOTE_HOURS) -> datetime:
 def vote_may_close(*, voted: int, panel_size: int, deadline: datetime, now: datetime) -> bool:
     """A vote closes when everyone has voted or its deadline has passed."""
     return voted >= panel_size or now >= deadline
+
+
+# --- who acts on an appeal, so that none can stall (SPEC §3, issue 15) ----------------------
+
+@dataclass(frozen=True)
+class People:
+    """The active users the appeal path may turn to, by role (ids)."""
+    owners: frozenset[int] = frozenset()
+    duty_managers: frozenset[int] = frozenset()
+    group_heads: frozenset[int] = frozenset()
+    site_heads: frozenset[int] = frozenset()
+
+
+def rejudgers(people: People, *, judge: int | None, deputy: int | None) -> frozenset[int]:
+    """Who re-judges an appeal (白名单负责人重新审判): every active owner but the one who judged;
+    when there is none, the deputy set in the configuration (复审代理人: another owner or a
+    group head); when that is unset, inactive or the judge, the group heads, and failing
+    them the site heads — so an appeal is never left without someone who may act."""
+    owners = people.owners - {judge}
+    if owners:
+        return owners
+    if deputy is not None and deputy != judge and deputy in people.owners | people.group_heads:
+        return frozenset({deputy})
+    return (people.group_heads - {judge}) or (people.site_heads - {judge})
+
+
+def judging_side_namers(people: People, *, rejudged_by: int | None) -> frozenset[int]:
+    """Who names the judging side of the panel: the owners, and whoever upheld the verdict
+    (the deputy, when no owner could re-judge)."""
+    return people.owners | ({rejudged_by} if rejudged_by is not None else frozenset())
+
+
+def appellant_side_namers(people: People, *, appellant: int,
+                          appellant_active: bool) -> frozenset[int]:
+    """Who names the appellant side: the appellant; if they are no longer active, the duty
+    managers and group heads (the appeal chain above a lead)."""
+    if appellant_active:
+        return frozenset({appellant})
+    return people.duty_managers | people.group_heads
+
+
+def rulers(people: People) -> frozenset[int]:
+    """Who rules on a tie or on unreadable ballots: the site heads; with none active, the
+    group heads."""
+    return people.site_heads or people.group_heads
+
+
+class Level(StrEnum):
+    """Where an agent's objection (异议申请) is: 申诉权：领班—主值班—受理组负责人 (001)."""
+    TEAM_LEAD = "team_lead"
+    DUTY_MANAGER = "duty_manager"
+    GROUP_HEAD = "group_head"
+
+
+CHAIN = (Level.TEAM_LEAD, Level.DUTY_MANAGER, Level.GROUP_HEAD)
+
+
+def next_level(level: Level) -> Level | None:
+    """Where a declined objection may go next; None at the top of the chain."""
+    position = CHAIN.index(Level(level))
+    return CHAIN[position + 1] if position + 1 < len(CHAIN) else None
+
+
+def objection_deciders(level: Level, people: People, *, accused_leads: frozenset[int]
+                       ) -> frozenset[int]:
+    """Who files the appeal sheet for an objection, or declines it, at its level: the accused
+    agent's lead, then any duty manager, then any group head. A level with nobody active
+    passes to the next one that has someone (the top of the chain falls back to the duty
+    managers): only people on the appeal chain can file the sheet."""
+    if level == Level.TEAM_LEAD and accused_leads:
+        return accused_leads
+    if level == Level.GROUP_HEAD:
+        return people.group_heads or people.duty_managers
+    return people.duty_managers or people.group_heads

@@ -87,12 +87,15 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.CLOSE: frozenset(),  # the sweep closes tickets; no role may
     Action.ENTER: QUALITY,
     Action.APPEAL: APPEAL_CHAIN,
-    Action.OVERTURN: frozenset({Role.OWNER}),
-    Action.UPHOLD: frozenset({Role.OWNER}),
+    # The owners re-judge; a group head or site head only as the deputy when no owner may
+    # (domain.appeals.rejudgers decides who, per ticket).
+    Action.OVERTURN: frozenset({Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD}),
+    Action.UPHOLD: frozenset({Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD}),
     Action.OPEN_VOTE: frozenset(),     # automatic
     Action.CLOSE_VOTE: frozenset(),    # automatic
     Action.ESCALATE_TIE: frozenset(),  # automatic
-    Action.DECIDE: frozenset({Role.SITE_HEAD}),
+    # The site head; a group head only when no site head is active (domain.appeals.rulers).
+    Action.DECIDE: frozenset({Role.SITE_HEAD, Role.GROUP_HEAD}),
 }
 
 #: Moves nobody makes by hand: the system makes them when their time comes.
@@ -123,6 +126,9 @@ class TicketFacts:
     transferred: bool = False
     judged_by_id: int | None = None
     panel_ids: frozenset[int] = frozenset()
+    #: Who may act now on an appeal waiting for a person: the re-judgers of an appealed
+    #: ticket, the rulers of an escalated one (domain.appeals).
+    appeal_actor_ids: frozenset[int] = frozenset()
 
 
 def automatic_next(state: State, action: Action) -> State:
@@ -188,8 +194,9 @@ def may(action: Action, actor: Actor, ticket: TicketFacts) -> bool:
     if action == Action.APPEAL and actor.role == Role.TEAM_LEAD:
         # the accused agent's own lead; duty managers and group heads appeal for anyone
         return actor.team_id is not None and actor.team_id == ticket.accused_team_id
-    if action in (Action.OVERTURN, Action.UPHOLD):
-        return actor.id != ticket.judged_by_id  # the checker who judged may not re-judge
+    if action in (Action.OVERTURN, Action.UPHOLD, Action.DECIDE):
+        # who re-judges or rules: the one who judged never re-judges (domain.appeals)
+        return actor.id in ticket.appeal_actor_ids and actor.id != ticket.judged_by_id
     return action not in AUTOMATIC
 
 

@@ -1,5 +1,5 @@
 """SQLAlchemy models by area. Importing this package registers every table."""
-from .appeals import Appeal, Ballot, PanelMember
+from .appeals import Appeal, Ballot, Objection, PanelMember
 from .audit import AuditEntry
 from .cases import Case, Risk  # noqa: F401  (case library, risk register)
 from .config import Criterion, RouteRule, Setting
@@ -13,7 +13,7 @@ from .users import Team, User
 
 __all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry", "Judgement",
            "LoginFailure",
-           "PanelMember", "Ballot", "Alert", "Announcement", "AnnouncementRecipient",
+           "PanelMember", "Ballot", "Objection", "Alert", "Announcement", "AnnouncementRecipient",
            "EarlyWarning",
            "Notification", "RouteRule", "Setting", "SmsMessage", "Team", "Ticket",
            "TicketSequence", "User", "AudioExcerpt", "RecordingRef"]

@@ -7,7 +7,7 @@ the counts are kept on the appeal. No running count exists.
 """
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from extensions import db
@@ -77,3 +77,25 @@ class Ballot(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     appeal_id: Mapped[int] = mapped_column(ForeignKey("appeals.id"), index=True)
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Objection(db.Model):
+    """异议申请: the accused agent asks someone on the appeal chain (领班 → 主值班 → 受理组负责人)
+    to file the appeal sheet; one request per level, each filed or declined with a reason."""
+    __tablename__ = "objections"
+    __table_args__ = (UniqueConstraint("ticket_id", "level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    level: Mapped[str] = mapped_column(String(16))     # domain.appeals.Level
+    points: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+
+    ticket = relationship("Ticket")
+    agent: Mapped[User] = relationship(foreign_keys=[agent_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -8,7 +8,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from domain import appeals as rules
@@ -21,7 +21,7 @@ from domain.roles import PANELLIST_ROLES, Role
 from domain.tickets import Action, State
 from models import Appeal, Ballot, PanelMember, Ticket, User
 
-from . import audit, settings
+from . import audit, chain, objections, settings
 from .alerts import alert, users_with_role
 from .db import checkpoint_wal, db, read_memo, write_transaction
 from .quality import FormProblems
@@ -48,8 +48,9 @@ def _text(value: str, field: str, message: str) -> str:
 
 
 def file_appeal(ticket_id: int, *, objection: str, actor: User, now: datetime,
-                version: int | None = None) -> Appeal:
-    """提交异议: the accused agent's lead, a duty manager or the group head files the sheet."""
+                version: int | None = None, objection_id: int | None = None) -> Appeal:
+    """提交异议: the accused agent's lead, a duty manager or the group head files the sheet —
+    of their own accord, or on the agent's objection request (`objection_id`)."""
     objection = _text(objection, "objection", N_("State the objection points about the recording."))
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
@@ -61,8 +62,9 @@ def file_appeal(ticket_id: int, *, objection: str, actor: User, now: datetime,
         before, after = move(ticket, Action.APPEAL, actor, version)
         appeal = Appeal(ticket=ticket, appellant_id=actor.id, filed_at=now, objection=objection)
         db.session.add(appeal)
+        objections.settle_on_appeal(ticket, objection_id=objection_id, actor=actor, now=now)
         flush_guarded()
-        alert(users_with_role(Role.OWNER), "appeal", ticket=ticket, now=now)
+        alert(waiting_on(ticket), "appeal", ticket=ticket, now=now)
         audit.record(Action.APPEAL, actor=actor, now=now, ticket=ticket, from_state=before,
                      to_state=after, note=objection)
     return appeal
@@ -77,9 +79,10 @@ def rejudge(ticket_id: int, *, decision: str, reason: str, actor: User, now: dat
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         action = Action.OVERTURN if decision == Decision.OVERTURN else Action.UPHOLD
-        if actor.role_enum == Role.OWNER and ticket.judgement is not None \
-                and ticket.judgement.judged_by_id == actor.id and ticket.state == State.APPEALED:
-            raise NotAllowed(N_("You judged this ticket: another owner must re-judge it."))
+        if ticket.judgement is not None and ticket.judgement.judged_by_id == actor.id \
+                and ticket.state == State.APPEALED:
+            raise NotAllowed(N_("You judged this ticket: another owner, or the deputy, "
+                                "re-judges it."))
         before, after = move(ticket, action, actor, version)
         appeal = ticket.appeal
         appeal.rejudged_by_id, appeal.rejudged_at = actor.id, now
@@ -112,13 +115,17 @@ def _excluded(ticket: Ticket) -> set[int]:
     return excluded
 
 
-def side_of(ticket: Ticket, actor: User) -> Side | None:
-    """Which side of the panel this user names, if any."""
-    if ticket.appeal is None:
+def side_of(ticket: Ticket, actor: User, people: rules.People | None = None) -> Side | None:
+    """Which side of the panel this user names, if any (domain.appeals: the appellant, the
+    owners and whoever upheld; their stand-ins when they are gone)."""
+    appeal = ticket.appeal
+    if appeal is None:
         return None
-    if actor.id == ticket.appeal.appellant_id:
+    people = people or chain.people()
+    if actor.id in rules.appellant_side_namers(people, appellant=appeal.appellant_id,
+                                               appellant_active=appeal.appellant.active):
         return Side.APPELLANT
-    if actor.role_enum == Role.OWNER:
+    if actor.id in rules.judging_side_namers(people, rejudged_by=appeal.rejudged_by_id):
         return Side.JUDGING
     return None
 
@@ -242,8 +249,8 @@ def _close_vote(ticket: Ticket, now: datetime) -> None:
         # people who can find out why (the key was changed) are told.
         appeal.ballots_unreadable = True
         ticket.state = ticket_rules.automatic_next(State(ticket.state), Action.ESCALATE_TIE)
-        alert(users_with_role(Role.OWNER, Role.SITE_HEAD, Role.ADMIN), "ballots_unreadable",
-              ticket=ticket, now=now)
+        alert(users_with_role(Role.OWNER, Role.ADMIN) + list(waiting_on(ticket)),
+              "ballots_unreadable", ticket=ticket, now=now)
         flush_guarded()
         audit.record(Action.ESCALATE_TIE, actor=None, now=now, ticket=ticket,
                      from_state=before, to_state=ticket.state,
@@ -257,7 +264,7 @@ def _close_vote(ticket: Ticket, now: datetime) -> None:
     if outcome:
         _finalise(ticket, outcome, now)
     else:
-        alert(users_with_role(Role.SITE_HEAD), "tie", ticket=ticket, now=now)
+        alert(waiting_on(ticket), "tie", ticket=ticket, now=now)
     flush_guarded()
     audit.record(action, actor=None, now=now, ticket=ticket, from_state=before,
                  to_state=ticket.state,
@@ -357,30 +364,52 @@ def my_open_votes(user: User) -> list[Ticket]:
         .order_by(Appeal.vote_deadline)))
 
 
+def waiting_on(ticket: Ticket, people: rules.People | None = None) -> frozenset[int]:
+    """Everyone who may act now on this ticket's appeal. Never empty while the appeal waits
+    for a person (re-judging, naming the panel, ruling); a vote closes itself at its
+    deadline, so it waits on the panellists who have not voted."""
+    appeal, state = ticket.appeal, ticket.state
+    if appeal is None:
+        return frozenset()
+    people = people or chain.people()
+    if state == State.APPEALED:
+        return rules.rejudgers(people, deputy=chain.deputy_id(),
+                               judge=ticket.judgement.judged_by_id if ticket.judgement else None)
+    if state == State.PANEL:
+        named = {m.side for m in appeal.members}
+        waiting = set()
+        if Side.APPELLANT not in named:
+            waiting |= rules.appellant_side_namers(people, appellant=appeal.appellant_id,
+                                                   appellant_active=appeal.appellant.active)
+        if Side.JUDGING not in named:
+            waiting |= rules.judging_side_namers(people, rejudged_by=appeal.rejudged_by_id)
+        return frozenset(waiting)
+    if state == State.VOTING:
+        return frozenset(m.user_id for m in appeal.members
+                         if not m.submitted and m.user.active)
+    if state == State.ESCALATED:
+        return rules.rulers(people)
+    return frozenset()
+
+
+#: Who may ever be asked to act on an appeal: nobody else needs to look.
+_APPEAL_ACTORS = frozenset({Role.TEAM_LEAD, Role.OWNER, Role.DUTY_MANAGER, Role.GROUP_HEAD,
+                            Role.SITE_HEAD})
+
+
 def waiting_for(user: User) -> list[Ticket]:
-    """Appeal work waiting for this user: re-judging (owner), naming panellists (appellant,
-    owner), ruling (site head)."""
-    role = user.role_enum
-    query = select(Ticket).join(Appeal).options(joinedload(Ticket.appeal))
-    conditions = []
-    if role == Role.OWNER:
-        conditions.append(Ticket.state.in_([State.APPEALED, State.PANEL]))
-    elif role == Role.SITE_HEAD:
-        conditions.append(Ticket.state == State.ESCALATED)
-    conditions_appellant = (Ticket.state == State.PANEL) & (Appeal.appellant_id == user.id)
-    rows = db.session.scalars(query.where(or_(conditions_appellant, *conditions))
-                              .order_by(Appeal.filed_at))
-    result = []
-    for ticket in rows:
-        if ticket.state == State.PANEL:
-            side = side_of(ticket, user)
-            if side is None or any(m.side == side for m in ticket.appeal.members):
-                continue
-        if ticket.state == State.APPEALED and ticket.judgement is not None \
-                and ticket.judgement.judged_by_id == user.id:
-            continue
-        result.append(ticket)
-    return result
+    """Appeal work waiting for this user: re-judging, naming panellists, ruling."""
+    if user.role_enum not in _APPEAL_ACTORS:
+        return []
+    rows = list(db.session.scalars(
+        select(Ticket).join(Appeal)
+        .options(joinedload(Ticket.appeal).joinedload(Appeal.appellant))
+        .where(Ticket.state.in_([State.APPEALED, State.PANEL, State.ESCALATED]))
+        .order_by(Appeal.filed_at)))
+    if not rows:
+        return []
+    people = chain.people()
+    return [ticket for ticket in rows if user.id in waiting_on(ticket, people)]
 
 
 def list_appeals(limit: int = 500) -> list[Appeal]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from domain import appeals as appeal_rules
 from domain import sla
 from domain import tickets as rules
 from domain.errors import N_, Conflict, NotFound
@@ -19,7 +20,7 @@ from models import (Appeal, AudioExcerpt, AuditEntry, Case, ContactAttempt, Crit
                     Ticket, User)
 from models.survey import SurveyContact
 
-from . import audit, settings
+from . import audit, chain, settings
 from .alerts import alert
 from . import routing as routing_service
 from .clock import local_day
@@ -135,7 +136,8 @@ def _accused_team_id(ticket: Ticket) -> int | None:
 
 @event.listens_for(Ticket, "expire")
 def _forget_accused_team(ticket, _attrs):
-    vars(ticket).pop("_accused_team", None)
+    if ticket is not None:   # None: the object was already garbage-collected
+        vars(ticket).pop("_accused_team", None)
 
 
 def facts(ticket: Ticket) -> rules.TicketFacts:
@@ -146,7 +148,19 @@ def facts(ticket: Ticket) -> rules.TicketFacts:
         transferred=ticket.source is not None,
         judged_by_id=ticket.judgement.judged_by_id if ticket.judgement else None,
         panel_ids=frozenset(m.user_id for m in ticket.appeal.members) if ticket.appeal
-        else frozenset())
+        else frozenset(),
+        appeal_actor_ids=_appeal_actors(ticket))
+
+
+def _appeal_actors(ticket: Ticket) -> frozenset[int]:
+    """Who may re-judge an appealed ticket, or rule on an escalated one (domain.appeals)."""
+    if ticket.state == State.APPEALED:
+        return appeal_rules.rejudgers(
+            chain.people(), deputy=chain.deputy_id(),
+            judge=ticket.judgement.judged_by_id if ticket.judgement else None)
+    if ticket.state == State.ESCALATED:
+        return appeal_rules.rulers(chain.people())
+    return frozenset()
 
 
 def _visible(ticket: Ticket | None, actor: User) -> Ticket:

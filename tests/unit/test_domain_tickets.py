@@ -70,12 +70,20 @@ def test_appeal_chain_and_rejudging():
     assert not may(Action.APPEAL, LEAD, judged)            # the filing team's lead is not
     duty = Actor(id=60, role=Role.DUTY_MANAGER, team_id=None, employee_no="160001")
     assert may(Action.APPEAL, duty, judged)
-    appealed = TicketFacts(state=State.APPEALED, submitter_id=AGENT.id, team_id=10,
-                           handed_over=True, judged_by_id=CHECKER.id)
     owner = Actor(id=61, role=Role.OWNER, team_id=None, employee_no="190000")
     judging_owner = Actor(id=CHECKER.id, role=Role.OWNER, team_id=None, employee_no="190001")
+    deputy = Actor(id=62, role=Role.GROUP_HEAD, team_id=None, employee_no="170000")
+    appealed = TicketFacts(state=State.APPEALED, submitter_id=AGENT.id, team_id=10,
+                           handed_over=True, judged_by_id=CHECKER.id,
+                           appeal_actor_ids=frozenset({owner.id}))
     assert may(Action.UPHOLD, owner, appealed) and may(Action.OVERTURN, owner, appealed)
     assert not may(Action.UPHOLD, judging_owner, appealed)
+    assert not may(Action.UPHOLD, deputy, appealed)         # an owner may: not the deputy
+    only_owner_judged = TicketFacts(state=State.APPEALED, submitter_id=AGENT.id, team_id=10,
+                                    handed_over=True, judged_by_id=judging_owner.id,
+                                    appeal_actor_ids=frozenset({deputy.id}))
+    assert may(Action.OVERTURN, deputy, only_owner_judged)
+    assert not may(Action.OVERTURN, judging_owner, only_owner_judged)
 
 
 def test_panellists_see_the_ticket_they_vote_on():

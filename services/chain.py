@@ -3,6 +3,7 @@ heads, the configured deputy for re-judging, and the accused agent's lead."""
 from sqlalchemy import select
 
 from domain.appeals import People
+from domain.errors import N_, FormProblems, NotAllowed
 from domain.roles import Role
 from models import Ticket, User
 
@@ -39,3 +40,19 @@ def accused_leads(ticket: Ticket) -> frozenset[int]:
     team = select(User.team_id).where(User.employee_no == ticket.accused_no).scalar_subquery()
     return frozenset(db.session.scalars(select(User.id).where(
         User.role == Role.TEAM_LEAD.value, User.active.is_(True), User.team_id == team)))
+
+
+def deputy_candidates() -> list[User]:
+    """Who may be named the deputy: the active owners and group heads."""
+    return list(db.session.scalars(select(User).where(
+        User.active.is_(True), User.role.in_([Role.OWNER.value, Role.GROUP_HEAD.value]))
+        .order_by(User.role, User.employee_no)))
+
+
+def set_deputy(employee_no: str, *, actor: User, now) -> None:
+    """Name the deputy (an active owner or group head), or "" for the group heads."""
+    if actor.role_enum != Role.ADMIN:
+        raise NotAllowed(N_("Only the administrator changes the configuration."))
+    if employee_no and employee_no not in {u.employee_no for u in deputy_candidates()}:
+        raise FormProblems({"deputy": N_("Choose an active owner or group head.")})
+    settings.update({"rejudge_deputy": employee_no}, actor=actor, now=now)

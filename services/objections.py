@@ -100,9 +100,10 @@ def raise_objection(ticket_id: int, *, points: str, actor: User, now: datetime) 
     return objection
 
 
-def _pending(objection_id: int, actor: User) -> tuple[Objection, Ticket]:
+def _pending(objection_id: int, actor: User,
+             ticket_id: int | None = None) -> tuple[Objection, Ticket]:
     objection = db.session.get(Objection, objection_id)
-    if objection is None:
+    if objection is None or ticket_id not in (None, objection.ticket_id):
         raise NotFound("No such ticket.")
     ticket = load_visible(objection.ticket_id, actor)
     if objection.status != PENDING:
@@ -123,11 +124,12 @@ def _decide(objection: Objection, status: str, actor: User, now: datetime,
         raise Conflict(N_("This objection has already been decided."))
 
 
-def decline(objection_id: int, *, reason: str, actor: User, now: datetime) -> Objection:
+def decline(objection_id: int, *, reason: str, actor: User, now: datetime,
+            ticket_id: int | None = None) -> Objection:
     """Not filed, with a reason the agent sees; the agent may take it one level up."""
     reason = _text(reason, "reason", N_("Give the agent the reason."))
     with write_transaction():
-        objection, ticket = _pending(objection_id, actor)
+        objection, ticket = _pending(objection_id, actor, ticket_id)
         _decide(objection, DECLINED, actor, now, reason)
         alert([objection.agent_id], "objection_declined", ticket=ticket, now=now)
         audit.record("objection_decline", actor=actor, now=now, ticket=ticket, note=reason,
@@ -142,9 +144,7 @@ def settle_on_appeal(ticket: Ticket, *, objection_id: int | None, actor: User,
     decider the filer must be) is filed, and so is any other still pending — the agent's
     objection is in the appeal now, whoever filed it."""
     if objection_id is not None:
-        objection, loaded = _pending(objection_id, actor)
-        if loaded.id != ticket.id:
-            raise NotFound("No such ticket.")
+        _pending(objection_id, actor, ticket.id)
     for objection in db.session.scalars(select(Objection).where(
             Objection.ticket_id == ticket.id, Objection.status == PENDING)):
         _decide(objection, FILED, actor, now)

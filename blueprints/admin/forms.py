@@ -104,3 +104,10 @@ class CriterionForm(Form):
     kind = SelectField(_l("Type"), choices=[])
     text = StringField(_l("Criterion"), validators=[DataRequired(_l("This field is required."))])
     active = BooleanField(_l("In use"), default=True)
+
+
+class DeputyForm(Form):
+    """复审代理人: who re-judges an appeal when no owner may (the only owner judged it)."""
+    deputy = SelectField(_l("Deputy for re-judging"), choices=[], validate_choice=True,
+                         description=_l("Re-judges an appeal when every active owner is the "
+                                        "one who judged it. By default: the group heads."))

@@ -6,9 +6,10 @@ from flask_login import current_user
 from blueprints._access import roles
 from blueprints._htmx import render
 from blueprints.ui import ROLE_LABELS
-from domain.errors import Conflict, NotFound
+from domain.errors import Conflict, FormProblems, NotFound
 from domain.roles import Role
 from blueprints.forms import EmptyForm
+from services import chain as chain_service
 from services import criteria as criteria_service
 from services import routing as routing_service
 from services import settings as settings_service
@@ -16,8 +17,8 @@ from services import users as service
 from services.clock import utcnow
 
 from . import bp
-from .forms import (CriterionForm, LimitsForm, RecordingLinkForm, RouteRuleForm, TeamForm,
-                    UserForm)
+from .forms import (CriterionForm, DeputyForm, LimitsForm, RecordingLinkForm, RouteRuleForm,
+                    TeamForm, UserForm)
 
 
 @bp.route("/users")
@@ -89,8 +90,16 @@ def teams():
 
 # --- configuration: time limits, SMS wording, routing table, criteria ------------------------
 
+def _deputy_form(formdata=None) -> DeputyForm:
+    form = DeputyForm(formdata=formdata, deputy=settings_service.get("rejudge_deputy"))
+    form.deputy.choices = [("", _("The group heads (default)"))] + [
+        (u.employee_no, f"{u.name} {u.employee_no} · {ROLE_LABELS[u.role]}")
+        for u in chain_service.deputy_candidates()]
+    return form
+
+
 def _config_page(status=200, limits_form=None, route_form=None, criterion_form=None,
-                 recording_form=None):
+                 recording_form=None, deputy_form=None):
     from blueprints.ui import GROUP_LABELS, KIND_LABELS
     limits = settings_service.limits()
     if limits_form is None:
@@ -107,7 +116,7 @@ def _config_page(status=200, limits_form=None, route_form=None, criterion_form=N
     recording_form = recording_form or RecordingLinkForm(
         formdata=None, recording_url_template=settings_service.get("recording_url_template"))
     return render("admin/configuration.html", status=status, limits_form=limits_form,
-                  recording_form=recording_form,
+                  recording_form=recording_form, deputy_form=deputy_form or _deputy_form(),
                   route_form=route_form, criterion_form=criterion_form,
                   rules=routing_service.list_rules(), criteria=criteria_service.list_all())
 
@@ -131,6 +140,22 @@ def configuration():
     }, actor=current_user, now=utcnow())
     flash(_("Settings saved."), "success")
     return redirect(url_for("admin.configuration"), code=303)
+
+
+@bp.route("/deputy", methods=["POST"])
+@roles(Role.ADMIN)
+def save_deputy():
+    """复审代理人."""
+    form = _deputy_form(formdata=request.form)
+    if form.validate():
+        try:
+            chain_service.set_deputy(form.deputy.data, actor=current_user, now=utcnow())
+        except FormProblems as exc:
+            form.deputy.errors.append(_(exc.problems["deputy"]))
+        else:
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("admin.configuration") + "#deputy", code=303)
+    return _config_page(422, deputy_form=form)
 
 
 @bp.route("/recording-link", methods=["POST"])

@@ -1,6 +1,6 @@
 """Forms of the appeal path."""
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from blueprints.forms import Form
@@ -12,16 +12,40 @@ def _required():
     return InputRequired(_l("This field is required."))
 
 
+def _text(label):
+    return TextAreaField(label, validators=[
+        _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
+
+
+class Confirmed:
+    """Irreversible decisions take two steps: the first POST shows what will happen, the
+    second (confirm=1, from that screen) does it."""
+    confirm = HiddenField()
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirm.data == "1"
+
+
 class AppealForm(Form):
-    objection = TextAreaField(_l("Objection points about the call recording"), validators=[
-        _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
+    objection = _text(_l("Objection points about the call recording"))
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    #: The agent's objection request this sheet answers, if any.
+    objection_id = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
 
-class RejudgeForm(Form):
+class ObjectionForm(Form):
+    """异议申请: the accused agent's points, to the next level of the appeal chain."""
+    points = _text(_l("Your objection points about the call recording"))
+
+
+class DeclineObjectionForm(Form):
+    reason = _text(_l("Reason for not filing (the agent sees it)"))
+
+
+class RejudgeForm(Confirmed, Form):
     decision = RadioField(_l("Re-judgement"), choices=[], validators=[_required()])
-    reason = TextAreaField(_l("Reason for the decision"), validators=[
-        _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
+    reason = _text(_l("Reason for the decision"))
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
     def __init__(self, *args, **kwargs):
@@ -43,7 +67,7 @@ class PanelForm(Form):
         return [self.member1.data, self.member2.data, self.member3.data]
 
 
-class BallotForm(Form):
+class BallotForm(Confirmed, Form):
     choice = RadioField(_l("Your ballot"), choices=[], validators=[_required()])
 
     def __init__(self, *args, **kwargs):
@@ -51,10 +75,9 @@ class BallotForm(Form):
         self.choice.choices = list(VERDICT_LABELS.items())
 
 
-class RulingForm(Form):
+class RulingForm(Confirmed, Form):
     verdict = RadioField(_l("Ruling"), choices=[], validators=[_required()])
-    reason = TextAreaField(_l("Reason for the decision"), validators=[
-        _required(), Length(max=2000, message=_l("At most %(max)d characters."))])
+    reason = _text(_l("Reason for the decision"))
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
     def __init__(self, *args, **kwargs):

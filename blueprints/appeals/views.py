@@ -8,17 +8,25 @@ from blueprints._access import roles
 from blueprints._htmx import render
 from blueprints._actions import act
 from blueprints._actions import invalid as _invalid
-from blueprints.tickets.views import load_ticket, translate
+from blueprints.tickets.views import load_ticket, show_ticket, translate
+from blueprints.ui import VERDICT_LABELS
 from domain.errors import Conflict, InvalidTransition
-from domain.roles import APPEAL_CHAIN, PANELLIST_ROLES, Role
+from domain.roles import APPEAL_CHAIN, FILERS, PANELLIST_ROLES, Role
+from domain.tickets import Action
 from services import appeals as service
+from services import objections as objection_service
+from services import tickets as ticket_service
 from services.clock import utcnow
 
 from . import bp
-from .forms import AppealForm, BallotForm, PanelForm, RejudgeForm, RulingForm
+from .forms import (AppealForm, BallotForm, DeclineObjectionForm, ObjectionForm, PanelForm,
+                    RejudgeForm, RulingForm)
 
-NAMERS = tuple(APPEAL_CHAIN | {Role.OWNER})
+#: Who may name a panel side: the appeal chain and the owners, and the deputies who upheld.
+NAMERS = tuple(APPEAL_CHAIN | {Role.OWNER, Role.SITE_HEAD})
 VOTERS = tuple(PANELLIST_ROLES)
+#: Who may re-judge: the owners; a group head or site head as the deputy (domain.appeals).
+REJUDGERS = (Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD)
 
 
 def _act(ticket_id, call, success, form_name, form):
@@ -35,18 +43,72 @@ def file_appeal(ticket_id: int):
         return _invalid(ticket_id, "appeal_form", form)
     return _act(ticket_id, lambda: service.file_appeal(
         ticket_id, objection=form.objection.data, actor=current_user, now=utcnow(),
-        version=form.version.data), _("Appeal filed. The whitelist owner re-judges it."),
-        "appeal_form", form)
+        version=form.version.data, objection_id=form.objection_id.data),
+        _("Appeal filed. The whitelist owner re-judges it."), "appeal_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/objection", methods=["POST"])
+@roles(*FILERS)
+def raise_objection(ticket_id: int):
+    """异议申请: the accused agent's points go to the next level of the appeal chain."""
+    load_ticket(ticket_id)
+    form = ObjectionForm()
+    if not form.validate():
+        return _invalid(ticket_id, "objection_form", form)
+    return _act(ticket_id, lambda: objection_service.raise_objection(
+        ticket_id, points=form.points.data, actor=current_user, now=utcnow()),
+        _("Objection sent. You will be told what is decided."), "objection_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/objections/<int:objection_id>/decline", methods=["POST"])
+@roles(*APPEAL_CHAIN)
+def decline_objection(ticket_id: int, objection_id: int):
+    """Not filing the appeal sheet for an objection, with the reason the agent sees."""
+    load_ticket(ticket_id)
+    form = DeclineObjectionForm()
+    if not form.validate():
+        return _invalid(ticket_id, "decline_form", form)
+    return _act(ticket_id, lambda: objection_service.decline(
+        objection_id, reason=form.reason.data, actor=current_user, now=utcnow(),
+        ticket_id=ticket_id), _("Objection declined. The agent sees your reason."),
+        "decline_form", form)
+
+
+def _two_steps(ticket, form, form_name: str, action: Action, *, title: str,
+               consequence: str, confirm_label: str, summary: list[tuple[str, str]]):
+    """The first step of an irreversible decision: the ticket page again when the user goes
+    back to change it, else a screen saying what will happen (None once confirmed)."""
+    if request.form.get("back"):
+        return show_ticket(ticket, **{form_name: form})
+    if form.confirmed:
+        return None
+    if action not in ticket_service.permitted_actions(ticket, current_user):
+        return None   # the service refuses it with the reason
+    return render("appeals/confirm.html", ticket=ticket, form=form, title=title,
+                  consequence=consequence, confirm_label=confirm_label, summary=summary,
+                  action=request.path)
 
 
 @bp.route("/tickets/<int:ticket_id>/rejudge", methods=["POST"])
-@roles(Role.OWNER)
+@roles(*REJUDGERS)
 def rejudge(ticket_id: int):
-    """维持原判 / 改判."""
-    load_ticket(ticket_id)
+    """维持原判 / 改判, each confirmed on a second screen."""
+    ticket = load_ticket(ticket_id)
     form = RejudgeForm()
     if not form.validate():
         return _invalid(ticket_id, "rejudge_form", form)
+    overturn = form.decision.data == "overturn"
+    first = _two_steps(
+        ticket, form, "rejudge_form", Action.OVERTURN if overturn else Action.UPHOLD,
+        title=_("Overturn") if overturn else _("Uphold"),
+        consequence=_("The verdict becomes not established. This is final: there is no "
+                      "further appeal.") if overturn else
+        _("The judgement stands for now and the case goes to an anonymous vote of six "
+          "panellists, three named by each side."),
+        confirm_label=_("Confirm overturn") if overturn else _("Confirm uphold"),
+        summary=[(_("Reason for the decision"), form.reason.data)])
+    if first is not None:
+        return first
     return _act(ticket_id, lambda: service.rejudge(
         ticket_id, decision=form.decision.data, reason=form.reason.data, actor=current_user,
         now=utcnow(), version=form.version.data), _("Re-judgement recorded."),
@@ -66,13 +128,22 @@ def name_panel(ticket_id: int):
 
 
 @bp.route("/tickets/<int:ticket_id>/rule", methods=["POST"])
-@roles(Role.SITE_HEAD)
+@roles(Role.SITE_HEAD, Role.GROUP_HEAD)
 def rule(ticket_id: int):
-    """裁定."""
-    load_ticket(ticket_id)
+    """裁定, confirmed on a second screen."""
+    ticket = load_ticket(ticket_id)
     form = RulingForm()
     if not form.validate():
         return _invalid(ticket_id, "ruling_form", form)
+    verdict = str(VERDICT_LABELS.get(form.verdict.data, ""))
+    first = _two_steps(
+        ticket, form, "ruling_form", Action.DECIDE, title=_("Rule"),
+        consequence=_("The final verdict will be “%(verdict)s”. It cannot be appealed or "
+                      "changed.", verdict=verdict),
+        confirm_label=_("Confirm ruling"),
+        summary=[(_("Ruling"), verdict), (_("Reason for the decision"), form.reason.data)])
+    if first is not None:
+        return first
     return _act(ticket_id, lambda: service.rule(
         ticket_id, verdict=form.verdict.data, reason=form.reason.data, actor=current_user,
         now=utcnow(), version=form.version.data), _("Ruling recorded; the verdict is final."),
@@ -97,17 +168,25 @@ def vote(ticket_id: int):
     ticket = _panel_ticket(ticket_id)
     form = BallotForm()
     status = 200
-    if request.method == "POST":
-        if form.validate():
-            try:
-                service.cast_ballot(ticket.id, choice=form.choice.data, actor=current_user,
-                                    now=now)
-            except (Conflict, InvalidTransition) as exc:
-                flash(translate(exc), "error")
-                return redirect(url_for("appeals.vote", ticket_id=ticket.id), code=303)
-            flash(_("Your ballot is cast."), "success")
+    if request.method == "POST" and form.validate() and not request.form.get("back"):
+        if not form.confirmed and service.has_voted(ticket.appeal, current_user) is False:
+            # the second step says what happens and casts it
+            return render("appeals/confirm.html", ticket=ticket, form=form,
+                          title=_("Cast ballot"), confirm_label=_("Confirm my ballot"),
+                          consequence=_("Once cast, a ballot cannot be changed. Nobody can "
+                                        "see how you voted."),
+                          summary=[(_("Your ballot"), str(VERDICT_LABELS[form.choice.data]))],
+                          action=url_for("appeals.vote", ticket_id=ticket.id))
+        try:
+            service.cast_ballot(ticket.id, choice=form.choice.data, actor=current_user,
+                                now=now)
+        except (Conflict, InvalidTransition) as exc:
+            flash(translate(exc), "error")
             return redirect(url_for("appeals.vote", ticket_id=ticket.id), code=303)
-        status = 422
+        flash(_("Your ballot is cast."), "success")
+        return redirect(url_for("appeals.vote", ticket_id=ticket.id), code=303)
+    if request.method == "POST":
+        status = 422 if form.errors else 200
     ticket = load_ticket(ticket_id)
     return render("appeals/vote.html", status=status, ticket=ticket, appeal=ticket.appeal,
                   form=form, voted=service.has_voted(ticket.appeal, current_user),
@@ -138,7 +217,7 @@ def sheet(ticket_id: int):
 @roles(Role.OWNER, Role.DUTY_MANAGER, Role.GROUP_HEAD, Role.SITE_HEAD)
 def export():
     """The appeal sheets as rows of a spreadsheet (内部服务质量判责异议单), newest first."""
-    from blueprints.ui import VERDICT_LABELS, localtime
+    from blueprints.ui import localtime
     from services.xlsx import xlsx_response
     decisions = {"uphold": _("Uphold"), "overturn": _("Overturn")}
     header = [_("Ticket no."), _("Accused employee no."), _("Appellant"), _("Filed at"),

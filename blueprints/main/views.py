@@ -4,10 +4,11 @@ from flask_login import current_user
 
 from blueprints._access import public, signed_in
 from blueprints._htmx import render
-from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
+from domain.roles import APPEAL_CHAIN, QUALITY, SEES_ALL_HANDED_OVER, Role
 from services import appeals as appeals_service
 from services import handover as handover_service
 from services import notices as notices_service
+from services import objections as objections_service
 from services import quality as quality_service
 from services import tickets as ticket_service
 from services.clock import local_today, utcnow
@@ -28,11 +29,14 @@ def home():
     role = current_user.role_enum
     context = {"now": utcnow(), "returned": [], "queue": [], "recent": [], "handover": [],
                "escalated": [], "mine_open": 0, "returns": [], "votes": [], "appeal_work": [],
-               "announcements": []}
+               "announcements": [], "objection_work": []}
     if role != Role.ADMIN:
         context["announcements"] = notices_service.unread_announcements(current_user)
         context["votes"] = appeals_service.my_open_votes(current_user)
         context["appeal_work"] = appeals_service.waiting_for(current_user)
+    if role in APPEAL_CHAIN:
+        context["objection_work"] = objections_service.waiting_for(current_user,
+                                                                   context["now"])
     if role in (Role.STAFF, Role.TEAM_LEAD):
         context["returned"] = ticket_service.returned_to_me(actor=current_user)
         context["recent"], _ = ticket_service.list_tickets(actor=current_user)

@@ -10,7 +10,8 @@ from flask_login import current_user
 from blueprints._access import roles
 from blueprints._htmx import hx_redirect, is_htmx, render
 from blueprints.forms import VersionForm
-from blueprints.ui import ELEMENT_LABELS, GROUP_LABELS, localtime, parse_day, state_label
+from blueprints.ui import (ELEMENT_LABELS, GROUP_LABELS, VERDICT_LABELS, localtime, parse_day,
+                          state_label)
 from domain.errors import Conflict, InvalidTransition, NotFound
 from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
 from domain.periods import Span
@@ -164,16 +165,18 @@ def export():
     header = [_("Ticket no."), element_label_text("submitter_no"),
               element_label_text("caller_number"), element_label_text("contact_number"),
               element_label_text("complaint"), element_label_text("demand"),
-              element_label_text("accused_no"), _("State"), _("Submitted at")]
+              element_label_text("accused_no"), _("State"), _("Submitted at"),
+              _("Verdict in force (final after an appeal)")]
 
     def rows():
         states = {}  # a dozen states, translated once each rather than once per row
+        verdicts = {v: str(k) for v, k in VERDICT_LABELS.items()}
         for t in service.iter_tickets(current_user, filters):
             if t.state not in states:
                 states[t.state] = state_label(t.state)
             yield [t.number, t.submitter.employee_no, mask_phone(t.caller_number),
                    mask_phone(t.contact_number), t.complaint, t.demand, t.accused_no or "",
-                   states[t.state], localtime(t.submitted_at)]
+                   states[t.state], localtime(t.submitted_at), verdicts.get(t.verdict, "")]
 
     return xlsx_response(_("Self-control tickets"), header, rows(), filename="tickets.xlsx")
 
@@ -196,8 +199,8 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
         from blueprints.quality.panels import panel_context
         panels = panel_context(ticket, current_user, now, **panel_overrides)
     appeal_panel = {}
-    if ticket.appeal is not None or Action.APPEAL in actions:  # else the page has no appeal
-        from blueprints.appeals.panel import appeal_context
+    from blueprints.appeals.panel import appeal_context, shows_appeal
+    if shows_appeal(ticket, current_user, actions):  # else the page has no appeal panel
         appeal_panel = appeal_context(ticket, current_user, now, actions, **panel_overrides)
     evidence_shown = page.has_evidence or evidence_service.may_manage(ticket, current_user)
     return render("tickets/show.html", block, status=status, ticket=ticket, actions=actions,

@@ -135,7 +135,11 @@ def vote_through_the_pages(base: Path, run: Path, panel, ticket_id, choices, mon
         for employee_no, choice in zip(panel, choices, strict=True):
             client.post("/login", data={"employee_no": employee_no,
                                         "password": Factory.PASSWORD})
+            # two steps, as in the browser: the confirm screen, then the ballot
             response = client.post(f"/tickets/{ticket_id}/vote", data={"choice": choice})
+            assert response.status_code == 200 and b'id="confirm-form"' in response.data
+            response = client.post(f"/tickets/{ticket_id}/vote",
+                                   data={"choice": choice, "confirm": "1"})
             assert response.status_code == 303, response.data[:300]
             assert choice not in response.headers["Location"]
             client.post("/logout")

@@ -31,10 +31,12 @@ def test_only_panellists_reach_the_ballot(client, auth, world):
 
 def test_a_ballot_counts_once_and_the_page_says_so(client, auth, world):
     auth.login(world.panel[0])
-    first = client.post(f"/tickets/{world.ticket_id}/vote", data={"choice": "established"})
+    first = client.post(f"/tickets/{world.ticket_id}/vote",
+                        data={"choice": "established", "confirm": "1"})
     assert first.status_code == 303
     assert "established" not in first.headers["Location"]
-    again = client.post(f"/tickets/{world.ticket_id}/vote", data={"choice": "not_established"})
+    again = client.post(f"/tickets/{world.ticket_id}/vote",
+                        data={"choice": "not_established", "confirm": "1"})
     assert again.status_code == 303
     assert "投票后不能更改" in html(client.get(again.headers["Location"]))
     tally = world.ticket().appeal
@@ -83,7 +85,8 @@ def test_the_menu_counts_ballots_waiting_and_forgets_one_cast(client, auth, worl
     that request) drops it, so the very next page counts again."""
     auth.login(world.panel[0])
     assert _vote_badge(html(client.get("/"))) == "1"
-    cast = client.post(f"/tickets/{world.ticket_id}/vote", data={"choice": "established"})
+    cast = client.post(f"/tickets/{world.ticket_id}/vote",
+                        data={"choice": "established", "confirm": "1"})
     assert cast.status_code == 303
     assert _vote_badge(html(client.get("/"))) is None
 

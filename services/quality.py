@@ -14,6 +14,7 @@ from domain import tickets as rules
 from domain.errors import N_, Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.judgement import Verdict, judgement_problems
 from domain.people import is_employee_no
+from domain.phones import normalize_phone
 from domain.roles import QUALITY, Role
 from domain.routing import NOTIFY_NUMBERS, Group, needs_notification
 from domain.sms import forbidden_words_in
@@ -448,15 +449,17 @@ _checker = User.__table__.alias("checker")
 _cursor = _tickets.alias("cursor")
 _users = User.__table__
 
-#: What the search box matches: the ticket no. (any part), the accused's or the submitter's
-#: employee no.; four digits or more also end a customer number. The submitter's employee
-#: no. is looked up once (unique index), not per row.
+#: What the search box matches: the ticket no. (any part, % and _ as typed), the accused's
+#: or the submitter's employee no. The submitter's employee no. is looked up once (unique
+#: index), not per row.
 _SEARCH = (_tickets.c.number.like(bindparam("q_like"), escape="\\"),
            _tickets.c.accused_no == bindparam("q"),
            _tickets.c.submitter_id.in_(
                select(_users.c.id).where(_users.c.employee_no == bindparam("q"))))
-_SEARCH_PHONE = (_tickets.c.caller_number.like(bindparam("q_suffix")),
-                 _tickets.c.contact_number.like(bindparam("q_suffix")))
+#: A customer number matches only when the whole number is typed: a fragment matching the
+#: end of a number let anyone rebuild a masked number (186****2222) in a few searches.
+_SEARCH_PHONE = (_tickets.c.caller_number == bindparam("q_phone"),
+                 _tickets.c.contact_number == bindparam("q_phone"))
 
 #: Each condition a filter may add (the values are bound at execution).
 _CONDITIONS = {
@@ -509,9 +512,9 @@ def _queue_filter(filters: QueueFilter, actor: User) -> tuple[tuple[str, ...], d
     q = (filters.q or "").strip()
     if q:
         values.update(q=q, q_like=f"%{escape_like(q)}%")
-        if q.isdigit() and len(q) >= 4:  # digits only: nothing to escape
+        if (phone := normalize_phone(q)) is not None:
             shape.append("q_phone")
-            values["q_suffix"] = f"%{q}"
+            values["q_phone"] = phone
         else:
             shape.append("q")
     return tuple(shape), values

@@ -18,7 +18,7 @@ from domain.phones import normalize_phone
 from domain.roles import QUALITY, Role
 from domain.routing import NOTIFY_NUMBERS, Group, needs_notification
 from domain.sms import forbidden_words_in
-from domain.text import escape_like
+from domain.text import escape_like, mask_numbers
 from domain.tickets import Action, ReturnReason, State
 from models import ContactAttempt, Criterion, Judgement, Notification, SmsMessage, Ticket, User
 
@@ -145,7 +145,7 @@ def update_notification(notification_id: int, *, tracking: str, result: str, act
         _require_handler(ticket, actor)
         before = row.tracking
         row.tracking = tracking
-        row.result = (result or "").strip()
+        row.result = mask_numbers((result or "").strip())
         row.updated_at = now
         audit.record("notify_update", actor=actor, now=now, ticket=ticket,
                      note=row.result, detail={"from": before, "to": tracking})
@@ -165,14 +165,15 @@ def return_to_lead(ticket_id: int, *, reason: str, remarks: str, actor: User, no
             raise FormProblems({"reason": N_("This employee no. is in no accepted group: "
                                              "the ticket can only be returned as R2.")})
         before, after = move(ticket, Action.RETURN_TO_LEAD, actor, version)
+        remarks = mask_numbers((remarks or "").strip())
         if ticket.handover is not None:
             ticket.handover.return_reason = reason
-            ticket.handover.remarks = (remarks or "").strip()
+            ticket.handover.remarks = remarks
         flush_guarded()
         alert([ticket.team.lead_id if ticket.team else None], "returned_to_lead", ticket=ticket,
               now=now)
         audit.record(Action.RETURN_TO_LEAD, actor=actor, now=now, ticket=ticket,
-                     from_state=before, to_state=after, note=(remarks or "").strip(),
+                     from_state=before, to_state=after, note=remarks,
                      detail={"reason": reason})
     return ticket
 
@@ -219,7 +220,8 @@ def judge(ticket_id: int, *, kind: str, verdict: str, criteria_ids: list[int], b
         if problems:
             raise FormProblems(problems)
         db.session.add(Judgement(ticket_id=ticket.id, kind=kind, verdict=verdict,
-                                 basis=basis.strip(), judged_by_id=actor.id, judged_at=now,
+                                 basis=mask_numbers(basis.strip()), judged_by_id=actor.id,
+                                 judged_at=now,
                                  criteria=criteria))
         ticket.judged_at = now
         ticket.verdict = verdict
@@ -243,7 +245,8 @@ def log_attempt(ticket_id: int, *, at: datetime, reached: bool, note: str, actor
         ticket = load_visible(ticket_id, actor)
         _require_handler(ticket, actor)
         attempt = ContactAttempt(ticket_id=ticket.id, at=at, reached=reached,
-                                 note=(note or "").strip(), checker_id=actor.id, created_at=now)
+                                 note=mask_numbers((note or "").strip()), checker_id=actor.id,
+                                 created_at=now)
         db.session.add(attempt)
         if reached and (ticket.reached_at is None or at < ticket.reached_at):
             ticket.reached_at = at
@@ -307,7 +310,7 @@ REPLY_METHODS = ("phone", "sms", "explain", "other")
 def complete_reply(ticket_id: int, *, method: str, note: str, actor: User,
                    now: datetime) -> Ticket:
     """Record how the customer was answered: 电话, 直接解释 (with the script), 其他."""
-    note = (note or "").strip()
+    note = mask_numbers((note or "").strip())
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         _require_handler(ticket, actor)
@@ -341,7 +344,7 @@ def complete_reply(ticket_id: int, *, method: str, note: str, actor: User,
 
 def escalate(ticket_id: int, *, note: str, actor: User, now: datetime) -> Ticket:
     """A long-term or unreasonable complainer: the owner and duty managers decide the reply."""
-    note = (note or "").strip()
+    note = mask_numbers((note or "").strip())
     if not note:
         raise FormProblems({"note": N_("Say why this customer needs a decision.")})
     with write_transaction():

@@ -221,8 +221,7 @@ def judge(ticket_id: int, *, kind: str, verdict: str, criteria_ids: list[int], b
             raise FormProblems(problems)
         db.session.add(Judgement(ticket_id=ticket.id, kind=kind, verdict=verdict,
                                  basis=mask_numbers(basis.strip()), judged_by_id=actor.id,
-                                 judged_at=now,
-                                 criteria=criteria))
+                                 judged_at=now, criteria=criteria))
         ticket.judged_at = now
         ticket.verdict = verdict
         ticket.appeal_until = sla.appeal_window_ends(

@@ -18,6 +18,7 @@ from domain.appeals import Decision, Side, Tally
 from domain.errors import N_, Conflict, InvalidTransition, NotAllowed
 from domain.judgement import Verdict
 from domain.roles import PANELLIST_ROLES, Role
+from domain.text import mask_numbers
 from domain.tickets import Action, State
 from models import Appeal, Ballot, PanelMember, Ticket, User
 
@@ -50,7 +51,8 @@ def _text(value: str, field: str, message: str) -> str:
 def file_appeal(ticket_id: int, *, objection: str, actor: User, now: datetime,
                 version: int | None = None) -> Appeal:
     """提交异议: the accused agent's lead, a duty manager or the group head files the sheet."""
-    objection = _text(objection, "objection", N_("State the objection points about the recording."))
+    objection = mask_numbers(_text(objection, "objection",
+                                   N_("State the objection points about the recording.")))
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         if ticket.appeal is not None:

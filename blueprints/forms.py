@@ -6,6 +6,7 @@ from wtforms import HiddenField, IntegerField
 from wtforms.i18n import messages_path
 from wtforms.validators import Optional
 
+from blueprints._busy import showing_again
 from blueprints.ui import request_language
 
 #: WTForms' own catalogue ("Not a valid integer value." …), per language.
@@ -43,6 +44,11 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return _MESSAGES
+
+    def validate(self, extra_validators=None):
+        # While the page is shown again after the database stayed busy (blueprints/_busy.py)
+        # no form is valid: the view re-renders it with what was typed, as for a mistake.
+        return super().validate(extra_validators) and not showing_again()
 
 
 class VersionForm(Form):

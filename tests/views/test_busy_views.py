@@ -143,3 +143,27 @@ def test_htmx_swaps_a_503_answer(client):
     rules = json.loads(meta.group(1))["responseHandling"]
     first = next(rule for rule in rules if re.fullmatch(rule["code"], "503"))
     assert first["swap"] is True
+
+
+def _driver_errors():
+    import psycopg.errors as pg
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    wrapped = OperationalError("COMMIT", {}, pg.SerializationFailure("could not serialize"))
+    return [
+        (sqlite3.OperationalError("database is locked"), True),
+        (sqlite3.OperationalError("database table is locked"), True),
+        (OperationalError("BEGIN", {}, sqlite3.OperationalError("database is locked")), True),
+        (pg.LockNotAvailable("canceling statement due to lock timeout"), True),
+        (pg.QueryCanceled("canceling statement due to statement timeout"), True),
+        (wrapped, True),
+        (pg.DeadlockDetected("deadlock detected"), True),
+        (sqlite3.OperationalError("no such table: tickets"), False),
+        (IntegrityError("INSERT", {}, pg.UniqueViolation("duplicate key")), False),
+        (ValueError("database is locked"), False),
+    ]
+
+
+@pytest.mark.parametrize(("exc", "busy"), _driver_errors(), ids=repr)
+def test_what_counts_as_a_busy_database(exc, busy):
+    from services.db import busy_reason
+    assert (busy_reason(exc) is not None) == busy

@@ -6,6 +6,7 @@ from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.i18n import messages_path
 from wtforms.validators import Optional, ValidationError
 
+from blueprints._busy import showing_again
 from blueprints.ui import request_language
 from domain.text import BIDI_IN_NAME, has_bidi_controls, strip_bidi_controls
 
@@ -62,6 +63,11 @@ class Form(FlaskForm):
                 options = {**options, "filters": (
                     *unbound_field.kwargs.get("filters", ()), strip_bidi_controls)}
             return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None):
+        # While the page is shown again after the database stayed busy (blueprints/_busy.py)
+        # no form is valid: the view re-renders it with what was typed, as for a mistake.
+        return super().validate(extra_validators) and not showing_again()
 
 
 class VersionForm(Form):

@@ -91,6 +91,7 @@ MATRIX = [
     ("POST", "/announcements/999999/ack", "notices.acknowledge", each(ALL - {R.ADMIN}, 404)),
     ("GET", "/alerts/bell", "notices.bell", each(ALL, 200)),
     ("GET", "/alerts", "notices.alerts", each(ALL, 200)),
+    ("POST", "/alerts/read", "notices.mark_alerts_read", each(ALL, 303)),
     ("GET", "/reports", "reports.dashboard", each(REPORTERS, 200)),
     ("GET", "/tickets/export.xlsx", "tickets.export", each(VIEWERS, 200)),
     ("GET", "/handover/export.xlsx", "reports.export_handover",

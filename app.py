@@ -45,8 +45,10 @@ def create_app(test_config=None):
     _init_login(app)
 
     with app.app_context():
-        from services.db import configure_engine
+        from services.db import configure_engine, configure_waits
         configure_engine(db.engine)
+        configure_waits(db.engine, sqlite_busy_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                        postgres_lock_ms=app.config["POSTGRES_LOCK_TIMEOUT_MS"])
 
     from blueprints import _access, ui
     from blueprints.admin import bp as admin_bp
@@ -244,6 +246,10 @@ def _register_errors(app):
     @app.errorhandler(413)
     def too_large(_e):
         return page(413, _("Too large"), _("What you sent is larger than allowed."))
+
+    from blueprints._busy import answer_busy
+    from services.db import Busy
+    app.register_error_handler(Busy, answer_busy)
 
     @app.errorhandler(500)
     def server_error(_e):

@@ -47,6 +47,13 @@ class Defaults:
     # 0 trusts none: the client address is the socket's peer.
     PROXY_COUNT = 0
     LOG_LEVEL = "INFO"
+    # How long a write waits for another writer's lock before the page answers 503 系统繁忙
+    # with Retry-After (services/db.py configure_waits): SQLite's busy timeout, and a
+    # PostgreSQL lock_timeout for write transactions, kept below gunicorn's 30 s worker
+    # timeout so that the user gets the form back rather than a killed worker.
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+    POSTGRES_LOCK_TIMEOUT_MS = 25_000
+    BUSY_RETRY_AFTER = 10  # seconds, the Retry-After of that 503
     QUEUE_REFRESH_SECONDS = 30
     # Recording evidence (audio excerpts): stored outside static/ under random names, in
     # UPLOAD_DIR (default instance/uploads, set in load_config), at most this size each.
@@ -63,18 +70,19 @@ ENV_PREFIX = "ZIKONG_"
 ENV_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "COOKIE_SECURE": "SESSION_COOKIE_SECURE",
-    **{name: name for name in ("SECRET_KEY", "BALLOT_KEY", "TIMEZONE", "PROXY_COUNT", "LOG_LEVEL",
-                               "UPLOAD_DIR", "EVIDENCE_MAX_BYTES")},
+    **{name: name for name in ("SECRET_KEY", "BALLOT_KEY", "TIMEZONE", "PROXY_COUNT",
+                               "LOG_LEVEL", "UPLOAD_DIR", "EVIDENCE_MAX_BYTES",
+                               "SQLITE_BUSY_TIMEOUT_MS", "POSTGRES_LOCK_TIMEOUT_MS")},
 }
+_INTEGERS = {"EVIDENCE_MAX_BYTES", "PROXY_COUNT", "SQLITE_BUSY_TIMEOUT_MS",
+             "POSTGRES_LOCK_TIMEOUT_MS"}
 
 
 def _env_value(name, raw):
-    if name == "EVIDENCE_MAX_BYTES":
+    if name in _INTEGERS:
         return int(raw)
     if name == "COOKIE_SECURE":
         return raw.strip().lower() in {"1", "true", "yes", "on"}
-    if name == "PROXY_COUNT":
-        return int(raw)
     return raw
 
 

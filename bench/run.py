@@ -54,7 +54,7 @@ ENDPOINTS = {
 LABELS = {"healthz": "/healthz (the floor)", "quality": "/quality (checker queue)",
           "review": "/review (lead queue)", "ticket": "/tickets/<id>",
           "bell": "/alerts/bell (htmx)", "dashboard": "/reports month by team",
-          "search": "/quality?q=<4 digits>"}
+          "search": "/quality?q=<a customer number>"}
 SWEEP = ("healthz", "quality", "ticket", "bell")
 
 TARGETS = {
@@ -198,7 +198,8 @@ def facts(url: str, export_rows: int, timezone: str) -> dict:
         old_ids = [r[0] for r in conn.execute(sa.text(
             "SELECT id FROM tickets WHERE handed_over_at IS NOT NULL AND id % :step = 0 "
             "ORDER BY id LIMIT 25"), {"step": step})]
-        digits = sorted({r[0][-4:] for r in conn.execute(sa.text(
+        # a customer is found by the whole number only (issue 14)
+        phones = sorted({r[0] for r in conn.execute(sa.text(
             "SELECT caller_number FROM tickets WHERE state IN ('handed_over', 'verifying') "
             "ORDER BY id DESC LIMIT 20"))})
         visible = conn.execute(sa.text(
@@ -224,7 +225,7 @@ def facts(url: str, export_rows: int, timezone: str) -> dict:
             {"a": edge(first), "b": edge(last + timedelta(days=1))}).scalar()
     engine.dispose()
     return {"tickets": [f"/tickets/{i}" for i in open_ids + old_ids],
-            "search": [f"/quality?q={d}" for d in digits] or ["/quality?q=1234"],
+            "search": [f"/quality?q={p}" for p in phones] or ["/quality?q=13812345678"],
             "export": {"from": first.isoformat(), "to": last.isoformat(), "rows": rows}}
 
 

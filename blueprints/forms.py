@@ -2,11 +2,13 @@
 from babel.support import Translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField
+from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.i18n import messages_path
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
+from blueprints._busy import showing_again
 from blueprints.ui import request_language
+from domain.text import BIDI_IN_NAME, has_bidi_controls, strip_bidi_controls
 
 #: WTForms' own catalogue ("Not a valid integer value." …), per language.
 _WTFORMS_CATALOGUES: dict[str, Translations] = {}
@@ -36,13 +38,36 @@ class _WTFormsMessages:
 _MESSAGES = _WTFormsMessages()
 
 
+class NameField(StringField):
+    """A person's or a team's name: direction controls (domain.text.BIDI_CONTROLS) are
+    refused beside the field rather than removed, so a name is stored as it shows."""
+
+    def pre_validate(self, form):
+        if has_bidi_controls(self.data):
+            raise ValidationError(_l(BIDI_IN_NAME))
+
+
 class Form(FlaskForm):
     """The base of every form here: Flask-WTF's (CSRF, request data) with WTForms' messages
-    from a kept catalogue."""
+    from a kept catalogue. Every text field but passwords and names drops direction
+    controls from what is typed, so no displayed text can be reordered."""
 
     class Meta:
         def get_translations(self, form):
             return _MESSAGES
+
+        def bind_field(self, form, unbound_field, options):
+            kind = unbound_field.field_class
+            if issubclass(kind, StringField) and not issubclass(kind, (PasswordField,
+                                                                         NameField)):
+                options = {**options, "filters": (
+                    *unbound_field.kwargs.get("filters", ()), strip_bidi_controls)}
+            return unbound_field.bind(form=form, **options)
+
+    def validate(self, extra_validators=None):
+        # While the page is shown again after the database stayed busy (blueprints/_busy.py)
+        # no form is valid: the view re-renders it with what was typed, as for a mistake.
+        return super().validate(extra_validators) and not showing_again()
 
 
 class VersionForm(Form):
@@ -66,4 +91,5 @@ def first_error(form) -> str | None:
     return None
 
 
-__all__ = ["EmptyForm", "Form", "HiddenField", "VersionForm", "first_error", "required_message"]
+__all__ = ["EmptyForm", "Form", "HiddenField", "NameField", "VersionForm", "first_error",
+           "required_message"]

@@ -1,7 +1,9 @@
-"""Free text that others read: customer numbers masked, LIKE patterns escaped."""
+"""Free text that others read: customer numbers masked, direction controls removed, LIKE
+patterns escaped."""
 import re
 import unicodedata
 
+from .errors import N_, FormProblems
 from .phones import mask_phone
 
 # What may be a customer's number: a mobile (spaces or hyphens allowed: 138 1234 5678,
@@ -31,3 +33,39 @@ def mask_numbers(text: str) -> str:
 def escape_like(text: str) -> str:
     """`text` for LIKE … ESCAPE '\\': the user's % and _ match themselves."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+#: Unicode's invisible direction controls: the embeddings and overrides (U+202A–U+202E), the
+#: isolates (U+2066–U+2069) and the marks (U+200E, U+200F, U+061C). Each reorders how the
+#: characters around it are displayed, so "张三\u202e1234" shows as something other than
+#: what is stored. Chinese and English text never needs them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                          "\u200e\u200f\u061c")
+_WITHOUT_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+#: Names are stored as they show: one with a direction control is refused, not altered.
+BIDI_IN_NAME = N_("A name cannot contain hidden text-direction characters (they make it "
+                  "display differently). Retype it.")
+
+
+def has_bidi_controls(text: str | None) -> bool:
+    """Whether `text` holds a direction control (names refuse them)."""
+    return bool(text) and not BIDI_CONTROLS.isdisjoint(text)
+
+
+def strip_bidi_controls(text):
+    """`text` without direction controls (free text keeps the rest); anything that is not a
+    string is returned as it is."""
+    return text.translate(_WITHOUT_BIDI) if isinstance(text, str) else text
+
+
+def required_text(value: str | None, field: str, message: str, *, max_length: int = 2000) -> str:
+    """What was typed into a required free-text field, ready to keep: stripped, numbers
+    masked. FormProblems names the field when it is empty (`message`) or too long."""
+    value = (value or "").strip()
+    if not value:
+        raise FormProblems({field: message})
+    if len(value) > max_length:
+        raise FormProblems({field: (N_("At most %(n)d characters (now %(now)d). "
+                                       "Please shorten it."),
+                                    {"n": max_length, "now": len(value)})})
+    return mask_numbers(value)

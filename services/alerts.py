@@ -62,10 +62,14 @@ def recent_alerts(user: User, limit: int = 50) -> list[Alert]:
         .order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit)))
 
 
-def mark_read(user: User, now: datetime) -> None:
+def mark_read(user: User, now: datetime, alert_id: int | None = None) -> int:
+    """Mark the user's unread alerts read, or only `alert_id` among them; how many changed.
+    An id that is not one of the user's unread alerts changes nothing."""
     forget_count(user.id)
+    query = update(Alert).where(Alert.user_id == user.id, Alert.read_at.is_(None))
+    if alert_id is not None:
+        query = query.where(Alert.id == alert_id)
     with write_transaction():
-        db.session.execute(update(Alert).where(Alert.user_id == user.id,
-                                               Alert.read_at.is_(None)).values(read_at=now))
+        return db.session.execute(query.values(read_at=now)).rowcount
 
 

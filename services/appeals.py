@@ -18,6 +18,7 @@ from domain.appeals import Decision, Side, Tally
 from domain.errors import N_, Conflict, InvalidTransition, NotAllowed
 from domain.judgement import Verdict
 from domain.roles import PANELLIST_ROLES, Role
+from domain.text import required_text
 from domain.tickets import Action, State
 from models import Appeal, Ballot, PanelMember, Ticket, User
 
@@ -27,7 +28,6 @@ from .db import checkpoint_wal, db, read_memo, write_transaction
 from .quality import FormProblems
 from .tickets import flush_guarded, load_visible, move
 
-MAX_TEXT = 2000
 
 
 def appeal_open(ticket: Ticket, now: datetime) -> bool:
@@ -37,21 +37,12 @@ def appeal_open(ticket: Ticket, now: datetime) -> bool:
             and now < ticket.appeal_until)
 
 
-def _text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise FormProblems({field: message})
-    if len(value) > MAX_TEXT:
-        raise FormProblems({field: (N_("At most %(n)d characters (now %(now)d). "
-                                       "Please shorten it."), {"n": MAX_TEXT, "now": len(value)})})
-    return value
-
-
 def file_appeal(ticket_id: int, *, objection: str, actor: User, now: datetime,
                 version: int | None = None, objection_id: int | None = None) -> Appeal:
     """提交异议: the accused agent's lead, a duty manager or the group head files the sheet —
     of their own accord, or on the agent's objection request (`objection_id`)."""
-    objection = _text(objection, "objection", N_("State the objection points about the recording."))
+    objection = required_text(objection, "objection",
+                      N_("State the objection points about the recording."))
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         if ticket.appeal is not None:
@@ -75,7 +66,7 @@ def rejudge(ticket_id: int, *, decision: str, reason: str, actor: User, now: dat
     """The owner overturns (改判: not established, final) or upholds (维持原判: panel vote)."""
     if decision not in set(Decision):
         raise FormProblems({"decision": N_("Choose to uphold or to overturn.")})
-    reason = _text(reason, "reason", N_("Give the reason for the re-judgement."))
+    reason = required_text(reason, "reason", N_("Give the reason for the re-judgement."))
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         action = Action.OVERTURN if decision == Decision.OVERTURN else Action.UPHOLD
@@ -297,7 +288,7 @@ def rule(ticket_id: int, *, verdict: str, reason: str, actor: User, now: datetim
     """裁定: the site head decides a tie or a vote without ballots; final."""
     if verdict not in set(Verdict):
         raise FormProblems({"verdict": N_("Choose established or not established.")})
-    reason = _text(reason, "reason", N_("Give the reason for the ruling."))
+    reason = required_text(reason, "reason", N_("Give the reason for the ruling."))
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         before, after = move(ticket, Action.DECIDE, actor, version)

@@ -1,4 +1,5 @@
-"""Database plumbing: SQLite connection settings and the one write-transaction helper."""
+"""Database plumbing: SQLite connection settings, how long a write waits for a lock, and the
+one write-transaction helper."""
 import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -18,7 +19,7 @@ _write_intent: ContextVar[bool] = ContextVar("zikong_write_intent", default=Fals
 
 
 def configure_engine(engine: Engine) -> None:
-    """SQLite: WAL, busy timeout, foreign keys, full sync; transactions we begin ourselves,
+    """SQLite: WAL, foreign keys, full sync; transactions we begin ourselves,
     so that a write transaction takes the write lock at BEGIN (BEGIN IMMEDIATE) instead of
     failing with SQLITE_BUSY when a read later turns into a write."""
     if engine.dialect.name != "sqlite":
@@ -29,7 +30,6 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # pysqlite: we emit BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=FULL")
         # Deleted rows are overwritten, not left in free space: a vote's sealed ballots,
@@ -67,6 +67,70 @@ def checkpoint_wal() -> None:
         raw.close()
 
 
+class Busy(Exception):
+    """The database stayed locked by another writer for longer than a write waits (SQLite
+    busy, PostgreSQL lock or statement timeout, a serialization failure or deadlock):
+    nothing was written, and the same request may well succeed in a moment."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+#: SQLSTATEs that mean "another transaction was in the way": lock_not_available (our
+#: lock_timeout, NOWAIT), query_canceled (statement_timeout), serialization_failure,
+#: deadlock_detected.
+_PG_BUSY = frozenset({"55P03", "57014", "40001", "40P01"})
+#: SQLITE_BUSY and SQLITE_LOCKED, as primary result codes.
+_SQLITE_BUSY = frozenset({5, 6})
+
+_refuse_writes: ContextVar[bool] = ContextVar("zikong_refuse_writes", default=False)
+
+
+def configure_waits(engine: Engine, *, sqlite_busy_ms: int, postgres_lock_ms: int) -> None:
+    """How long a write waits for another writer's lock before failing as Busy: SQLite's
+    busy timeout on every connection; on PostgreSQL a lock_timeout for each write
+    transaction, so that a blocked write fails (and the page says so) before gunicorn
+    kills the worker instead of hanging. Reads wait for nothing on either database."""
+    if engine.dialect.name == "sqlite":
+        @event.listens_for(engine, "connect")
+        def _busy_timeout(dbapi_connection, _record):
+            dbapi_connection.execute(f"PRAGMA busy_timeout={int(sqlite_busy_ms)}")
+    elif engine.dialect.name == "postgresql" and postgres_lock_ms:
+        @event.listens_for(engine, "begin")
+        def _lock_timeout(conn):
+            if _write_intent.get():
+                cursor = conn.connection.dbapi_connection.cursor()
+                cursor.execute(f"SET LOCAL lock_timeout = {int(postgres_lock_ms)}")
+                cursor.close()
+
+
+def busy_reason(exc: BaseException) -> str | None:
+    """What made `exc` a busy or locked database, in a few words; None for any other error.
+    `exc` is SQLAlchemy's wrapper or the driver's own exception (our BEGIN IMMEDIATE runs
+    on the driver's connection, so SQLite's busy error there arrives unwrapped)."""
+    orig = getattr(exc, "orig", None) or exc
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if state in _PG_BUSY:
+        return f"{state} {str(orig).splitlines()[0] if str(orig) else ''}".strip()
+    if isinstance(orig, sqlite3.OperationalError):
+        code = getattr(orig, "sqlite_errorcode", None)
+        if (code is not None and code & 0xFF in _SQLITE_BUSY) or "is locked" in str(orig):
+            return str(orig)
+    return None
+
+
+@contextmanager
+def writes_refused():
+    """While a page is shown again after Busy (blueprints/_busy.py): any write transaction
+    raises Busy at once rather than wait for the lock a second time."""
+    token = _refuse_writes.set(True)
+    try:
+        yield
+    finally:
+        _refuse_writes.reset(token)
+
+
 _MEMO = "_zikong_read_memo"
 
 
@@ -89,8 +153,11 @@ def write_transaction():
 
     Any read transaction the request already opened (loading the signed-in user, say) is
     ended first, so the write transaction starts fresh and — on SQLite — holds the write
-    lock from its first statement.
+    lock from its first statement. A lock held by another writer for longer than we wait
+    (configure_waits) raises Busy.
     """
+    if _refuse_writes.get():
+        raise Busy("not retried while the page is shown again")
     session = db.session
     session.rollback()
     token = _write_intent.set(True)
@@ -102,6 +169,12 @@ def write_transaction():
         # between our read and our write (possible on PostgreSQL; SQLite serialises writers).
         session.rollback()
         raise Conflict(LOST_RACE) from None
+    except Exception as exc:
+        session.rollback()
+        reason = busy_reason(exc)
+        if reason is not None:
+            raise Busy(reason) from exc
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from domain import tickets as rules
 from domain.errors import N_, Conflict, InvalidTransition, NotAllowed, NotFound
 from domain.roles import Role
+from domain.text import mask_numbers, strip_bidi_controls
 from domain.tickets import State
 from models import AudioExcerpt, RecordingRef, Ticket, User
 
@@ -152,7 +153,8 @@ def store_audio(stream, *, original_name: str = "", directory: Path | None = Non
         path.unlink(missing_ok=True)
         raise
     return StoredAudio(name=name, path=path, audio_format=audio_format, size=size,
-                       sha256=digest.hexdigest(), original_name=(original_name or "")[:255])
+                       sha256=digest.hexdigest(),
+                       original_name=strip_bidi_controls(original_name or "")[:255])
 
 
 def excerpt_path(excerpt: AudioExcerpt) -> Path:
@@ -195,7 +197,7 @@ def attach_excerpt(ticket_id: int, stored: StoredAudio, *, description: str, act
                    now: datetime, replaces_id: int | None = None) -> AudioExcerpt:
     """Record a stored file as an excerpt of the ticket's call, or as the new version of one
     (the old one is marked superseded, never removed). On any refusal the file goes."""
-    description = " ".join((description or "").split())
+    description = mask_numbers(" ".join((description or "").split()))
     try:
         if not description:
             raise FormProblems({"description": N_("This field is required.")})

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, select, update
 from domain.errors import N_, Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.periods import Period, span_of
 from domain.roles import Role
-from domain.text import escape_like
+from domain.text import escape_like, mask_numbers
 from models import (Announcement, AnnouncementRecipient, Criterion, EarlyWarning, Judgement,
                     Ticket, User)
 from models.quality import judgement_criteria
@@ -26,7 +26,7 @@ from .tickets import load_visible
 
 def flag_recurring(ticket_id: int, *, note: str, actor: User, now: datetime) -> EarlyWarning:
     """易重复投诉点: the checker flags a ticket whose problem is likely to come back."""
-    note = (note or "").strip()
+    note = mask_numbers((note or "").strip())
     if not note or len(note) > 500:
         raise FormProblems({"note": N_("Say what is likely to recur (at most 500 characters).")})
     with write_transaction():
@@ -135,7 +135,7 @@ def post(*, kind: str, title: str, body: str, recipients: list[str] | None, acto
          now: datetime, warning_id: int | None = None) -> Announcement:
     """公告 to every active agent and lead, or a 提醒 to the named employee numbers."""
     problems = {}
-    title, body = (title or "").strip(), (body or "").strip()
+    title, body = mask_numbers((title or "").strip()), mask_numbers((body or "").strip())
     if not title or len(title) > 120:
         problems["title"] = N_("Give a title of at most 120 characters.")
     if not body or len(body) > 2000:

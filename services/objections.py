@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload
 
 from domain import appeals as rules
 from domain.appeals import Level
-from domain.errors import N_, Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
+from domain.errors import N_, Conflict, InvalidTransition, NotAllowed, NotFound
 from domain.judgement import Verdict
-from domain.text import mask_numbers
+from domain.text import required_text
 from domain.tickets import State
 from models import Objection, Ticket, User
 
@@ -21,18 +21,7 @@ from .alerts import alert
 from .db import db, write_transaction
 from .tickets import load_visible
 
-MAX_TEXT = 2000
 PENDING, FILED, DECLINED = "pending", "filed", "declined"
-
-
-def _text(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise FormProblems({field: message})
-    if len(value) > MAX_TEXT:
-        raise FormProblems({field: (N_("At most %(n)d characters (now %(now)d). "
-                                       "Please shorten it."), {"n": MAX_TEXT, "now": len(value)})})
-    return mask_numbers(value)
 
 
 def history(ticket: Ticket) -> list[Objection]:
@@ -75,7 +64,8 @@ def deciders(objection: Objection, ticket: Ticket,
 
 def raise_objection(ticket_id: int, *, points: str, actor: User, now: datetime) -> Objection:
     """异议申请: the accused agent's points go to the next level of the appeal chain."""
-    points = _text(points, "points", N_("State your objection points about the recording."))
+    points = required_text(points, "points",
+                           N_("State your objection points about the recording."))
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         if not is_accused(ticket, actor):
@@ -127,7 +117,7 @@ def _decide(objection: Objection, status: str, actor: User, now: datetime,
 def decline(objection_id: int, *, reason: str, actor: User, now: datetime,
             ticket_id: int | None = None) -> Objection:
     """Not filed, with a reason the agent sees; the agent may take it one level up."""
-    reason = _text(reason, "reason", N_("Give the agent the reason."))
+    reason = required_text(reason, "reason", N_("Give the agent the reason."))
     with write_transaction():
         objection, ticket = _pending(objection_id, actor, ticket_id)
         _decide(objection, DECLINED, actor, now, reason)

@@ -14,10 +14,11 @@ from domain import tickets as rules
 from domain.errors import N_, Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.judgement import Verdict, judgement_problems
 from domain.people import is_employee_no
+from domain.phones import normalize_phone
 from domain.roles import QUALITY, Role
 from domain.routing import NOTIFY_NUMBERS, Group, needs_notification
 from domain.sms import forbidden_words_in
-from domain.text import escape_like
+from domain.text import escape_like, mask_numbers
 from domain.tickets import Action, ReturnReason, State
 from models import ContactAttempt, Criterion, Judgement, Notification, SmsMessage, Ticket, User
 
@@ -144,7 +145,7 @@ def update_notification(notification_id: int, *, tracking: str, result: str, act
         _require_handler(ticket, actor)
         before = row.tracking
         row.tracking = tracking
-        row.result = (result or "").strip()
+        row.result = mask_numbers((result or "").strip())
         row.updated_at = now
         audit.record("notify_update", actor=actor, now=now, ticket=ticket,
                      note=row.result, detail={"from": before, "to": tracking})
@@ -164,14 +165,15 @@ def return_to_lead(ticket_id: int, *, reason: str, remarks: str, actor: User, no
             raise FormProblems({"reason": N_("This employee no. is in no accepted group: "
                                              "the ticket can only be returned as R2.")})
         before, after = move(ticket, Action.RETURN_TO_LEAD, actor, version)
+        remarks = mask_numbers((remarks or "").strip())
         if ticket.handover is not None:
             ticket.handover.return_reason = reason
-            ticket.handover.remarks = (remarks or "").strip()
+            ticket.handover.remarks = remarks
         flush_guarded()
         alert([ticket.team.lead_id if ticket.team else None], "returned_to_lead", ticket=ticket,
               now=now)
         audit.record(Action.RETURN_TO_LEAD, actor=actor, now=now, ticket=ticket,
-                     from_state=before, to_state=after, note=(remarks or "").strip(),
+                     from_state=before, to_state=after, note=remarks,
                      detail={"reason": reason})
     return ticket
 
@@ -218,8 +220,8 @@ def judge(ticket_id: int, *, kind: str, verdict: str, criteria_ids: list[int], b
         if problems:
             raise FormProblems(problems)
         db.session.add(Judgement(ticket_id=ticket.id, kind=kind, verdict=verdict,
-                                 basis=basis.strip(), judged_by_id=actor.id, judged_at=now,
-                                 criteria=criteria))
+                                 basis=mask_numbers(basis.strip()), judged_by_id=actor.id,
+                                 judged_at=now, criteria=criteria))
         ticket.judged_at = now
         ticket.verdict = verdict
         ticket.appeal_until = sla.appeal_window_ends(
@@ -242,7 +244,8 @@ def log_attempt(ticket_id: int, *, at: datetime, reached: bool, note: str, actor
         ticket = load_visible(ticket_id, actor)
         _require_handler(ticket, actor)
         attempt = ContactAttempt(ticket_id=ticket.id, at=at, reached=reached,
-                                 note=(note or "").strip(), checker_id=actor.id, created_at=now)
+                                 note=mask_numbers((note or "").strip()), checker_id=actor.id,
+                                 created_at=now)
         db.session.add(attempt)
         if reached and (ticket.reached_at is None or at < ticket.reached_at):
             ticket.reached_at = at
@@ -306,7 +309,7 @@ REPLY_METHODS = ("phone", "sms", "explain", "other")
 def complete_reply(ticket_id: int, *, method: str, note: str, actor: User,
                    now: datetime) -> Ticket:
     """Record how the customer was answered: 电话, 直接解释 (with the script), 其他."""
-    note = (note or "").strip()
+    note = mask_numbers((note or "").strip())
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         _require_handler(ticket, actor)
@@ -340,7 +343,7 @@ def complete_reply(ticket_id: int, *, method: str, note: str, actor: User,
 
 def escalate(ticket_id: int, *, note: str, actor: User, now: datetime) -> Ticket:
     """A long-term or unreasonable complainer: the owner and duty managers decide the reply."""
-    note = (note or "").strip()
+    note = mask_numbers((note or "").strip())
     if not note:
         raise FormProblems({"note": N_("Say why this customer needs a decision.")})
     with write_transaction():
@@ -448,15 +451,17 @@ _checker = User.__table__.alias("checker")
 _cursor = _tickets.alias("cursor")
 _users = User.__table__
 
-#: What the search box matches: the ticket no. (any part), the accused's or the submitter's
-#: employee no.; four digits or more also end a customer number. The submitter's employee
-#: no. is looked up once (unique index), not per row.
+#: What the search box matches: the ticket no. (any part, % and _ as typed), the accused's
+#: or the submitter's employee no. The submitter's employee no. is looked up once (unique
+#: index), not per row.
 _SEARCH = (_tickets.c.number.like(bindparam("q_like"), escape="\\"),
            _tickets.c.accused_no == bindparam("q"),
            _tickets.c.submitter_id.in_(
                select(_users.c.id).where(_users.c.employee_no == bindparam("q"))))
-_SEARCH_PHONE = (_tickets.c.caller_number.like(bindparam("q_suffix")),
-                 _tickets.c.contact_number.like(bindparam("q_suffix")))
+#: A customer number matches only when the whole number is typed: a fragment matching the
+#: end of a number let anyone rebuild a masked number (186****2222) in a few searches.
+_SEARCH_PHONE = (_tickets.c.caller_number == bindparam("q_phone"),
+                 _tickets.c.contact_number == bindparam("q_phone"))
 
 #: Each condition a filter may add (the values are bound at execution).
 _CONDITIONS = {
@@ -509,9 +514,9 @@ def _queue_filter(filters: QueueFilter, actor: User) -> tuple[tuple[str, ...], d
     q = (filters.q or "").strip()
     if q:
         values.update(q=q, q_like=f"%{escape_like(q)}%")
-        if q.isdigit() and len(q) >= 4:  # digits only: nothing to escape
+        if (phone := normalize_phone(q)) is not None:
             shape.append("q_phone")
-            values["q_suffix"] = f"%{q}"
+            values["q_phone"] = phone
         else:
             shape.append("q")
     return tuple(shape), values

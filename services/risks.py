@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from domain import risks as rules
 from domain.errors import N_, Conflict, NotAllowed, NotFound
 from domain.roles import Role
+from domain.text import mask_numbers
 from models import Risk, User
 
 from . import audit
@@ -37,8 +38,8 @@ class RiskInput:
 
 def _clean(data: RiskInput) -> dict:
     values = {name: getattr(data, name) for name in FIELDS}
-    values["title"] = (data.title or "").strip()
-    values["description"] = (data.description or "").strip()
+    values["title"] = mask_numbers((data.title or "").strip())
+    values["description"] = mask_numbers((data.description or "").strip())
     problems = {}
     if not values["title"]:
         problems["title"] = N_("This field is required.")

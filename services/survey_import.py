@@ -16,6 +16,7 @@ from domain import survey as rules
 from domain.errors import N_, FormProblems, InvalidTransition, NotFound
 from domain.people import is_employee_no
 from domain.phones import normalize_phone
+from domain.text import strip_bidi_controls
 from models.survey import SurveyContact, SurveyImport
 
 from . import audit
@@ -145,7 +146,7 @@ def check_row(cells, columns: dict[str, int], now_local: datetime):
     agent_no = str(raw_agent if raw_agent is not None else "").strip()
     if not is_employee_no(agent_no):
         problems.append([N_("An employee no. is 4 to 10 digits."), {}])
-    summary = str(cell("summary") or "").strip()
+    summary = strip_bidi_controls(str(cell("summary") or "")).strip()
     if not summary:
         problems.append([N_("The issue summary is empty."), {}])
     elif len(summary) > SUMMARY_MAX:

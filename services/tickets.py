@@ -1,6 +1,6 @@
 """Ticket use cases: file, return to the agent, resubmit, sign over; and the queries behind
 the agent's list, the lead's review queue and the ticket page."""
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import bindparam, event, exists, false, inspect, or_, select, text
@@ -14,6 +14,7 @@ from domain import sla
 from domain import tickets as rules
 from domain.errors import N_, Conflict, NotFound
 from domain.roles import FILERS, SEES_ALL_HANDED_OVER, Role
+from domain.text import mask_numbers
 from domain.tickets import Action, State
 from models import (Appeal, AudioExcerpt, AuditEntry, Case, ContactAttempt, Criterion,
                     HandoverEntry, Judgement, Notification, PanelMember, RecordingRef, SmsMessage,
@@ -35,6 +36,14 @@ class TicketInput:
     complaint: str
     demand: str = ""
     accused_no: str | None = None
+
+
+def _masked(data: TicketInput) -> TicketInput:
+    """The input as saved: a number typed into the complaint or the demand is masked, since
+    both are shown in lists, exports, the appeal sheet and to panellists; the customer's own
+    numbers have their fields (docs/decisions.md)."""
+    return replace(data, complaint=mask_numbers(data.complaint),
+                   demand=mask_numbers(data.demand or ""))
 
 
 def _limits() -> sla.Limits:
@@ -60,6 +69,7 @@ def _by_key(key: str) -> Ticket | None:
 def submit_ticket(data: TicketInput, *, actor: User, now: datetime,
                   idempotency_key: str | None = None) -> Ticket:
     """File a new ticket (提交). The same form posted twice returns the first ticket."""
+    data = _masked(data)
     try:
         with write_transaction():
             if idempotency_key and (existing := _by_key(idempotency_key)):
@@ -98,6 +108,7 @@ def enter_transferred(data: TicketInput, *, source: str, actor: User, now: datet
     if routing_service.group_of(data.accused_no) != "front":
         raise Conflict(N_("Transferred complaints are about front-desk agents: enter a "
                           "front-desk employee no."))
+    data = _masked(data)
     try:
         with write_transaction():
             if idempotency_key and (existing := _by_key(idempotency_key)):
@@ -198,6 +209,7 @@ def return_to_staff(ticket_id: int, *, actor: User, now: datetime, elements: lis
     unknown = set(elements) - set(rules.ELEMENTS)
     if not elements or unknown:
         raise Conflict("Name at least one element that is incomplete or wrong.")
+    note = mask_numbers(note or "")
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         before, after = move(ticket, Action.RETURN_TO_STAFF, actor, version)
@@ -215,6 +227,7 @@ def return_to_staff(ticket_id: int, *, actor: User, now: datetime, elements: lis
 def resubmit_ticket(ticket_id: int, data: TicketInput, *, actor: User, now: datetime,
                     version: int | None = None) -> Ticket:
     """The agent fixes a returned ticket and submits it again (重新提交); the clock restarts."""
+    data = _masked(data)
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         before, after = move(ticket, Action.RESUBMIT, actor, version)

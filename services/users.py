@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from domain.errors import N_, Conflict, NotFound
 from domain.people import is_employee_no
 from domain.roles import TEAM_ROLES, Role
+from domain.text import BIDI_IN_NAME, has_bidi_controls
 from models import Team, User
 
 from . import audit
@@ -45,12 +46,16 @@ def validate_user(data: UserInput) -> dict[str, str]:
         problems["employee_no"] = N_("An employee no. is 4 to 10 digits.")
     if not data.name or not data.name.strip() or len(data.name) > 64:
         problems["name"] = N_("Enter a name of at most 64 characters.")
+    elif has_bidi_controls(data.name):
+        problems["name"] = BIDI_IN_NAME
     if data.role not in set(Role):
         problems["role"] = N_("Choose a role.")
     if data.role in TEAM_ROLES and not (data.team and data.team.strip()):
         problems["team"] = N_("Agents and team leads belong to a team.")
     if data.team and len(data.team.strip()) > 64:
         problems["team"] = N_("A team name is at most 64 characters.")
+    elif has_bidi_controls(data.team):
+        problems["team"] = BIDI_IN_NAME
     if data.password is not None and len(data.password) < MIN_PASSWORD:
         problems["password"] = N_("A password has at least 8 characters.")
     return problems
@@ -164,6 +169,8 @@ def create_team(name: str, *, actor, now: datetime) -> Team:
     name = (name or "").strip()
     if not name or len(name) > 64:
         raise Conflict("Enter a team name of at most 64 characters.")
+    if has_bidi_controls(name):
+        raise Conflict(BIDI_IN_NAME)
     with write_transaction():
         if db.session.scalar(select(Team).where(Team.name == name)):
             raise Conflict("Team %(name)s already exists.", name=name)

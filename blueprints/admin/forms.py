@@ -5,7 +5,7 @@ from wtforms import (BooleanField, IntegerField, PasswordField, SelectField, Str
 from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
                                 ValidationError)
 
-from blueprints.forms import Form
+from blueprints.forms import Form, NameField
 from domain.people import is_employee_no
 from domain.roles import TEAM_ROLES, Role
 from services.users import UserInput
@@ -19,11 +19,11 @@ def _employee_no(form, field):
 
 class UserForm(Form):
     employee_no = StringField(_l("Employee no."), validators=[_employee_no])
-    name = StringField(_l("Name"), validators=[
+    name = NameField(_l("Name"), validators=[
         DataRequired(_l("This field is required.")),
         Length(max=64, message=_l("At most %(max)d characters."))])
     role = SelectField(_l("Role"), choices=[])
-    team = StringField(_l("Team"), validators=[
+    team = NameField(_l("Team"), validators=[
         Length(max=64, message=_l("At most %(max)d characters."))],
         description=_l("A new team name creates the team."))
     password = PasswordField(_l("Password"), validators=[
@@ -46,7 +46,7 @@ class UserForm(Form):
 
 
 class TeamForm(Form):
-    name = StringField(_l("Team name"), validators=[
+    name = NameField(_l("Team name"), validators=[
         DataRequired(_l("This field is required.")),
         Length(max=64, message=_l("At most %(max)d characters."))])
 

@@ -4,6 +4,7 @@ evidence, by page or by direct URL."""
 from flask import abort, flash, g, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.http import parse_range_header
 
 from blueprints._access import roles
 from blueprints._htmx import hx_redirect, render
@@ -151,6 +152,18 @@ def upload(ticket_id: int):
                  if replaces else _("Audio excerpt added."))
 
 
+def _ignore_unusable_range() -> None:
+    """RFC 9110 §14.2: a Range header that cannot be parsed, names another unit or asks for
+    several ranges (which we do not serve) is ignored and the whole file is sent; Werkzeug
+    would answer 416. A well-formed single range beyond the end still gets 416."""
+    header = request.headers.get("Range")
+    if header is None:
+        return
+    parsed = parse_range_header(header)
+    if parsed is None or parsed.units != "bytes" or len(parsed.ranges) != 1:
+        request.environ.pop("HTTP_RANGE", None)
+
+
 @bp.route("/tickets/<int:ticket_id>/evidence/<int:excerpt_id>")
 @roles(*VIEWERS)
 def audio(ticket_id: int, excerpt_id: int):
@@ -161,6 +174,7 @@ def audio(ticket_id: int, excerpt_id: int):
     except NotFound:
         abort(404)
     name = f"{ticket.number}-{excerpt.id}.{excerpt.audio_format}"
+    _ignore_unusable_range()
     response = send_file(path, mimetype=service.MEDIA_TYPES[excerpt.audio_format],
                          as_attachment=request.args.get("download") == "1", download_name=name,
                          conditional=True, etag=excerpt.sha256, max_age=0)

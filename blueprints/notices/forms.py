@@ -1,4 +1,5 @@
-"""Posting an announcement or a reminder; flagging a ticket as likely to recur."""
+"""Posting an announcement or a reminder; flagging a ticket as likely to recur; marking
+alerts read."""
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
@@ -29,3 +30,8 @@ class AnnouncementForm(Form):
         raw = (self.recipients.data or "").replace("，", ",").replace("、", ",")
         return [p.strip() for p in raw.replace(",", " ").split() if p.strip()]
 
+
+
+class MarkReadForm(Form):
+    """全部标为已读, or 标为已读 on one alert (its id)."""
+    alert = IntegerField(validators=[Optional()], render_kw={"hidden": True})

@@ -20,7 +20,7 @@ from services.clock import utcnow
 from . import bp
 from blueprints.quality.forms import FlagForm
 
-from .forms import AnnouncementForm
+from .forms import AnnouncementForm, MarkReadForm
 
 SENDERS = (Role.DUTY_MANAGER,)
 READERS = tuple(PANELLIST_ROLES)  # everyone but IT
@@ -142,7 +142,17 @@ def bell():
 @bp.route("/alerts")
 @signed_in
 def alerts():
+    """Only shows: marking read is a POST (mark_alerts_read), so that a link from elsewhere
+    cannot clear someone's unread alerts."""
     g.nav_active = "alerts"
-    rows = recent_alerts(current_user)
-    mark_read(current_user, utcnow())
-    return render("notices/alerts.html", rows=rows)
+    return render("notices/alerts.html", rows=recent_alerts(current_user))
+
+
+@bp.route("/alerts/read", methods=["POST"])
+@signed_in
+def mark_alerts_read():
+    form = MarkReadForm()
+    if not form.validate():
+        abort(400)
+    mark_read(current_user, utcnow(), alert_id=form.alert.data)
+    return hx_redirect(url_for("notices.alerts"))

@@ -5,7 +5,7 @@ from wtforms import (DateTimeLocalField, IntegerField, RadioField, SelectField,
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.forms import Form
+from blueprints.forms import Form, NameField
 from services.clock import to_local, utcnow, zone
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -39,7 +39,7 @@ class AccusedForm(Form):
 
 class NotificationForm(Form):
     called_at = LocalDateTimeField(_l("Call time"), validators=[_required()], default=local_now)
-    other_lead_name = StringField(_l("Lead spoken to"), validators=[
+    other_lead_name = NameField(_l("Lead spoken to"), validators=[
         _required(), Length(max=64, message=_l("At most %(max)d characters."))])
 
 

@@ -1,4 +1,5 @@
-"""The ticket form (labels exactly as the paper form) and the lead's return form."""
+"""The ticket form (labels exactly as the paper form), the lead's return form and the
+reply-script look-up."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      TextAreaField)
@@ -99,3 +100,10 @@ class ReturnForm(Form):
     def validate_elements(self, field):
         if not field.data:
             raise ValidationError(_l("Tick at least one element for the agent to fix."))
+
+
+class LookupForm(Form):
+    """回复口径: a customer's number, posted so that it stays out of URLs (access logs,
+    browser history)."""
+    phone = PhoneField(_l("Customer phone number"), render_kw={
+        "inputmode": "tel", "autocomplete": "off"})

@@ -15,7 +15,7 @@ from blueprints.ui import (ELEMENT_LABELS, GROUP_LABELS, VERDICT_LABELS, localti
 from domain.errors import Conflict, InvalidTransition, NotFound
 from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
 from domain.periods import Span
-from domain.phones import mask_phone, normalize_phone
+from domain.phones import mask_phone
 from domain.tickets import Action, State
 from services import appeals as appeals_service
 from services import evidence as evidence_service
@@ -25,7 +25,7 @@ from services.clock import local_today, utcnow
 from services.reports import utc_bounds
 
 from . import bp
-from .forms import ReturnForm, TicketForm, TransferredTicketForm
+from .forms import LookupForm, ReturnForm, TicketForm, TransferredTicketForm
 
 VIEWERS = tuple(FILERS | SEES_ALL_HANDED_OVER)
 MAX_PAGE = 10_000
@@ -109,17 +109,18 @@ def new_transferred():
                   form=form, ticket=None, transferred=True)
 
 
-@bp.route("/lookup")
+@bp.route("/lookup", methods=["GET", "POST"])
 @roles(*VIEWERS)
 def lookup():
     """A customer calls back: the explanation scripts recorded for their number (no verdict,
-    no other ticket data — any agent may use them)."""
+    no other ticket data — any agent may use them). The number is posted and the result
+    rendered in the answer: it never appears in a URL."""
     g.nav_active = "lookup"
-    raw = (request.args.get("phone") or "").strip()
-    phone = normalize_phone(raw) if raw else None
+    form = LookupForm()
+    phone = form.phone.phone if form.validate_on_submit() else None
     rows = quality_service.explanations_for(phone) if phone else []
-    return render("tickets/lookup.html", raw=raw, phone=phone, rows=rows,
-                  invalid=bool(raw) and phone is None)
+    return render("tickets/lookup.html", status=422 if form.errors else 200, form=form,
+                  phone=phone, rows=rows)
 
 
 LIST_ARGS = ("state", "from", "to", "on", "team", "group", "checker", "verdict", "method")

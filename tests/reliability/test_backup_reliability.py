@@ -88,29 +88,43 @@ def test_the_backup_file_is_self_contained(filled, tmp_path):
     conn.close()
 
 
+#: Tickets the writer commits before the first backup starts.
+FIRST_WRITES = 3
+
+
 def test_a_backup_taken_during_writes_is_consistent(filled, make, tmp_path):
     """Tickets keep arriving while the backup runs: the copy is a snapshot in which every
     ticket has its audit entry and the number sequence covers every number."""
     lead, agent = make.team_with_lead()
     url = filled.config["SQLALCHEMY_DATABASE_URI"]
     stop = threading.Event()
+    # The backups start once the writer has committed its first tickets, however slowly
+    # the machine runs (a busy one once finished all three before the writer's first).
+    writing = threading.Event()
     written = []
 
     def writer():
-        worker = make_app(url)
-        with worker.app_context():
-            from models import User
-            actor = db.session.get(User, agent.id)
-            while not stop.is_set():
-                ticket = ticket_service.submit_ticket(make.ticket_input(), actor=actor,
-                                                      now=make.now)
-                written.append(ticket.number)
-            db.session.remove()
-            db.engine.dispose()
+        try:
+            worker = make_app(url)
+            with worker.app_context():
+                from models import User
+                actor = db.session.get(User, agent.id)
+                while not stop.is_set():
+                    ticket = ticket_service.submit_ticket(make.ticket_input(), actor=actor,
+                                                          now=make.now)
+                    written.append(ticket.number)
+                    if len(written) == FIRST_WRITES:
+                        writing.set()
+                db.session.remove()
+                db.engine.dispose()
+        finally:
+            writing.set()  # a writer that failed must not leave the test waiting
 
     thread = threading.Thread(target=writer)
     thread.start()
     try:
+        assert writing.wait(timeout=120), "the writer never got going"
+        assert len(written) >= FIRST_WRITES, "the writer stopped before its first tickets"
         archives = []
         for n in range(3):
             archive = tmp_path / f"during-{n}.sqlite3"

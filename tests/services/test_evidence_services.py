@@ -180,3 +180,17 @@ def test_recording_reference_history_and_link(db_backend, scene, make, now):
                     actor=make.user(Role.ADMIN), now=now)
     assert evidence.recording_url("CALL-2") is None            # never a script link
     assert db.session.scalar(select(AudioExcerpt.id)) is None
+
+
+def test_an_excerpts_text_is_saved_without_numbers_or_direction_controls(db_backend, scene,
+                                                                         now):
+    """The description is read by everyone who sees the ticket; the file's own name arrives
+    without a form and could show reversed (录音\u202e3pm.exe)."""
+    ticket, checker = scene
+    stored = evidence.store_audio(io.BytesIO(wav_bytes()), original_name="录音\u202evaw.exe")
+    row = evidence.attach_excerpt(ticket.id, stored, description="02:10 客户报号13812345678",
+                                  actor=checker, now=now)
+    db.session.expire_all()
+    row = db.session.get(AudioExcerpt, row.id)
+    assert row.description == "02:10 客户报号138****5678"
+    assert row.original_name == "录音vaw.exe"

@@ -58,6 +58,16 @@ def test_keyword_rule_fires_on_a_40_percent_jump(db_backend, make, now):
                                            "last_share": 0.25}
 
 
+def test_a_keyword_matches_percent_and_underscore_as_typed(db_backend, make, now):
+    for text in ("客户说收费100%不合理", "客户说收费1000元不合理", "客户账号a_b被锁",
+                 "客户账号axb被锁"):
+        make.ticket(at=now, complaint=text)
+    week = now.date() - timedelta(days=now.weekday())
+    assert notices.keyword_share(week, "100%") == (1, 4)
+    assert notices.keyword_share(week, "a_b") == (1, 4)
+    assert notices.keyword_share(week, "%") == (1, 4)
+
+
 def test_flag_post_acknowledge(db_backend, make, now):
     checker = make.user(Role.CHECKER)
     duty = make.user(Role.DUTY_MANAGER)

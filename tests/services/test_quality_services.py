@@ -303,7 +303,7 @@ def test_queue_filters_and_search(db_backend, make, now):
     assert ids(group="back") == [back.id]
     assert ids(checker="me") == [back.id]
     assert ids(checker="none") == [front.id]
-    assert ids(q="9876") == [front.id]            # last digits of a phone
+    assert ids(q="13812349876") == [front.id]     # a customer's whole number
     assert ids(q=fresh(back.id).number) == [back.id]
     assert ids(q="110234") == [back.id]           # accused employee no.
     assert ids(q="38123") == []                   # the middle of a number finds nothing
@@ -331,6 +331,27 @@ def test_queue_search_treats_percent_and_underscore_as_text(db_backend, make, no
     make.ticket("handed_over")
     for text in ("%", "_", "ZK-%", "\\"):
         assert quality.queue(quality.QueueFilter(q=text), actor=checker) == []
+
+
+def test_queue_search_finds_a_customer_only_by_the_whole_number(db_backend, make, now):
+    """A fragment of a customer's number finds nothing, so the masked 186****2222 in the
+    list cannot be completed by searching; the whole number, however typed, finds the ticket."""
+    checker = make.user(Role.CHECKER)
+    ticket = make.ticket("handed_over", caller_number="18612342222",
+                         contact_number="13912345678")
+
+    def ids(q):
+        return [t.id for t in quality.queue(quality.QueueFilter(q=q), actor=checker)]
+
+    for fragment in ("2222", "42222", "342222", "2342222", "12342222", "612342222",
+                     "8612342222", "1861234222", "1234", "186%2222", "186__342222",
+                     "1861234222_", "%2222"):
+        assert ids(fragment) == [], fragment
+        assert quality.queue_count(quality.QueueFilter(q=fragment), actor=checker) == 0
+    for whole in ("18612342222", "186 1234 2222", "+86 186-1234-2222", "１８６１２３４２２２２",
+                  "13912345678", "139-1234-5678"):
+        assert ids(whole) == [ticket.id], whole
+    assert ids(fresh(ticket.id).number[-4:]) == [ticket.id]   # a fragment of the ticket no.
 
 
 def test_any_due_says_whether_close_due_has_work(db_backend, verifying, now):

@@ -41,6 +41,7 @@ MATRIX = [
     ("GET", "/tickets/transferred/new", "tickets.new_transferred", each(QUALITY, 200)),
     ("GET", "/tickets/", "tickets.index", each(VIEWERS, 200)),
     ("GET", "/tickets/lookup", "tickets.lookup", each(VIEWERS, 200)),
+    ("POST", "/tickets/lookup", "tickets.lookup", each(VIEWERS, 200)),
     ("GET", "/tickets/{submitted}", "tickets.show",
      {R.STAFF: 200, R.TEAM_LEAD: 200, **each(MANAGEMENT, 404)}),
     ("GET", "/tickets/{handed_over}", "tickets.show", each(VIEWERS, 200)),
@@ -97,6 +98,7 @@ MATRIX = [
     ("POST", "/announcements/999999/ack", "notices.acknowledge", each(ALL - {R.ADMIN}, 404)),
     ("GET", "/alerts/bell", "notices.bell", each(ALL, 200)),
     ("GET", "/alerts", "notices.alerts", each(ALL, 200)),
+    ("POST", "/alerts/read", "notices.mark_alerts_read", each(ALL, 303)),
     ("GET", "/reports", "reports.dashboard", each(REPORTERS, 200)),
     ("GET", "/tickets/export.xlsx", "tickets.export", each(VIEWERS, 200)),
     ("GET", "/handover/export.xlsx", "reports.export_handover",
@@ -164,6 +166,7 @@ MATRIX = [
 
 POST_DATA = {
     "tickets.return_to_staff": {"elements": ["demand"], "note": "x"},
+    "tickets.lookup": {"phone": "13912345678"},
     "admin.save_route": {"prefix": "36", "group": "front"},
     "admin.save_criterion": {"code": "A9", "kind": "attitude", "text": "新标准", "active": "y"},
     "quality.set_accused": {"accused_no": "120001"},

@@ -1,6 +1,7 @@
 """User and team administration in the browser: create, validate, deactivate, teams."""
 import re
 
+import pytest
 from sqlalchemy import select
 
 from extensions import db
@@ -244,3 +245,36 @@ def test_markup_in_names_is_shown_as_text(app, client, auth, make):
     page = html(browser.get("/"))
     assert "<script>alert(1)</script>" not in page and "<div hx-get" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+@pytest.mark.postgres
+def test_a_name_with_a_direction_control_is_refused_beside_the_field(db_backend, client, auth,
+                                                                     make):
+    """王五\u202e321 would show as 王五123: names refuse direction controls, in Chinese beside
+    the field, and everything typed comes back."""
+    auth.login(make.user("admin"))
+    users_before, teams_before = count(User), count(Team)
+    spoofed, team = "王五\u202e321", "早班\u2066"
+    response = client.post("/admin/users/new", data=new_user_form(name=spoofed, team=team))
+    assert response.status_code == 422
+    page = html(response)
+    assert "文字方向控制字符" in text_of(page, "name-error")
+    assert "文字方向控制字符" in text_of(page, "team-error")
+    assert element(page, "employee_no")[0]["value"] == "300001"
+    assert element(page, "name")[0]["value"] == spoofed
+    assert element(page, "team")[0]["value"] == team
+    assert (count(User), count(Team)) == (users_before, teams_before)
+
+    agent = make.user("staff")
+    response = client.post(f"/admin/users/{agent.id}", data=new_user_form(
+        employee_no=agent.employee_no, name="赵\u200f六", team=agent.team.name, password=""))
+    assert response.status_code == 422
+    assert "文字方向控制字符" in text_of(html(response), "name-error")
+    assert user_by_no(agent.employee_no).name == agent.name
+
+    teams_before = count(Team)
+    response = client.post("/admin/teams", data={"name": "午班\u202e"})
+    assert response.status_code == 422
+    assert "文字方向控制字符" in text_of(html(response), "name-error")
+    assert element(html(response), "name")[0]["value"] == "午班\u202e"
+    assert count(Team) == teams_before

@@ -69,3 +69,34 @@ def test_new_ticket_form_with_its_token_works(csrf_client, make):
         "complaint": "客户投诉态度问题", "demand": ""})
     assert response.status_code == 303
     assert db.session.scalar(select(func.count(Ticket.id))) == 1
+
+
+def test_the_reply_script_lookup_posts_with_its_token(csrf_client, make):
+    _, agent = make.team_with_lead()
+    sign_in(csrf_client, agent)
+    page = csrf_client.get("/tickets/lookup").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    refused = csrf_client.post("/tickets/lookup", data={"phone": "13700001111"})
+    assert refused.status_code == 400
+    answer = csrf_client.post("/tickets/lookup", data={"phone": "13700001111",
+                                                        "csrf_token": token})
+    assert answer.status_code == 200 and 'id="scripts"' in answer.get_data(as_text=True)
+
+
+def test_marking_alerts_read_needs_the_token(csrf_client, make, now):
+    """The alerts page only shows; marking read is a POST that a page elsewhere cannot
+    forge."""
+    from services import alerts
+    agent = make.user()
+    alerts.alert([agent.id], "vote", now=now)
+    db.session.commit()
+    sign_in(csrf_client, agent)
+    page = csrf_client.get("/alerts")
+    assert page.status_code == 200
+    assert csrf_client.post("/alerts/read").status_code == 400
+    db.session.rollback()
+    assert alerts.unread_count(agent) == 1
+    token = token_from(page.data)
+    assert csrf_client.post("/alerts/read", data={"csrf_token": token}).status_code == 303
+    db.session.rollback()
+    assert alerts.unread_count(agent) == 0

@@ -166,6 +166,32 @@ def test_range_requests_seek_and_headers_are_safe(client, auth, world):
     assert download.headers["Content-Disposition"].startswith("attachment; filename=ZK-")
 
 
+@pytest.mark.parametrize("header", ["bytes=abc", "bytes=", "bytes=5-2", "items=0-10",
+                                    "bytes=0-1,5-6"])
+def test_a_range_that_cannot_be_parsed_is_ignored(client, auth, world, header):
+    """RFC 9110 §14.2: a Range header the server does not understand (malformed, another
+    unit, or several ranges, which we do not serve) is ignored: the whole file, 200."""
+    auth.login(world.checker)
+    upload(client, world.ticket_id)
+    (excerpt,) = excerpt_ids()
+    answer = client.get(f"/tickets/{world.ticket_id}/evidence/{excerpt}",
+                        headers={"Range": header})
+    assert answer.status_code == 200 and answer.data == AUDIO
+    assert "Content-Range" not in answer.headers
+
+
+def test_a_range_beyond_the_file_is_not_satisfiable(client, auth, world):
+    auth.login(world.checker)
+    upload(client, world.ticket_id)
+    (excerpt,) = excerpt_ids()
+    url = f"/tickets/{world.ticket_id}/evidence/{excerpt}"
+    answer = client.get(url, headers={"Range": "bytes=999999-"})
+    assert answer.status_code == 416
+    assert answer.headers["Content-Range"] == f"bytes */{len(AUDIO)}"
+    satisfiable = client.get(url, headers={"Range": f"bytes={len(AUDIO) - 10}-999999"})
+    assert satisfiable.status_code == 206 and satisfiable.data == AUDIO[-10:]
+
+
 def test_replacing_keeps_both_versions_listed_playable_and_audited(client, auth, world):
     auth.login(world.checker)
     upload(client, world.ticket_id, description="第一版")

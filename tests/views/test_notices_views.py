@@ -8,8 +8,8 @@ from ._support import element, html, text_of
 POLL = {"HX-Request": "true", "HX-Trigger": "bell", "HX-Target": "bell"}
 
 
-def test_the_bell_counts_unread_alerts_and_the_alerts_page_clears_them(client, auth, make,
-                                                                       now):
+def test_the_bell_counts_unread_alerts_and_marking_them_read_clears_it(client, auth, make,
+                                                                         now):
     agent = make.user()
     alerts.alert([agent.id], "reminder", now=now)
     alerts.alert([agent.id], "announcement", now=now)
@@ -17,13 +17,38 @@ def test_the_bell_counts_unread_alerts_and_the_alerts_page_clears_them(client, a
     auth.login(agent)
     assert text_of(html(client.get("/")), "bell-count") == "2"
     assert text_of(html(client.get("/alerts/bell", headers=POLL)), "bell-count") == "2"
-    # The alerts page marks them read before its layout shows the bell: no stale count.
+    # Opening the page only shows them (a GET changes nothing: a link from another site
+    # must not clear someone's unread "vote to cast").
     page = html(client.get("/alerts"))
-    assert element(page, "bell-count") is None
-    assert element(html(client.get("/")), "bell-count") is None
+    assert text_of(page, "bell-count") == "2" and "全部标为已读" in page
+    assert alerts.unread_count(agent) == 2
+    answer = client.post("/alerts/read")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/alerts"
+    page = html(client.get("/alerts"))
+    assert element(page, "bell-count") is None and "全部标为已读" not in page
     alerts.alert([agent.id], "reminder", now=now)
     db.session.commit()
     assert text_of(html(client.get("/alerts/bell", headers=POLL)), "bell-count") == "1"
+
+
+def test_one_alert_is_marked_read_and_only_the_users_own(client, auth, make, now):
+    agent, other = make.user(), make.user()
+    alerts.alert([agent.id], "reminder", now=now)
+    alerts.alert([agent.id], "announcement", now=now)
+    alerts.alert([other.id], "reminder", now=now)
+    db.session.commit()
+    mine = [a.id for a in alerts.recent_alerts(agent)]
+    (theirs,) = [a.id for a in alerts.recent_alerts(other)]
+    auth.login(agent)
+    assert "标为已读" in text_of(html(client.get("/alerts")), f"alert-{mine[0]}")
+    assert client.post("/alerts/read", data={"alert": mine[0]}).status_code == 303
+    page = html(client.get("/alerts"))
+    assert text_of(page, "bell-count") == "1"
+    assert "标为已读" not in text_of(page, f"alert-{mine[0]}")
+    assert "标为已读" in text_of(page, f"alert-{mine[1]}")
+    assert client.post("/alerts/read", data={"alert": theirs}).status_code == 303
+    db.session.rollback()
+    assert (alerts.unread_count(agent), alerts.unread_count(other)) == (1, 1)
 
 
 def test_a_count_kept_for_the_request_is_dropped_when_the_users_alerts_change(app, make,

@@ -28,12 +28,12 @@ def claimed(make, checker):
 def test_queue_search_works_as_a_page_and_as_a_fragment(client, auth, make, checker, claimed):
     other = make.ticket("handed_over", accused_no="200333")
     auth.login(checker)
-    page = client.get("/quality?q=9876")
+    page = client.get("/quality?q=138-1234-9876")
     assert page.status_code == 200 and "<html" in html(page)
     rows = text_of(html(page), "quality-rows")
     assert claimed.number in rows and other.number not in rows
     assert "138****9876" in rows and "13812349876" not in html(page)
-    fragment = client.get("/quality?q=9876", headers={"HX-Request": "true"})
+    fragment = client.get("/quality?q=13812349876", headers={"HX-Request": "true"})
     assert "<html" not in html(fragment) and 'id="quality-rows"' in html(fragment)
     assert "HX-Request" in fragment.headers["Vary"]
     assert claimed.number in html(fragment) and other.number not in html(fragment)
@@ -198,12 +198,40 @@ def test_agents_look_up_the_explanation_script_by_phone(client, auth, make, chec
                            now=now + timedelta(hours=73))
     lead, agent = make.team_with_lead()
     auth.login(agent)
-    page = html(client.get("/tickets/lookup?phone=137-0000-1111"))
+    page = html(client.post("/tickets/lookup", data={"phone": "137-0000-1111"}))
     assert "请缴费后再联系" in text_of(page, "scripts")
     assert "13700001111" not in page                         # shown masked
-    bad = html(client.get("/tickets/lookup?phone=12345"))
-    assert text_of(bad, "phone-error")
-    assert "请缴费后再联系" not in html(client.get("/tickets/lookup?phone=13700002222"))
+    bad = client.post("/tickets/lookup", data={"phone": "12345"})
+    assert bad.status_code == 422
+    assert text_of(html(bad), "phone-error")
+    assert 'value="12345"' in html(bad)                      # what was typed stays
+    other = html(client.post("/tickets/lookup", data={"phone": "13700002222"}))
+    assert "请缴费后再联系" not in other
+
+
+@pytest.mark.postgres
+def test_the_looked_up_number_never_appears_in_a_url(db_backend, client, auth, make, checker,
+                                                     now):
+    """Access logs and browser history keep URLs: the number is posted, the answer is the
+    result page itself (no redirect), and a number in the query string searches nothing."""
+    ticket = make.ticket("verifying", checker=checker, accused_no="200333",
+                         contact_number="13700001111")
+    quality.log_attempt(ticket.id, at=now, reached=False, note="", actor=checker, now=now)
+    quality.complete_reply(ticket.id, method="explain", note="请缴费后再联系。", actor=checker,
+                           now=now + timedelta(hours=73))
+    _lead, agent = make.team_with_lead()
+    auth.login(agent)
+    form_page = html(client.get("/tickets/lookup"))
+    assert re.search(r'<form method="post" action="/tickets/lookup"', form_page)
+    answer = client.post("/tickets/lookup", data={"phone": "13700001111"})
+    assert answer.status_code == 200 and "Location" not in answer.headers
+    assert "请缴费后再联系" in text_of(html(answer), "scripts")
+    assert "13700001111" not in text_of(html(answer), "scripts")    # masked in the result
+    assert "Cache-Control" in answer.headers and "no-store" in answer.headers["Cache-Control"]
+    for query in ("phone=13700001111", "phone=137-0000-1111"):
+        ignored = client.get(f"/tickets/lookup?{query}")
+        assert ignored.status_code == 200
+        assert "请缴费后再联系" not in html(ignored) and element(html(ignored), "scripts") is None
 
 
 def test_the_ticket_page_has_no_duplicate_ids(client, auth, make, checker, claimed, now):

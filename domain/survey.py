@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from .errors import N_
 from .periods import Span, rate
 
 
@@ -47,6 +48,13 @@ class Outcome(StrEnum):
 TRACKED = frozenset({Outcome.APPENDED, Outcome.NOT_ACCEPTED})
 
 SCORE_MIN, SCORE_MAX = 1, 10
+#: Longest issue summary, and longest note, reason or result typed on the survey pages.
+SUMMARY_MAX = TEXT_MAX = 1000
+
+
+def too_long(text: str, limit: int = TEXT_MAX):
+    """The field problem of a text over `limit` characters (msgid, params), else None."""
+    return (N_("At most %(max)d characters."), {"max": limit}) if len(text) > limit else None
 #: A callback score below this needs the customer's reason (seed 004: 评分低于8分).
 REASON_BELOW = 8
 

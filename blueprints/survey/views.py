@@ -18,8 +18,14 @@ from domain.errors import FormProblems, InvalidTransition, NotFound
 from domain.periods import Period, Span, span_of, weeks_back
 from domain.phones import mask_phone
 from domain.roles import Role
-from services import survey as service
-from services import survey_import as importer
+from services.survey import audits as audits_service
+from services.survey import config as config_service
+from services.survey import contacts as contacts_service
+from services.survey import imports as importer
+from services.survey import kpis as kpis_service
+from services.survey import queues as queues_service
+from services.survey import records as records_service
+from services.survey import remedies as remedies_service
 from services.clock import local_day, local_today, utcnow
 
 from . import bp
@@ -56,7 +62,7 @@ def outcome_label(value) -> str:
 
 def survey_contact_of(ticket):
     """Template global for the ticket page: the dissatisfied contact made from it, if any."""
-    return service.contact_for_ticket(ticket.id)
+    return contacts_service.contact_for_ticket(ticket.id)
 
 
 bp.add_app_template_global(channel_label, "channel_label")
@@ -104,8 +110,8 @@ def _filter_form(shows):
     return form
 
 
-def _filters(form) -> service.QueueFilter:
-    return service.QueueFilter(show=form.show.data, channel=form.channel.data or None,
+def _filters(form) -> queues_service.QueueFilter:
+    return queues_service.QueueFilter(show=form.show.data, channel=form.channel.data or None,
                                q=form.q.data or None)
 
 
@@ -125,9 +131,9 @@ def survey_queue():
     today = local_today()
     form = _filter_form([("todo", _("To survey")), ("upcoming", _("This week's contacts")),
                          ("done", _("Surveyed"))])
-    rows = service.survey_queue(today, _filters(form))
+    rows = queues_service.survey_queue(today, _filters(form))
     return render("survey/survey_queue.html", "queue_rows", form=form, rows=rows, today=today,
-                  counts=service.queue_counts(today), rhythm=_rhythm(today))
+                  counts=queues_service.queue_counts(today), rhythm=_rhythm(today))
 
 
 @bp.route("/survey/callbacks")
@@ -138,30 +144,30 @@ def callback_queue():
     today = local_today()
     form = _filter_form([("todo", _("To call back")), ("upcoming", _("From Thursday")),
                          ("tracked", _("Tracked events")), ("done", _("Called back"))])
-    rows = service.callback_queue(today, _filters(form))
+    rows = queues_service.callback_queue(today, _filters(form))
     return render("survey/callback_queue.html", "queue_rows", form=form, rows=rows,
-                  today=today, counts=service.queue_counts(today), rhythm=_rhythm(today),
-                  is_held=service.is_held)
+                  today=today, counts=queues_service.queue_counts(today), rhythm=_rhythm(today),
+                  is_held=records_service.is_held)
 
 
 # --- the contact page -------------------------------------------------------------------------
 
 def _contact(contact_id: int):
     try:
-        return service.get_contact(contact_id)
+        return contacts_service.get_contact(contact_id)
     except NotFound:
         abort(404)
 
 
 def _contact_page(contact, *, status=200, block=None, **overrides):
     today = local_today()
-    categories = service.categories(contact.channel)
+    categories = config_service.categories(contact.channel)
     survey_form = overrides.get("survey_form") or SurveyForm(formdata=None)
     survey_form.category.choices = [("", _("Choose a category"))] + [
         (str(c.id), c.name) for c in categories]
     chosen = overrides.get("script_category")
     if chosen is None and survey_form.category.data:
-        chosen = service.get_category(survey_form.category.data)
+        chosen = config_service.get_category(survey_form.category.data)
     if contact.survey is not None:
         chosen = contact.survey.category
     needs_callback = "" if contact.needs_callback is None else (
@@ -169,7 +175,7 @@ def _contact_page(contact, *, status=200, block=None, **overrides):
     context = {
         "contact": contact, "today": today, "now": utcnow(), "categories": categories,
         "script_category": chosen, "may_act": current_user.role in QUALITY_ROLES,
-        "revealed": overrides.get("revealed", False), "held": service.is_held(contact),
+        "revealed": overrides.get("revealed", False), "held": records_service.is_held(contact),
         "survey_reviewed": contact.survey_reviewed_by_id == current_user.id
         and contact.survey_reviewed_at is not None,
         "callback_reviewed": contact.callback_reviewed_by_id == current_user.id
@@ -182,7 +188,7 @@ def _contact_page(contact, *, status=200, block=None, **overrides):
                                         contact.surveyed_at is not None),
         "callback_overdue": contact.needs_callback and rules.overdue(
             contact.callback_due_on, today, contact.callback_done_at is not None),
-        "bands": service.bands(),
+        "bands": config_service.bands(),
         "marks_form": overrides.get("marks_form") or MarksForm(
             formdata=None, prefix="marks", needs_survey="yes" if contact.needs_survey else "no",
             needs_callback=needs_callback, version=contact.version),
@@ -211,7 +217,7 @@ def script(contact_id: int):
     """The handling script of the chosen category, beside the survey form (htmx), or the page
     with it shown (without JavaScript)."""
     contact = _contact(contact_id)
-    category = service.get_category(request.args.get("category"))
+    category = config_service.get_category(request.args.get("category"))
     if category is not None and category.channel != contact.channel:
         category = None
     form = SurveyForm(formdata=None, category=str(category.id) if category else "")
@@ -257,7 +263,7 @@ def marks(contact_id: int):
     form = MarksForm(prefix="marks")
     if not form.validate():
         return _invalid(contact_id, "marks_form", form)
-    return _act(contact_id, lambda: service.set_marks(
+    return _act(contact_id, lambda: contacts_service.set_marks(
         contact_id, needs_survey=yes_no(form.needs_survey.data) is True,
         needs_callback=yes_no(form.needs_callback.data), actor=current_user, now=utcnow(),
         version=form.version.data), _("Marks saved."), "marks", "marks_form", form)
@@ -271,7 +277,7 @@ def review(contact_id: int):
     form = ReviewForm()
     form.validate()
     part = "callback" if form.part.data == "callback" else "survey"
-    return _act(contact_id, lambda: service.confirm_review(
+    return _act(contact_id, lambda: records_service.confirm_review(
         contact_id, part, actor=current_user, now=utcnow()),
         _("Review confirmed. The record can be filled in now."), part)
 
@@ -282,10 +288,10 @@ def record_survey(contact_id: int):
     contact = _contact(contact_id)
     form = SurveyForm()
     form.category.choices = [("", "")] + [(str(c.id), c.name)
-                                          for c in service.categories(contact.channel)]
+                                          for c in config_service.categories(contact.channel)]
     form.validate()
     # Every rule is the service's: the fields' messages come back from it in one go.
-    return _act(contact_id, lambda: service.record_survey(
+    return _act(contact_id, lambda: records_service.record_survey(
         contact_id, resolved=yes_no(form.resolved.data), category_id=form.category.data,
         unresolved_issue=form.unresolved_issue.data or "",
         needs_callback=yes_no(form.needs_callback.data), actor=current_user, now=utcnow()),
@@ -299,7 +305,7 @@ def hold(contact_id: int):
     form = HoldForm(prefix="hold")
     if not form.validate():
         return _invalid(contact_id, "hold_form", form)
-    return _act(contact_id, lambda: service.hold_callback(
+    return _act(contact_id, lambda: records_service.hold_callback(
         contact_id, note=form.note.data, actor=current_user, now=utcnow()),
         _("The callback waits for the business side's result."), "callback", "hold_form", form)
 
@@ -309,8 +315,8 @@ def hold(contact_id: int):
 def chase(contact_id: int):
     _contact(contact_id)
     ReviewForm().validate()
-    return _act(contact_id, lambda: service.chase(contact_id, actor=current_user, now=utcnow()),
-                _("Chase recorded."), "callback")
+    return _act(contact_id, lambda: records_service.chase(
+        contact_id, actor=current_user, now=utcnow()), _("Chase recorded."), "callback")
 
 
 @bp.route("/survey/contacts/<int:contact_id>/release", methods=["POST"])
@@ -320,7 +326,7 @@ def release(contact_id: int):
     form = ReleaseForm()
     if not form.validate():
         return _invalid(contact_id, "release_form", form)
-    return _act(contact_id, lambda: service.release_hold(
+    return _act(contact_id, lambda: records_service.release_hold(
         contact_id, result=form.result.data, actor=current_user, now=utcnow()),
         _("Result recorded: the callback can go ahead."), "callback", "release_form", form)
 
@@ -331,7 +337,7 @@ def record_callback(contact_id: int):
     _contact(contact_id)
     form = CallbackForm(outcomes=OUTCOME_LABELS)
     form.validate()
-    return _act(contact_id, lambda: service.record_callback(
+    return _act(contact_id, lambda: records_service.record_callback(
         contact_id, outcome=form.outcome.data, score=form.score.data,
         reason=form.reason.data or "", note=form.note.data or "", actor=current_user,
         now=utcnow()), _("Callback recorded."), "callback", "callback_form", form)
@@ -343,7 +349,7 @@ def reveal(contact_id: int):
     """The full customer number, once, with an audit entry."""
     _contact(contact_id)
     ReviewForm().validate()
-    contact = service.reveal_phone(contact_id, actor=current_user, now=utcnow())
+    contact = contacts_service.reveal_phone(contact_id, actor=current_user, now=utcnow())
     return _contact_page(contact, block="contact_phone", revealed=True)
 
 
@@ -354,7 +360,8 @@ def from_ticket(ticket_id: int):
     ticket = load_ticket(ticket_id)
     ReviewForm().validate()
     try:
-        contact, created = service.create_from_ticket(ticket, actor=current_user, now=utcnow())
+        contact, created = contacts_service.create_from_ticket(ticket, actor=current_user,
+                                                               now=utcnow())
     except InvalidTransition as exc:
         flash(translate(exc), "error")
         return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
@@ -433,7 +440,7 @@ def remedies():
     """补救任务: dissatisfied callbacks, with the 1-hour and 3-working-day clocks."""
     g.nav_active = "remedies"
     show_all = request.args.get("all") == "1"
-    tasks = service.remedy_tasks(open_only=not show_all)
+    tasks = remedies_service.remedy_tasks(open_only=not show_all)
     forms = g.pop("remedy_forms", {})
     return render("survey/remedies.html", tasks=tasks, now=utcnow(), show_all=show_all,
                   forms=forms, blank=RemedyForm(formdata=None),
@@ -457,7 +464,7 @@ def remedy_done(task_id: int):
 def _remedy_step(task_id: int, step: str):
     form = RemedyForm(prefix=f"t{task_id}-{step}")
     try:
-        service.get_remedy(task_id)
+        remedies_service.get_remedy(task_id)
     except NotFound:
         abort(404)
     def again():
@@ -469,7 +476,7 @@ def _remedy_step(task_id: int, step: str):
     if not form.validate():
         return again()
     try:
-        service.remedy_step(task_id, step, note=form.note.data, actor=current_user,
+        remedies_service.remedy_step(task_id, step, note=form.note.data, actor=current_user,
                             now=utcnow(), version=form.version.data)
     except FormProblems as exc:
         _put_problems(form, exc)
@@ -491,7 +498,7 @@ def _scope(args):
     start = parse_day(args.get("from"), today) if args.get("from") else None
     end = parse_day(args.get("to"), today) if args.get("to") else None
     span = span_of(Period(period), anchor, start, end)
-    by = args.get("by") if args.get("by") in service.BREAKDOWNS else "agent"
+    by = args.get("by") if args.get("by") in kpis_service.BREAKDOWNS else "agent"
     return Period(period), anchor, span, by
 
 
@@ -506,20 +513,20 @@ def kpis():
     monthly ranking, weekly trend and the QQ common causes."""
     g.nav_active = "survey_kpis"
     period, anchor, span, by = _scope(request.args)
-    k = service.kpis(span)
-    rows = service.breakdown(span, by)
+    k = kpis_service.kpis(span)
+    rows = kpis_service.breakdown(span, by)
     month = span_of(Period.MONTH, anchor)
-    ranking = [r for r in service.breakdown(month, "agent") if r.key is not None][:10]
+    ranking = [r for r in kpis_service.breakdown(month, "agent") if r.key is not None][:10]
     weeks = weeks_back(min(_last_day(span), local_today()), 12)
-    points = service.trend(weeks)
-    causes = service.qq_causes(span)
+    points = kpis_service.trend(weeks)
+    causes = kpis_service.qq_causes(span)
     cause_weeks = weeks[-8:]
-    cause_trend = service.qq_cause_trend(cause_weeks, [name for name, _n in causes[:5]])
+    cause_trend = kpis_service.qq_cause_trend(cause_weeks, [name for name, _n in causes[:5]])
     return render("survey/kpis.html", "kpis", period=period, anchor=anchor, span=span, by=by,
                   last_day=_last_day(span), k=k, rows=rows, ranking=ranking, month=month,
                   chart=week_chart(points), causes=hbars([(n, c, None) for n, c in causes]),
                   cause_rows=causes, cause_weeks=cause_weeks, cause_trend=cause_trend,
-                  bands=service.bands(), by_labels=BY_LABELS,
+                  bands=config_service.bands(), by_labels=BY_LABELS,
                   may_audit=current_user.role == Role.OWNER)
 
 
@@ -538,7 +545,7 @@ def export_kpis():
               _("Records sampled"), _("Records accurate"), _("Callback record accuracy")]
 
     def rows():
-        for r in service.breakdown(span, by):
+        for r in kpis_service.breakdown(span, by):
             c = r.counts
             yield [r.rank or "", r.label or _("Unknown"), c.callbacks_due, c.callbacks_done,
                    _pct(c.completion_rate), c.satisfied, c.fairly, _pct(c.satisfaction_rate),
@@ -567,7 +574,7 @@ def export_records():
               _("Outcome"), _("Satisfaction"), _("Reason for the score"), _("Follow-ups")]
 
     def rows():
-        for c in service.records(span):
+        for c in kpis_service.records(span):
             s = c.survey
             first = c.callbacks[0] if c.callbacks else None
             yield [localtime(c.contact_at), channel_label(c.channel), mask_phone(c.phone),
@@ -600,7 +607,7 @@ def audits():
         if form.validate():
             start, end = sorted((form.start.data, form.end.data))
             try:
-                sample = service.draw_sample(Span(start, end + timedelta(days=1)),
+                sample = audits_service.draw_sample(Span(start, end + timedelta(days=1)),
                                              form.size.data, actor=current_user, now=utcnow())
             except FormProblems as exc:
                 _put_problems(form, exc)
@@ -610,7 +617,7 @@ def audits():
                 return hx_redirect(url_for("survey.audit_sample", audit_id=sample.id))
         else:
             status = 422
-    return render("survey/audits.html", form=form, samples=service.sample_audits(),
+    return render("survey/audits.html", form=form, samples=audits_service.sample_audits(),
                   status=status,
                   last_day=lambda s: (s.period_end - timedelta(days=1)).isoformat())
 
@@ -620,7 +627,7 @@ def audits():
 def audit_sample(audit_id: int, status: int = 200, forms=None):
     g.nav_active = "survey_kpis"
     try:
-        sample = service.get_sample(audit_id)
+        sample = audits_service.get_sample(audit_id)
     except NotFound:
         abort(404)
     forms = forms or {}
@@ -646,7 +653,7 @@ def mark_item(item_id: int):
     if not form.validate():
         return audit_sample(audit_id, status=422, forms={item_id: form})
     try:
-        service.mark_item(item_id, accurate=yes_no(form.accurate.data), note=form.note.data,
+        audits_service.mark_item(item_id, accurate=yes_no(form.accurate.data), note=form.note.data,
                           actor=current_user, now=utcnow())
     except FormProblems as exc:
         _put_problems(form, exc)
@@ -668,7 +675,7 @@ def _dates(text: str) -> tuple[list[date], list[str]]:
 
 def _config_page(status=200, category_form=None, settings_form=None):
     g.nav_active = "survey_config"
-    cal, b = service.calendar(), service.bands()
+    cal, b = config_service.calendar(), config_service.bands()
     if category_form is None:
         category_form = CategoryForm(formdata=None)
     category_form.channel.choices = [(k.value, str(v)) for k, v in CHANNEL_LABELS.items()]
@@ -677,7 +684,7 @@ def _config_page(status=200, category_form=None, settings_form=None):
         workdays="\n".join(d.isoformat() for d in sorted(cal.workdays)),
         satisfied_min=b.satisfied_min, fairly_min=b.fairly_min)
     return render("survey/config.html", status=status,
-                  categories=service.categories(active_only=False),
+                  categories=config_service.categories(active_only=False),
                   category_form=category_form, settings_form=settings_form)
 
 
@@ -696,7 +703,7 @@ def save_category():
     if not form.validate():
         return _config_page(422, category_form=form)
     try:
-        service.save_category(channel=form.channel.data, name=form.name.data,
+        config_service.save_category(channel=form.channel.data, name=form.name.data,
                               script=form.script.data or "", active=form.active.data,
                               actor=current_user, now=utcnow())
     except FormProblems as exc:
@@ -721,7 +728,7 @@ def save_settings():
             form.workdays.errors = [_("Not a date: %(value)s", value="、".join(bad_w[:5]))]
         return _config_page(422, settings_form=form)
     try:
-        service.save_settings(holidays=holidays, workdays=workdays,
+        config_service.save_settings(holidays=holidays, workdays=workdays,
                               satisfied_min=form.satisfied_min.data,
                               fairly_min=form.fairly_min.data, actor=current_user, now=utcnow())
     except FormProblems as exc:

@@ -13,7 +13,7 @@ from domain.roles import Role
 from domain.survey import monday_of
 from extensions import db
 from models.survey import RemedyTask, SampleItem, SurveyCategory, SurveyContact
-from services import survey as service
+from services.survey import config, contacts
 from services.clock import local_today, utcnow, zone
 
 from ._support import element, html
@@ -45,7 +45,7 @@ def new_contact(channel="hotline", phone="13800000001"):
     at = last_week().astimezone(UTC).replace(tzinfo=None)
     contact = SurveyContact(channel=channel, phone=phone, contact_at=at, agent_no="200101",
                             summary="用户不满意", score=2, created_at=at, needs_survey=True,
-                            **service.dates_for(at))
+                            **contacts.dates_for(at))
     db.session.add(contact)
     db.session.commit()
     return contact.id
@@ -300,7 +300,7 @@ def test_configuration_pages(client, auth, make):
         "holidays": "2026-10-01 2026-10-02", "workdays": "2026-10-10", "satisfied_min": "9",
         "fairly_min": "7"})
     assert ok.status_code == 303
-    assert len(service.calendar().holidays) == 2
+    assert len(config.calendar().holidays) == 2
 
 
 def test_remedy_clock_shown_in_local_time(client, auth, checker, make):

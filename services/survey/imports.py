@@ -18,10 +18,10 @@ from domain.people import is_employee_no
 from domain.phones import normalize_phone
 from models.survey import SurveyContact, SurveyImport
 
-from . import audit
-from .clock import zone
-from .db import db, write_transaction
-from .survey import SUMMARY_MAX, dates_for
+from .. import audit
+from ..clock import zone
+from ..db import db, write_transaction
+from .contacts import dates_for
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
@@ -148,9 +148,9 @@ def check_row(cells, columns: dict[str, int], now_local: datetime):
     summary = str(cell("summary") or "").strip()
     if not summary:
         problems.append([N_("The issue summary is empty."), {}])
-    elif len(summary) > SUMMARY_MAX:
+    elif len(summary) > rules.SUMMARY_MAX:
         problems.append([N_("The issue summary is longer than %(max)d characters."),
-                         {"max": SUMMARY_MAX}])
+                         {"max": rules.SUMMARY_MAX}])
     score = _score(cell("score"))
     if score is None:
         problems.append([N_("The satisfaction score must be a whole number from 1 to 10."), {}])

@@ -1,0 +1,89 @@
+"""The weekly queues: surveys Monday–Wednesday (last week's contacts), callbacks
+Thursday–Sunday (this week's surveyed contacts), and the counts of their tabs."""
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from domain import survey as rules
+from models.survey import SurveyContact, SurveyRecord
+
+from ..db import db
+
+
+@dataclass
+class QueueFilter:
+    show: str = "todo"
+    channel: str | None = None
+    q: str | None = None
+
+
+def _filtered(query, filters: QueueFilter):
+    if filters.channel in set(rules.Channel):
+        query = query.where(SurveyContact.channel == filters.channel)
+    q = (filters.q or "").strip()
+    if q:
+        query = query.where(or_(SurveyContact.agent_no == q[:10],
+                                SurveyContact.phone.like("%" + q.replace("%", "")[:16])))
+    return query
+
+
+def survey_queue(today: date, filters: QueueFilter, limit: int = 300) -> list[SurveyContact]:
+    """todo: last week's (and older) contacts needing a survey, not surveyed; upcoming: this
+    week's, surveyed from next Monday; done: surveyed, latest first."""
+    monday = rules.monday_of(today)
+    base = select(SurveyContact).where(SurveyContact.needs_survey.is_(True))
+    if filters.show == "done":
+        query = base.where(SurveyContact.surveyed_at.is_not(None)).order_by(
+            SurveyContact.surveyed_at.desc())
+    else:
+        this_week = SurveyContact.week_start >= monday
+        query = base.where(SurveyContact.surveyed_at.is_(None),
+                           this_week if filters.show == "upcoming" else ~this_week).order_by(
+            SurveyContact.survey_due_on, SurveyContact.contact_at, SurveyContact.id)
+    return list(db.session.scalars(_filtered(query, filters).limit(limit)))
+
+
+def callback_queue(today: date, filters: QueueFilter, limit: int = 300) -> list[SurveyContact]:
+    """todo: callbacks whose week has reached Thursday, not done (held ones included);
+    upcoming: surveyed this week, called back from Thursday; tracked: appended events being
+    followed; done: called back, latest first."""
+    base = select(SurveyContact).where(SurveyContact.needs_callback.is_(True))
+    opens_by = today + timedelta(days=3)  # callback_due_on - 3 (Thursday) <= today
+    if filters.show == "done":
+        query = base.where(SurveyContact.callback_done_at.is_not(None)).order_by(
+            SurveyContact.callback_done_at.desc())
+    elif filters.show == "tracked":
+        query = base.where(SurveyContact.tracking.is_(True)).order_by(
+            SurveyContact.callback_done_at)
+    else:
+        window = SurveyContact.callback_due_on <= opens_by
+        query = base.where(SurveyContact.callback_done_at.is_(None),
+                           ~window if filters.show == "upcoming" else window).order_by(
+            SurveyContact.callback_due_on, SurveyContact.contact_at, SurveyContact.id)
+    query = query.options(selectinload(SurveyContact.survey).selectinload(SurveyRecord.category),
+                          selectinload(SurveyContact.callbacks))
+    return list(db.session.scalars(_filtered(query, filters).limit(limit)))
+
+
+def queue_counts(today: date) -> dict:
+    """How many contacts each queue tab holds (badges)."""
+    monday = rules.monday_of(today)
+    opens_by = today + timedelta(days=3)
+    C = SurveyContact
+    to_survey = and_(C.needs_survey.is_(True), C.surveyed_at.is_(None))
+    to_call = and_(C.needs_callback.is_(True), C.callback_done_at.is_(None))
+
+    def n(*conditions):
+        return db.session.scalar(select(func.count(C.id)).where(*conditions)) or 0
+
+    return {"survey_todo": n(to_survey, C.week_start < monday),
+            "survey_upcoming": n(to_survey, C.week_start >= monday),
+            "survey_overdue": n(to_survey, C.survey_due_on < today),
+            "callback_todo": n(to_call, C.callback_due_on <= opens_by),
+            "callback_upcoming": n(to_call, C.callback_due_on > opens_by),
+            "callback_overdue": n(to_call, C.callback_due_on < today),
+            "tracked": n(C.needs_callback.is_(True), C.tracking.is_(True))}
+
+

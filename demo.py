@@ -166,7 +166,8 @@ def _survey_week(people, now):
     batch = survey_import.stage(data, "上周不满意用户.csv", actor=checker, now=now)
     survey_import.confirm(batch.id, actor=checker, now=now)
     contacts = {c.phone: c for c in queues.survey_queue(
-        local_today(now) + timedelta(days=14), queues.QueueFilter(show="todo"))}
+        local_today(now) + timedelta(days=14), queues.ContactFilter(show="todo"),
+        actor=checker)}
 
     def at(day, hour):
         from datetime import UTC, datetime, time

@@ -11,7 +11,7 @@ from flask_login import current_user
 from blueprints._access import roles
 from blueprints._htmx import hx_redirect, render
 from blueprints.reports.charts import hbars
-from blueprints.tickets.views import load_ticket, translate
+from blueprints.tickets.views import translate
 from blueprints.ui import localtime, parse_day
 from domain import survey as rules
 from domain.errors import FormProblems, InvalidTransition, NotFound
@@ -62,7 +62,7 @@ def outcome_label(value) -> str:
 
 def survey_contact_of(ticket):
     """Template global for the ticket page: the dissatisfied contact made from it, if any."""
-    return contacts_service.contact_for_ticket(ticket.id)
+    return contacts_service.contact_for_ticket(ticket.id, actor=current_user)
 
 
 bp.add_app_template_global(channel_label, "channel_label")
@@ -110,8 +110,8 @@ def _filter_form(shows):
     return form
 
 
-def _filters(form) -> queues_service.QueueFilter:
-    return queues_service.QueueFilter(show=form.show.data, channel=form.channel.data or None,
+def _filters(form) -> queues_service.ContactFilter:
+    return queues_service.ContactFilter(show=form.show.data, channel=form.channel.data or None,
                                q=form.q.data or None)
 
 
@@ -131,9 +131,10 @@ def survey_queue():
     today = local_today()
     form = _filter_form([("todo", _("To survey")), ("upcoming", _("This week's contacts")),
                          ("done", _("Surveyed"))])
-    rows = queues_service.survey_queue(today, _filters(form))
+    rows = queues_service.survey_queue(today, _filters(form), actor=current_user)
+    counts = queues_service.queue_counts(today, actor=current_user)
     return render("survey/survey_queue.html", "queue_rows", form=form, rows=rows, today=today,
-                  counts=queues_service.queue_counts(today), rhythm=_rhythm(today))
+                  counts=counts, rhythm=_rhythm(today))
 
 
 @bp.route("/survey/callbacks")
@@ -144,9 +145,10 @@ def callback_queue():
     today = local_today()
     form = _filter_form([("todo", _("To call back")), ("upcoming", _("From Thursday")),
                          ("tracked", _("Tracked events")), ("done", _("Called back"))])
-    rows = queues_service.callback_queue(today, _filters(form))
+    rows = queues_service.callback_queue(today, _filters(form), actor=current_user)
+    counts = queues_service.queue_counts(today, actor=current_user)
     return render("survey/callback_queue.html", "queue_rows", form=form, rows=rows,
-                  today=today, counts=queues_service.queue_counts(today), rhythm=_rhythm(today),
+                  today=today, counts=counts, rhythm=_rhythm(today),
                   is_held=records_service.is_held)
 
 
@@ -154,7 +156,7 @@ def callback_queue():
 
 def _contact(contact_id: int):
     try:
-        return contacts_service.get_contact(contact_id)
+        return contacts_service.get_contact(contact_id, actor=current_user)
     except NotFound:
         abort(404)
 
@@ -357,10 +359,9 @@ def reveal(contact_id: int):
 @roles(*QUALITY_ROLES)
 def from_ticket(ticket_id: int):
     """Turn a whitelist ticket into a dissatisfied contact."""
-    ticket = load_ticket(ticket_id)
     ReviewForm().validate()
     try:
-        contact, created = contacts_service.create_from_ticket(ticket, actor=current_user,
+        contact, created = contacts_service.create_from_ticket(ticket_id, actor=current_user,
                                                                now=utcnow())
     except InvalidTransition as exc:
         flash(translate(exc), "error")
@@ -408,7 +409,7 @@ def upload():
 def preview(batch_id: int):
     g.nav_active = "survey"
     try:
-        batch = importer.get_batch(batch_id)
+        batch = importer.get_batch(batch_id, actor=current_user)
     except NotFound:
         abort(404)
     good = importer.good_count(batch)
@@ -440,7 +441,7 @@ def remedies():
     """补救任务: dissatisfied callbacks, with the 1-hour and 3-working-day clocks."""
     g.nav_active = "remedies"
     show_all = request.args.get("all") == "1"
-    tasks = remedies_service.remedy_tasks(open_only=not show_all)
+    tasks = remedies_service.remedy_tasks(actor=current_user, open_only=not show_all)
     forms = g.pop("remedy_forms", {})
     return render("survey/remedies.html", tasks=tasks, now=utcnow(), show_all=show_all,
                   forms=forms, blank=RemedyForm(formdata=None),
@@ -464,7 +465,7 @@ def remedy_done(task_id: int):
 def _remedy_step(task_id: int, step: str):
     form = RemedyForm(prefix=f"t{task_id}-{step}")
     try:
-        remedies_service.get_remedy(task_id)
+        remedies_service.get_remedy(task_id, actor=current_user)
     except NotFound:
         abort(404)
     def again():
@@ -513,15 +514,17 @@ def kpis():
     monthly ranking, weekly trend and the QQ common causes."""
     g.nav_active = "survey_kpis"
     period, anchor, span, by = _scope(request.args)
-    k = kpis_service.kpis(span)
-    rows = kpis_service.breakdown(span, by)
+    k = kpis_service.kpis(span, actor=current_user)
+    rows = kpis_service.breakdown(span, by, actor=current_user)
     month = span_of(Period.MONTH, anchor)
-    ranking = [r for r in kpis_service.breakdown(month, "agent") if r.key is not None][:10]
+    ranking = [r for r in kpis_service.breakdown(month, "agent", actor=current_user)
+               if r.key is not None][:10]
     weeks = weeks_back(min(_last_day(span), local_today()), 12)
-    points = kpis_service.trend(weeks)
-    causes = kpis_service.qq_causes(span)
+    points = kpis_service.trend(weeks, actor=current_user)
+    causes = kpis_service.qq_causes(span, actor=current_user)
     cause_weeks = weeks[-8:]
-    cause_trend = kpis_service.qq_cause_trend(cause_weeks, [name for name, _n in causes[:5]])
+    cause_trend = kpis_service.qq_cause_trend(cause_weeks, [name for name, _n in causes[:5]],
+                                                actor=current_user)
     return render("survey/kpis.html", "kpis", period=period, anchor=anchor, span=span, by=by,
                   last_day=_last_day(span), k=k, rows=rows, ranking=ranking, month=month,
                   chart=week_chart(points), causes=hbars([(n, c, None) for n, c in causes]),
@@ -545,7 +548,7 @@ def export_kpis():
               _("Records sampled"), _("Records accurate"), _("Callback record accuracy")]
 
     def rows():
-        for r in kpis_service.breakdown(span, by):
+        for r in kpis_service.breakdown(span, by, actor=current_user):
             c = r.counts
             yield [r.rank or "", r.label or _("Unknown"), c.callbacks_due, c.callbacks_done,
                    _pct(c.completion_rate), c.satisfied, c.fairly, _pct(c.satisfaction_rate),
@@ -574,7 +577,7 @@ def export_records():
               _("Outcome"), _("Satisfaction"), _("Reason for the score"), _("Follow-ups")]
 
     def rows():
-        for c in kpis_service.records(span):
+        for c in kpis_service.records(span, actor=current_user):
             s = c.survey
             first = c.callbacks[0] if c.callbacks else None
             yield [localtime(c.contact_at), channel_label(c.channel), mask_phone(c.phone),
@@ -617,7 +620,8 @@ def audits():
                 return hx_redirect(url_for("survey.audit_sample", audit_id=sample.id))
         else:
             status = 422
-    return render("survey/audits.html", form=form, samples=audits_service.sample_audits(),
+    return render("survey/audits.html", form=form,
+                  samples=audits_service.sample_audits(actor=current_user),
                   status=status,
                   last_day=lambda s: (s.period_end - timedelta(days=1)).isoformat())
 
@@ -627,7 +631,7 @@ def audits():
 def audit_sample(audit_id: int, status: int = 200, forms=None):
     g.nav_active = "survey_kpis"
     try:
-        sample = audits_service.get_sample(audit_id)
+        sample = audits_service.get_sample(audit_id, actor=current_user)
     except NotFound:
         abort(404)
     forms = forms or {}
@@ -644,12 +648,7 @@ def audit_sample(audit_id: int, status: int = 200, forms=None):
 @roles(Role.OWNER)
 def mark_item(item_id: int):
     form = MarkForm(prefix=f"i{item_id}")
-    from models.survey import SampleItem
-    from services.db import db
-    item = db.session.get(SampleItem, item_id)
-    if item is None:
-        abort(404)
-    audit_id = item.audit_id
+    audit_id = audits_service.get_item(item_id, actor=current_user).audit_id
     if not form.validate():
         return audit_sample(audit_id, status=422, forms={item_id: form})
     try:

@@ -9,6 +9,8 @@ from sqlalchemy.orm import selectinload
 from domain import survey as rules
 from domain.errors import N_, FormProblems, NotFound
 from domain.periods import Span
+from domain.survey import Task
+from models import User
 from models.survey import CallbackRecord, SampleAudit, SampleItem, SurveyContact
 
 from .. import audit
@@ -17,10 +19,11 @@ from ..db import db, write_transaction
 SAMPLE_MAX = 200
 
 
-def draw_sample(span: Span, size: int, *, actor, now: datetime,
+def draw_sample(span: Span, size: int, *, actor: User, now: datetime,
                 rng: random.Random | None = None) -> SampleAudit:
     """Draw `size` callback records at random among those whose callback was due in `span`
     and that no earlier sample holds."""
+    rules.require(actor.role, Task.AUDIT)
     if not 1 <= size <= SAMPLE_MAX:
         raise FormProblems({"size": (N_("Draw between 1 and %(max)d records."),
                                      {"max": SAMPLE_MAX})})
@@ -47,31 +50,45 @@ def draw_sample(span: Span, size: int, *, actor, now: datetime,
     return sample
 
 
-def sample_audits(limit: int = 50) -> list[SampleAudit]:
+def sample_audits(*, actor: User, limit: int = 50) -> list[SampleAudit]:
+    rules.require(actor.role, Task.AUDIT)
     return list(db.session.scalars(select(SampleAudit).options(selectinload(SampleAudit.items))
                                    .order_by(SampleAudit.drawn_at.desc()).limit(limit)))
 
 
-def get_sample(audit_id: int) -> SampleAudit:
+def get_sample(audit_id: int, *, actor: User) -> SampleAudit:
+    rules.require(actor.role, Task.AUDIT)
     sample = db.session.get(SampleAudit, audit_id)
     if sample is None:
         raise NotFound("No such sample.")
     return sample
 
 
-def mark_item(item_id: int, *, accurate: bool | None, note: str, actor,
+def get_item(item_id: int, *, actor: User) -> SampleItem:
+    """One sampled record (its sample is the page a mark returns to)."""
+    rules.require(actor.role, Task.AUDIT)
+    return _load_item(item_id)
+
+
+def _load_item(item_id: int) -> SampleItem:
+    item = db.session.get(SampleItem, item_id)
+    if item is None:
+        raise NotFound("No such sampled record.")
+    return item
+
+
+def mark_item(item_id: int, *, accurate: bool | None, note: str, actor: User,
               now: datetime) -> SampleItem:
     """Mark one sampled record accurate or not; a later mark replaces it (the audit log keeps
     each)."""
+    rules.require(actor.role, Task.AUDIT)
     note = (note or "").strip()
     if accurate is None:
         raise FormProblems({"accurate": N_("Say whether the record is accurate.")})
     if problem := rules.too_long(note):
         raise FormProblems({"note": problem})
     with write_transaction():
-        item = db.session.get(SampleItem, item_id)
-        if item is None:
-            raise NotFound("No such sampled record.")
+        item = _load_item(item_id)
         item.accurate, item.note = accurate, note
         item.marked_by_id, item.marked_at = actor.id, now
         db.session.flush()

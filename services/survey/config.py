@@ -1,65 +1,49 @@
 """Survey configuration (调研配置): cause categories with their handling scripts, the holidays
-and make-up working days of the remedy clock, and the satisfaction bands."""
-import json
+and make-up working days of the remedy clock, and the satisfaction bands. The values are
+configuration, not personal data: reading them needs no check; changing them does."""
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from domain import survey as rules
 from domain.errors import N_, FormProblems
-from models import Setting
+from models import User
 from models.survey import SurveyCategory
 
-from .. import audit
+from .. import audit, settings
 from ..db import db, write_transaction
 
 CALENDAR_KEY, BANDS_KEY = "survey_calendar", "survey_bands"
 
 
-def _setting(key: str, default):
-    row = db.session.get(Setting, key)
-    return json.loads(row.value) if row is not None else default
-
-
-def _store(key: str, value, *, actor, now) -> None:
-    row = db.session.get(Setting, key)
-    if row is None:
-        row = Setting(key=key)
-        db.session.add(row)
-    row.value = json.dumps(value, ensure_ascii=False)
-    row.updated_at = now
-    row.updated_by_id = actor.id
-
-
 def calendar() -> rules.Calendar:
-    stored = _setting(CALENDAR_KEY, {})
+    stored = settings.get(CALENDAR_KEY)
     return rules.Calendar(
         holidays=frozenset(date.fromisoformat(d) for d in stored.get("holidays", [])),
         workdays=frozenset(date.fromisoformat(d) for d in stored.get("workdays", [])))
 
 
 def bands() -> rules.Bands:
-    stored = _setting(BANDS_KEY, {})
+    stored = settings.get(BANDS_KEY)
     default = rules.Bands()
     return rules.Bands(satisfied_min=int(stored.get("satisfied_min", default.satisfied_min)),
                        fairly_min=int(stored.get("fairly_min", default.fairly_min)))
 
 
 def save_settings(*, holidays: list[date], workdays: list[date], satisfied_min: int,
-                  fairly_min: int, actor, now: datetime) -> None:
+                  fairly_min: int, actor: User, now: datetime) -> None:
+    rules.require(actor.role, rules.Task.CONFIGURE)
     new_bands = rules.Bands(satisfied_min=satisfied_min, fairly_min=fairly_min)
     if not new_bands.valid():
         raise FormProblems({"fairly_min": N_("较满意 must start at or below 满意, both within "
                                              "1 to 10.")})
-    with write_transaction():
-        _store(CALENDAR_KEY, {"holidays": sorted(d.isoformat() for d in set(holidays)),
-                              "workdays": sorted(d.isoformat() for d in set(workdays))},
-               actor=actor, now=now)
-        _store(BANDS_KEY, {"satisfied_min": satisfied_min, "fairly_min": fairly_min},
-               actor=actor, now=now)
-        audit.record("survey_settings_update", actor=actor, now=now,
-                     detail={"holidays": len(set(holidays)), "workdays": len(set(workdays)),
-                             "satisfied_min": satisfied_min, "fairly_min": fairly_min})
+    settings.update(
+        {CALENDAR_KEY: {"holidays": sorted(d.isoformat() for d in set(holidays)),
+                        "workdays": sorted(d.isoformat() for d in set(workdays))},
+         BANDS_KEY: {"satisfied_min": satisfied_min, "fairly_min": fairly_min}},
+        actor=actor, now=now, action="survey_settings_update",
+        detail={"holidays": len(set(holidays)), "workdays": len(set(workdays)),
+                "satisfied_min": satisfied_min, "fairly_min": fairly_min})
 
 
 def categories(channel: str | None = None, *, active_only: bool = True) -> list[SurveyCategory]:
@@ -79,18 +63,19 @@ def get_category(category_id) -> SurveyCategory | None:
         return None
 
 
-def save_category(*, channel: str, name: str, script: str, active: bool, actor,
+def save_category(*, channel: str, name: str, script: str, active: bool, actor: User,
                   now: datetime) -> SurveyCategory:
     """Add a category to a channel, or reword / retire one (matched by channel and name).
     Retired categories stay on the surveys that used them."""
+    rules.require(actor.role, rules.Task.CONFIGURE)
     name, script = (name or "").strip(), (script or "").strip()
     problems = {}
     if channel not in set(rules.Channel):
         problems["channel"] = N_("Choose 热线 or QQ.")
     if not name or len(name) > 32:
         problems["name"] = N_("Enter a category name of at most 32 characters.")
-    if len(script) > 2000:
-        problems["script"] = (N_("At most %(max)d characters."), {"max": 2000})
+    if problem := rules.too_long(script, 2000):
+        problems["script"] = problem
     if problems:
         raise FormProblems(problems)
     with write_transaction():
@@ -106,5 +91,3 @@ def save_category(*, channel: str, name: str, script: str, active: bool, actor,
         audit.record("survey_category_save", actor=actor, now=now, note=f"{channel} {name}",
                      detail={"active": active})
     return row
-
-

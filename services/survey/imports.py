@@ -16,6 +16,8 @@ from domain import survey as rules
 from domain.errors import N_, FormProblems, InvalidTransition, NotFound
 from domain.people import is_employee_no
 from domain.phones import normalize_phone
+from domain.survey import Task
+from models import User
 from models.survey import SurveyContact, SurveyImport
 
 from .. import audit
@@ -269,9 +271,10 @@ def _known(rows: list[dict]) -> int:
     return known
 
 
-def stage(stream, filename: str, *, actor, now: datetime) -> SurveyImport:
+def stage(stream, filename: str, *, actor: User, now: datetime) -> SurveyImport:
     """Check an uploaded file and keep its good rows for the preview. A file that cannot be
     read at all is refused with the reason (FormProblems on the file field)."""
+    rules.require(actor.role, Task.WORK)
     try:
         checked = check_file(stream, filename, now=now)
     except FileProblem as exc:
@@ -290,7 +293,13 @@ def stage(stream, filename: str, *, actor, now: datetime) -> SurveyImport:
     return batch
 
 
-def get_batch(batch_id: int) -> SurveyImport:
+def get_batch(batch_id: int, *, actor: User) -> SurveyImport:
+    """A checked file, for its preview."""
+    rules.require(actor.role, Task.WORK)
+    return _load(batch_id)
+
+
+def _load(batch_id: int) -> SurveyImport:
     batch = db.session.get(SurveyImport, batch_id)
     if batch is None:
         raise NotFound("No such import.")
@@ -305,11 +314,12 @@ def good_count(batch: SurveyImport) -> int:
     return len(json.loads(batch.good_rows or "[]"))
 
 
-def confirm(batch_id: int, *, actor, now: datetime) -> int:
+def confirm(batch_id: int, *, actor: User, now: datetime) -> int:
     """Import the good rows of a checked file; returns how many contacts were added (rows
     already in the database are skipped by the UNIQUE natural key)."""
+    rules.require(actor.role, Task.WORK)
     with write_transaction():
-        batch = get_batch(batch_id)
+        batch = _load(batch_id)
         if batch.imported_at is not None:
             raise InvalidTransition(N_("This file has been imported already."))
         rows = json.loads(batch.good_rows or "[]")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from domain import survey as rules
 from domain.periods import Span
+from domain.survey import Task
 from models import Team, User
 from models.survey import CallbackRecord, SampleItem, SurveyCategory, SurveyContact, SurveyRecord
 
@@ -22,9 +23,14 @@ def _key(by: str | None):
             "caller": SurveyContact.callback_by_id}[by]
 
 
-def kpi_counts(span: Span, by: str | None = None) -> dict:
+def kpi_counts(span: Span, by: str | None = None, *, actor: User) -> dict:
     """{key: KpiCounts} for the span (key None when by is None): one grouped query for the
     contact figures and one for the sample audit, with the definitions of domain.survey."""
+    rules.require(actor.role, Task.READ_KPIS)
+    return _counts(span, by)
+
+
+def _counts(span: Span, by: str | None) -> dict:
     C = SurveyContact
     b = bands()
     due = and_(C.needs_callback.is_(True), C.callback_due_on >= span.start,
@@ -73,8 +79,9 @@ def kpi_counts(span: Span, by: str | None = None) -> dict:
     return result
 
 
-def kpis(span: Span) -> rules.KpiCounts:
-    return kpi_counts(span)[None]
+def kpis(span: Span, *, actor: User) -> rules.KpiCounts:
+    rules.require(actor.role, Task.READ_KPIS)
+    return _counts(span, None)[None]
 
 
 @dataclass
@@ -85,10 +92,11 @@ class KpiRow:
     rank: int = 0
 
 
-def breakdown(span: Span, by: str) -> list[KpiRow]:
+def breakdown(span: Span, by: str, *, actor: User) -> list[KpiRow]:
     """KPIs per agent (the contact's agent no.), per team (that agent's team) or per callback
     agent, ranked: satisfaction, then completion, then resolution, then volume."""
-    counts = kpi_counts(span, by)
+    rules.require(actor.role, Task.READ_KPIS)
+    counts = _counts(span, by)
     labels: dict = {}
     keys = [k for k in counts if k is not None]
     if by == "agent" and keys:
@@ -96,7 +104,8 @@ def breakdown(span: Span, by: str) -> list[KpiRow]:
             select(User.employee_no, User.name).where(User.employee_no.in_(keys)))}
         labels.update({k: k for k in keys if k not in labels})
     elif by == "team" and keys:
-        labels = dict(db.session.execute(select(Team.id, Team.name).where(Team.id.in_(keys))))
+        labels = dict(db.session.execute(
+            select(Team.id, Team.name).where(Team.id.in_(keys))).all())
     elif by == "caller" and keys:
         labels = {i: f"{name} {no}" for i, name, no in db.session.execute(
             select(User.id, User.name, User.employee_no).where(User.id.in_(keys)))}
@@ -111,18 +120,20 @@ def breakdown(span: Span, by: str) -> list[KpiRow]:
     return rows
 
 
-def trend(spans: list[Span]) -> list[dict]:
+def trend(spans: list[Span], *, actor: User) -> list[dict]:
     """Per week: callbacks done, and the completion and satisfaction rates."""
+    rules.require(actor.role, Task.READ_KPIS)
     points = []
     for span in spans:
-        k = kpis(span)
+        k = _counts(span, None)[None]
         points.append({"span": span, "done": k.callbacks_done, "due": k.callbacks_due,
                        "completion": k.completion_rate, "satisfaction": k.satisfaction_rate})
     return points
 
 
-def qq_causes(span: Span, limit: int = 8) -> list[tuple[str, int]]:
+def qq_causes(span: Span, *, actor: User, limit: int = 8) -> list[tuple[str, int]]:
     """QQ common causes (共性问题): surveys of QQ contacts due in the span, by category."""
+    rules.require(actor.role, Task.READ_KPIS)
     return [tuple(row) for row in db.session.execute(
         select(SurveyCategory.name, func.count(SurveyRecord.id))
         .select_from(SurveyRecord).join(SurveyContact).join(SurveyCategory)
@@ -132,8 +143,10 @@ def qq_causes(span: Span, limit: int = 8) -> list[tuple[str, int]]:
         .order_by(func.count(SurveyRecord.id).desc(), SurveyCategory.name).limit(limit))]
 
 
-def qq_cause_trend(spans: list[Span], names: list[str]) -> dict[str, list[int]]:
+def qq_cause_trend(spans: list[Span], names: list[str], *,
+                   actor: User) -> dict[str, list[int]]:
     """Weekly counts of the given QQ causes, oldest week first."""
+    rules.require(actor.role, Task.READ_KPIS)
     if not spans or not names:
         return {}
     start, end = spans[0].start, spans[-1].end
@@ -150,9 +163,14 @@ def qq_cause_trend(spans: list[Span], names: list[str]) -> dict[str, list[int]]:
             for name in names}
 
 
-def records(span: Span, batch: int = 1000):
+def records(span: Span, *, actor: User, batch: int = 1000):
     """Contacts whose survey or callback was due in the span, with their records (export),
-    in keyset batches."""
+    read in keyset batches as the caller iterates."""
+    rules.require(actor.role, Task.EXPORT_RECORDS)  # now, not at the first row
+    return _records(span, batch)
+
+
+def _records(span: Span, batch: int):
     C = SurveyContact
     in_span = or_(and_(C.survey_due_on >= span.start, C.survey_due_on < span.end),
                   and_(C.callback_due_on >= span.start, C.callback_due_on < span.end))

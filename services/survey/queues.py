@@ -7,19 +7,23 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from domain import survey as rules
+from domain.survey import Task
+from models import User
 from models.survey import SurveyContact, SurveyRecord
 
 from ..db import db
 
 
 @dataclass
-class QueueFilter:
+class ContactFilter:
+    """A weekly queue's filter bar: its tab, a channel, the search box. (Not the quality
+    queue's QueueFilter: that one filters tickets by group, state and checker.)"""
     show: str = "todo"
     channel: str | None = None
     q: str | None = None
 
 
-def _filtered(query, filters: QueueFilter):
+def _filtered(query, filters: ContactFilter):
     if filters.channel in set(rules.Channel):
         query = query.where(SurveyContact.channel == filters.channel)
     q = (filters.q or "").strip()
@@ -29,9 +33,11 @@ def _filtered(query, filters: QueueFilter):
     return query
 
 
-def survey_queue(today: date, filters: QueueFilter, limit: int = 300) -> list[SurveyContact]:
+def survey_queue(today: date, filters: ContactFilter, *, actor: User,
+                 limit: int = 300) -> list[SurveyContact]:
     """todo: last week's (and older) contacts needing a survey, not surveyed; upcoming: this
     week's, surveyed from next Monday; done: surveyed, latest first."""
+    rules.require(actor.role, Task.WORK)
     monday = rules.monday_of(today)
     base = select(SurveyContact).where(SurveyContact.needs_survey.is_(True))
     if filters.show == "done":
@@ -45,10 +51,12 @@ def survey_queue(today: date, filters: QueueFilter, limit: int = 300) -> list[Su
     return list(db.session.scalars(_filtered(query, filters).limit(limit)))
 
 
-def callback_queue(today: date, filters: QueueFilter, limit: int = 300) -> list[SurveyContact]:
+def callback_queue(today: date, filters: ContactFilter, *, actor: User,
+                   limit: int = 300) -> list[SurveyContact]:
     """todo: callbacks whose week has reached Thursday, not done (held ones included);
     upcoming: surveyed this week, called back from Thursday; tracked: appended events being
     followed; done: called back, latest first."""
+    rules.require(actor.role, Task.WORK)
     base = select(SurveyContact).where(SurveyContact.needs_callback.is_(True))
     opens_by = today + timedelta(days=3)  # callback_due_on - 3 (Thursday) <= today
     if filters.show == "done":
@@ -67,8 +75,9 @@ def callback_queue(today: date, filters: QueueFilter, limit: int = 300) -> list[
     return list(db.session.scalars(_filtered(query, filters).limit(limit)))
 
 
-def queue_counts(today: date) -> dict:
+def queue_counts(today: date, *, actor: User) -> dict:
     """How many contacts each queue tab holds (badges)."""
+    rules.require(actor.role, Task.WORK)
     monday = rules.monday_of(today)
     opens_by = today + timedelta(days=3)
     C = SurveyContact

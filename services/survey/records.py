@@ -2,23 +2,29 @@
 records that comes first, the survey record (调研记录), holds and chases while the business
 side has no result, and the callback record (回访记录), which opens a remedy task when the
 customer is dissatisfied."""
-from datetime import datetime
+from datetime import UTC, datetime
 
 from domain import survey as rules
 from domain.errors import N_, FormProblems, InvalidTransition
-from models.survey import CallbackRecord, SurveyContact, SurveyRecord
+from domain.roles import Role
+from domain.survey import Task
+from models import User
+from models.survey import CallbackRecord, RemedyTask, SurveyContact, SurveyRecord
 
 from .. import audit
+from ..alerts import alert, users_with_role
+from ..clock import to_local
 from ..db import db, write_transaction
-from .config import bands, get_category
-from .contacts import get_contact, set_callback_due
-from .remedies import open_remedy
+from .config import bands, calendar, get_category
+from .contacts import load_contact, set_callback_due
 
-def confirm_review(contact_id: int, part: str, *, actor, now: datetime) -> SurveyContact:
+
+def confirm_review(contact_id: int, part: str, *, actor: User, now: datetime) -> SurveyContact:
     """The recording / contact record / chat log was reviewed before the survey or callback
     (seed 000: 调研前必须听取录音、查看来访记录、聊天记录)."""
+    rules.require(actor.role, Task.WORK)
     with write_transaction():
-        contact = get_contact(contact_id)
+        contact = load_contact(contact_id)
         if part == "survey":
             _require_survey_open(contact)
             contact.survey_reviewed_at, contact.survey_reviewed_by_id = now, actor.id
@@ -46,12 +52,13 @@ def _require_callback_open(contact: SurveyContact) -> None:
 
 
 def record_survey(contact_id: int, *, resolved: bool | None, category_id, unresolved_issue: str,
-                  needs_callback: bool | None, actor, now: datetime) -> SurveyRecord:
+                  needs_callback: bool | None, actor: User, now: datetime) -> SurveyRecord:
     """The surveyor's record. Nothing is accepted before the surveyor has confirmed the review
     of the recording / contact record / chat log."""
+    rules.require(actor.role, Task.WORK)
     issue = (unresolved_issue or "").strip()
     with write_transaction():
-        contact = get_contact(contact_id)
+        contact = load_contact(contact_id)
         _require_survey_open(contact)
         if contact.survey_reviewed_by_id != actor.id or contact.survey_reviewed_at is None:
             raise FormProblems({"reviewed": N_("First confirm that you listened to the recording "
@@ -86,13 +93,14 @@ def record_survey(contact_id: int, *, resolved: bool | None, category_id, unreso
     return record
 
 
-def hold_callback(contact_id: int, *, note: str, actor, now: datetime) -> SurveyContact:
+def hold_callback(contact_id: int, *, note: str, actor: User, now: datetime) -> SurveyContact:
     """The business side has not given its result yet: the callback waits."""
+    rules.require(actor.role, Task.WORK)
     note = (note or "").strip()
     if problem := rules.too_long(note):
         raise FormProblems({"note": problem})
     with write_transaction():
-        contact = get_contact(contact_id)
+        contact = load_contact(contact_id)
         _require_callback_open(contact)
         if is_held(contact):
             raise InvalidTransition(N_("The callback is already waiting for the business side."))
@@ -108,10 +116,11 @@ def is_held(contact: SurveyContact) -> bool:
     return contact.held_at is not None and contact.business_result_at is None
 
 
-def chase(contact_id: int, *, actor, now: datetime) -> SurveyContact:
+def chase(contact_id: int, *, actor: User, now: datetime) -> SurveyContact:
     """催促: the agent chased the business side for its result."""
+    rules.require(actor.role, Task.WORK)
     with write_transaction():
-        contact = get_contact(contact_id)
+        contact = load_contact(contact_id)
         if not is_held(contact):
             raise InvalidTransition(N_("The callback is not waiting for the business side."))
         contact.chase_count += 1
@@ -122,15 +131,16 @@ def chase(contact_id: int, *, actor, now: datetime) -> SurveyContact:
     return contact
 
 
-def release_hold(contact_id: int, *, result: str, actor, now: datetime) -> SurveyContact:
+def release_hold(contact_id: int, *, result: str, actor: User, now: datetime) -> SurveyContact:
     """The business side's result arrived: the callback may go ahead."""
+    rules.require(actor.role, Task.WORK)
     result = (result or "").strip()
     if not result:
         raise FormProblems({"result": N_("Record the business side's result.")})
     if problem := rules.too_long(result):
         raise FormProblems({"result": problem})
     with write_transaction():
-        contact = get_contact(contact_id)
+        contact = load_contact(contact_id)
         if not is_held(contact):
             raise InvalidTransition(N_("The callback is not waiting for the business side."))
         contact.business_result, contact.business_result_at = result, now
@@ -141,13 +151,14 @@ def release_hold(contact_id: int, *, result: str, actor, now: datetime) -> Surve
 
 
 def record_callback(contact_id: int, *, outcome: str | None, score, reason: str, note: str,
-                    actor, now: datetime) -> CallbackRecord:
+                    actor: User, now: datetime) -> CallbackRecord:
     """The callback agent's record. A score below 8 needs the reason; a dissatisfied customer
     (不接受, or a score below 较满意) opens a remedy task for the duty managers, alerted in
     the same transaction."""
+    rules.require(actor.role, Task.WORK)
     reason, note = (reason or "").strip(), (note or "").strip()
     with write_transaction():
-        contact = get_contact(contact_id)
+        contact = load_contact(contact_id)
         _require_callback_open(contact)
         if is_held(contact):
             raise InvalidTransition(N_("The callback waits for the business side's result. "
@@ -189,6 +200,23 @@ def record_callback(contact_id: int, *, outcome: str | None, score, reason: str,
                      detail={"contact": contact.id, "outcome": outcome, "score": score,
                              "follow_up": follow_up, "remedy": dissatisfied})
         if dissatisfied:
-            open_remedy(contact, record, actor=actor, now=now)
+            _open_remedy(contact, record, actor=actor, now=now)
     return record
 
+
+def _open_remedy(contact: SurveyContact, record: CallbackRecord, *, actor: User,
+                now: datetime) -> RemedyTask:
+    """A dissatisfied callback's remedy task, and an alert to every duty manager."""
+    contact_due, remedy_due = rules.remedy_clocks(to_local(now), calendar())
+    task = RemedyTask(contact_id=contact.id, callback_id=record.id, opened_at=now,
+                      contact_due_at=_utc(contact_due), remedy_due_at=_utc(remedy_due))
+    db.session.add(task)
+    db.session.flush()
+    audit.record("remedy_open", actor=actor, now=now, detail={"contact": contact.id,
+                                                              "task": task.id})
+    alert(users_with_role(Role.DUTY_MANAGER), "remedy", now=now)
+    return task
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)

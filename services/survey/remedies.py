@@ -1,39 +1,22 @@
 """Remedy tasks (补救任务): a dissatisfied callback opens one for the duty managers, who contact
 the customer within an hour and put the remedy in place within three working days."""
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from domain import survey as rules
 from domain.errors import N_, FormProblems, InvalidTransition, NotFound
-from domain.roles import Role
+from domain.survey import Task
+from models import User
 from models.survey import RemedyTask
 
 from .. import audit
-from ..alerts import alert, users_with_role
-from ..clock import to_local
 from ..db import db, write_transaction
-from .config import calendar
 
 
-def open_remedy(contact, record, *, actor, now) -> RemedyTask:
-    contact_due, remedy_due = rules.remedy_clocks(to_local(now), calendar())
-    task = RemedyTask(contact_id=contact.id, callback_id=record.id, opened_at=now,
-                      contact_due_at=_utc(contact_due), remedy_due_at=_utc(remedy_due))
-    db.session.add(task)
-    db.session.flush()
-    audit.record("remedy_open", actor=actor, now=now, detail={"contact": contact.id,
-                                                              "task": task.id})
-    alert(users_with_role(Role.DUTY_MANAGER), "remedy", now=now)
-    return task
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def remedy_tasks(*, open_only: bool = True, limit: int = 300) -> list[RemedyTask]:
+def remedy_tasks(*, actor: User, open_only: bool = True, limit: int = 300) -> list[RemedyTask]:
+    rules.require(actor.role, Task.READ_REMEDIES)
     query = (select(RemedyTask).options(selectinload(RemedyTask.contact),
                                         selectinload(RemedyTask.callback))
              .order_by(RemedyTask.remedied_at.is_not(None), RemedyTask.contact_due_at,
@@ -43,23 +26,29 @@ def remedy_tasks(*, open_only: bool = True, limit: int = 300) -> list[RemedyTask
     return list(db.session.scalars(query))
 
 
-def get_remedy(task_id: int) -> RemedyTask:
+def get_remedy(task_id: int, *, actor: User) -> RemedyTask:
+    rules.require(actor.role, Task.READ_REMEDIES)
+    return _load(task_id)
+
+
+def _load(task_id: int) -> RemedyTask:
     task = db.session.get(RemedyTask, task_id)
     if task is None:
         raise NotFound("No such remedy task.")
     return task
 
 
-def remedy_step(task_id: int, step: str, *, note: str, actor, now: datetime,
+def remedy_step(task_id: int, step: str, *, note: str, actor: User, now: datetime,
                 version: int | None = None) -> RemedyTask:
     """'contacted': the supervisor reached the customer; 'remedied': the remedy is in place."""
+    rules.require(actor.role, Task.REMEDY)
     note = (note or "").strip()
     if not note:
         raise FormProblems({"note": N_("Say what was done.")})
     if problem := rules.too_long(note):
         raise FormProblems({"note": problem})
     with write_transaction():
-        task = get_remedy(task_id)
+        task = _load(task_id)
         if version is not None and version != task.version:
             raise InvalidTransition(N_("Someone changed this task in the meantime. The page now "
                                        "shows its latest state."))
@@ -77,10 +66,3 @@ def remedy_step(task_id: int, step: str, *, note: str, actor, now: datetime,
         audit.record(f"remedy_{step}", actor=actor, now=now, note=note,
                      detail={"task": task.id, "contact": task.contact_id})
     return task
-
-
-def open_remedy_count() -> int:
-    return db.session.scalar(select(func.count(RemedyTask.id)).where(
-        RemedyTask.remedied_at.is_(None))) or 0
-
-

@@ -350,3 +350,28 @@ def test_the_same_file_again_offers_nothing_to_import(client, auth, checker):
     assert element(page, "confirm-import") is None
     assert element(page, "nothing-new") is not None
     assert contact_count() == 1
+
+
+def test_a_review_of_neither_part_is_a_bad_request(client, auth, checker):
+    """The confirmation names the survey or the callback; anything else is refused (it was
+    taken as the survey's)."""
+    contact_id = new_contact()
+    auth.login(checker)
+    response = client.post(f"/survey/contacts/{contact_id}/review", data={"part": "nonsense"})
+    assert response.status_code == 400
+    assert db.session.get(SurveyContact, contact_id).survey_reviewed_at is None
+
+
+def test_an_invalid_survey_form_says_each_problem_once(client, auth, checker):
+    """The form's own check answers 422 before the service is asked, so a field shows one
+    message, not the form's and the service's one after the other."""
+    contact_id = new_contact()
+    auth.login(checker)
+    client.post(f"/survey/contacts/{contact_id}/review", data={"part": "survey"})
+    response = client.post(f"/survey/contacts/{contact_id}/survey", data={
+        "resolved": "", "category": "", "unresolved_issue": "", "needs_callback": ""})
+    assert response.status_code == 422
+    page = html(response)
+    for name in ("resolved", "category", "needs_callback"):
+        assert page.count(f'id="{name}-error"') == 1, name
+    assert db.session.get(SurveyContact, contact_id).surveyed_at is None

@@ -9,8 +9,9 @@ from flask_babel import format_datetime, get_locale, get_translations, lazy_gett
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
-from domain.phones import mask_phone
+from domain.errors import N_
 from domain.judgement import Kind, Verdict
+from domain.phones import mask_phone
 from domain.roles import Role
 from domain.routing import NOTIFY_NUMBERS, Group
 from domain.survey import Channel, Outcome
@@ -199,7 +200,7 @@ def label(mapping, key) -> str:
 #: The countdown's words, per language: the script's templates ({h}, {m}) for data-left and
 #: data-over, and the formats of the text shown until the script runs.
 _COUNTDOWN_WORDS: dict = {}
-_IN_TIME, _OVERDUE = "%(h)dh %(m)dm left", "Overdue by %(h)dh %(m)dm"
+_IN_TIME, _OVERDUE = N_("%(h)dh %(m)dm left"), N_("Overdue by %(h)dh %(m)dm")
 
 
 def _countdown_words() -> dict:

@@ -61,9 +61,11 @@ class Channel(StrEnum):
     QQ = "qq"            # QQ
 
 
+#: The hotline's name in an import file (the QQ channel's is "QQ").
+HOTLINE_WORD = "热线"
 #: What an import file may say in its channel column.
-CHANNEL_WORDS = {"热线": Channel.HOTLINE, "hotline": Channel.HOTLINE, "电话": Channel.HOTLINE,
-                 "qq": Channel.QQ, "在线": Channel.QQ}
+CHANNEL_WORDS = {HOTLINE_WORD: Channel.HOTLINE, "hotline": Channel.HOTLINE,
+                 "电话": Channel.HOTLINE, "qq": Channel.QQ, "在线": Channel.QQ}
 
 #: Cause categories per channel, in the order of seed 000 (KF-006).
 CATEGORIES = {

@@ -133,8 +133,8 @@ class SettingsForm(Form):
     holidays = TextAreaField(_l("Holidays"), description=_l(
         "One date per line (YYYY-MM-DD): days that are not working days."))
     workdays = TextAreaField(_l("Make-up working days"), description=_l(
-        "One date per line: weekend days that are working days (调休)."))
-    satisfied_min = IntegerField(_l("满意 from score"), validators=[
+        "One date per line: weekend days that are working days (make-up days)."))
+    satisfied_min = IntegerField(_l("Satisfied from score"), validators=[
         _required(), NumberRange(min=1, max=10, message=_l("Between %(min)d and %(max)d."))])
-    fairly_min = IntegerField(_l("较满意 from score"), validators=[
+    fairly_min = IntegerField(_l("Fairly satisfied from score"), validators=[
         _required(), NumberRange(min=1, max=10, message=_l("Between %(min)d and %(max)d."))])

@@ -8,6 +8,7 @@ from blueprints._access import roles
 from blueprints._actions import answer, on_page, translate
 from blueprints._htmx import hx_redirect, render
 from blueprints.forms import EmptyForm
+from domain import survey as rules
 from domain.survey import MAY, Task
 from services.clock import utcnow
 from services.survey import imports as service
@@ -43,7 +44,8 @@ def upload():
 
     def page(status=200):
         return render("survey/import.html", "import_form", status=status, form=form,
-                      header=service.TEMPLATE_HEADER, max_size=_size_text(import_limit()),
+                      header=service.TEMPLATE_HEADER, hotline=rules.HOTLINE_WORD,
+                      max_size=_size_text(import_limit()),
                       max_rows=service.MAX_ROWS)
 
     if request.method != "POST":

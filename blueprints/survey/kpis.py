@@ -64,7 +64,8 @@ def _pct(value) -> str:
 def export_kpis():
     _period, _anchor, span, by = _scope(request.args)
     header = [_("Rank"), str(BY_LABELS[by]), _("Callbacks due"), _("Callbacks done"),
-              _("Callback completion rate"), _("满意"), _("较满意"), _("Customer satisfaction"),
+              _("Callback completion rate"), _("Satisfied"), _("Fairly satisfied"),
+              _("Customer satisfaction"),
               _("Issues raised"), _("Resolved"), _("Problem resolution rate"),
               _("Records sampled"), _("Records accurate"), _("Callback record accuracy")]
     breakdown = service.breakdown(span, by, actor=current_user)

@@ -35,8 +35,8 @@ def save_settings(*, holidays: list[date], workdays: list[date], satisfied_min: 
     rules.require(actor.role, rules.Task.CONFIGURE)
     new_bands = rules.Bands(satisfied_min=satisfied_min, fairly_min=fairly_min)
     if not new_bands.valid():
-        raise FormProblems({"fairly_min": N_("较满意 must start at or below 满意, both within "
-                                             "1 to 10.")})
+        raise FormProblems({"fairly_min": N_("Fairly satisfied must start at or below "
+                                             "satisfied, both within 1 to 10.")})
     settings.update(
         {CALENDAR_KEY: {"holidays": sorted(d.isoformat() for d in set(holidays)),
                         "workdays": sorted(d.isoformat() for d in set(workdays))},
@@ -71,7 +71,7 @@ def save_category(*, channel: str, name: str, script: str, active: bool, actor: 
     name, script = (name or "").strip(), (script or "").strip()
     problems = {}
     if channel not in set(rules.Channel):
-        problems["channel"] = N_("Choose 热线 or QQ.")
+        problems["channel"] = N_("Choose the hotline or QQ.")
     if not name or len(name) > 32:
         problems["name"] = N_("Enter a category name of at most 32 characters.")
     if problem := rules.too_long(script, 2000):

@@ -137,7 +137,8 @@ def check_row(cells, columns: dict[str, int], now_local: datetime):
         problems.append([N_("The customer phone is not a valid number."), {}])
     channel = rules.channel_of(cell("channel"))
     if channel is None:
-        problems.append([N_("The channel must be 热线 or QQ."), {}])
+        problems.append([N_("The channel must be %(hotline)s or QQ."),
+                         {"hotline": rules.HOTLINE_WORD}])
     moment, problem = _time(cell("contact_at"), now_local)
     if problem:
         problems.append([problem, {}])

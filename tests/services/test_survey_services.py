@@ -88,7 +88,7 @@ def test_preview_names_every_bad_row_and_imports_only_the_good(app, checker, now
     problems = {line: [m for m, _p in reasons] for line, reasons in importer.problems_of(batch)}
     assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 11, 13]
     assert problems[3] == ["The customer phone is not a valid number."]
-    assert problems[4] == ["The channel must be 热线 or QQ."]
+    assert problems[4] == ["The channel must be %(hotline)s or QQ."]
     assert problems[5] == ["The contact time is not a date and time (YYYY-MM-DD HH:MM)."]
     assert problems[6] == ["The contact time is in the future."]
     assert problems[7] == ["An employee no. is 4 to 10 digits."]

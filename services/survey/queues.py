@@ -7,7 +7,9 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from domain import survey as rules
+from domain.phones import normalize_phone
 from domain.survey import Task
+from domain.text import escape_like
 from models import User
 from models.survey import SurveyContact, SurveyRecord
 
@@ -23,13 +25,28 @@ class ContactFilter:
     q: str | None = None
 
 
+#: The most of a search that is read: an agent no. has 10 characters, a typed number ~20.
+SEARCH_MAX = 32
+
+
+def _search(q: str):
+    """What the search box matches: any part of the agent no. (`%` and `_` as typed), and a
+    customer number only when the whole of it is typed (as domain.phones normalises it: 138
+    1234 5678, +86…). Digits never match the end of a number: four of them at a time would
+    rebuild a masked 138****5678."""
+    conditions = [SurveyContact.agent_no.like(f"%{escape_like(q)}%", escape="\\")]
+    phone = normalize_phone(q)
+    if phone is not None:
+        conditions.append(SurveyContact.phone == phone)
+    return or_(*conditions)
+
+
 def _filtered(query, filters: ContactFilter):
     if filters.channel in set(rules.Channel):
         query = query.where(SurveyContact.channel == filters.channel)
-    q = (filters.q or "").strip()
+    q = (filters.q or "").strip()[:SEARCH_MAX]
     if q:
-        query = query.where(or_(SurveyContact.agent_no == q[:10],
-                                SurveyContact.phone.like("%" + q.replace("%", "")[:16])))
+        query = query.where(_search(q))
     return query
 
 

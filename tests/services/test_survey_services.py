@@ -347,6 +347,31 @@ def test_marks_and_the_queues_follow_the_week(app, checker, now):
         == [older.id, surveyed_now.id]
 
 
+@pytest.mark.postgres
+def test_the_queue_search_needs_the_whole_number(app, checker, now):
+    """A customer number matches only when typed whole (however it is written): its last
+    digits find nothing, so the search cannot rebuild a masked 138****5678; % and _ are
+    literal; any part of an agent no. matches."""
+    mine = add_contact(utc(2026, 11, 18), phone="13812345678", agent="200101")
+    add_contact(utc(2026, 11, 18), phone="13900002222", agent="300555")
+    today = date(2026, 11, 23)
+
+    def found(q, queue=queues.survey_queue, day=today):
+        return [c.id for c in queue(day, queues.ContactFilter(q=q), actor=checker)]
+
+    for whole in ("13812345678", "138 1234 5678", "+86 138-1234-5678", "１３８１２３４５６７８"):
+        assert found(whole) == [mine.id], whole
+    for fragment in ("5678", "45678", "2345678", "12345678", "1381234567"):
+        assert found(fragment) == [], fragment
+    assert found("0101") == found("200101") == [mine.id]
+    for wildcard in ("%", "_", "%5678", "2001_1", "20010%"):
+        assert found(wildcard) == [], wildcard
+    contacts.set_marks(mine.id, needs_survey=False, needs_callback=True, actor=checker, now=now)
+    thursday = date(2026, 11, 26)  # its callback is due on Sunday the 29th
+    assert found("5678", queues.callback_queue, thursday) == []
+    assert found("13812345678", queues.callback_queue, thursday) == [mine.id]
+
+
 def test_from_a_ticket(app, checker, make, now):
     ticket = make.ticket("handed_over")
     contact, created = contacts.create_from_ticket(ticket.id, actor=checker, now=now)

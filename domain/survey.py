@@ -8,6 +8,7 @@ from enum import StrEnum
 from .errors import N_, NotAllowed
 from .periods import Span, rate
 from .roles import QUALITY, Role
+from .text import mask_numbers
 
 
 class Task(StrEnum):
@@ -99,6 +100,12 @@ TRACKED = frozenset({Outcome.APPENDED, Outcome.NOT_ACCEPTED})
 SCORE_MIN, SCORE_MAX = 1, 10
 #: Longest issue summary, and longest note, reason or result typed on the survey pages.
 SUMMARY_MAX = TEXT_MAX = 1000
+
+
+def note_text(raw: str | None) -> str:
+    """A note, reason, result or summary as it is kept: others read it (the contact page, the
+    remedy list, the record export), so a customer's number in it is masked."""
+    return mask_numbers((raw or "").strip())
 
 
 def too_long(text: str, limit: int = TEXT_MAX):

@@ -82,7 +82,7 @@ def mark_item(item_id: int, *, accurate: bool | None, note: str, actor: User,
     """Mark one sampled record accurate or not; a later mark replaces it (the audit log keeps
     each)."""
     rules.require(actor.role, Task.AUDIT)
-    note = (note or "").strip()
+    note = rules.note_text(note)
     if accurate is None:
         raise FormProblems({"accurate": N_("Say whether the record is accurate.")})
     if problem := rules.too_long(note):

@@ -64,8 +64,8 @@ def create_from_ticket(ticket_id: int, *, actor: User,
         contact = SurveyContact(
             channel=rules.Channel.HOTLINE, phone=ticket.caller_number,
             contact_at=ticket.created_at.replace(microsecond=0), agent_no=ticket.accused_no,
-            summary=ticket.complaint[:rules.SUMMARY_MAX], score=None, ticket_id=ticket.id,
-            created_by_id=actor.id, created_at=now, needs_survey=True,
+            summary=rules.note_text(ticket.complaint)[:rules.SUMMARY_MAX], score=None,
+            ticket_id=ticket.id, created_by_id=actor.id, created_at=now, needs_survey=True,
             **dates_for(ticket.created_at))
         db.session.add(contact)
         existing = db.session.scalar(select(SurveyContact).where(

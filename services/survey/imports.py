@@ -148,7 +148,7 @@ def check_row(cells, columns: dict[str, int], now_local: datetime):
     agent_no = str(raw_agent if raw_agent is not None else "").strip()
     if not is_employee_no(agent_no):
         problems.append([N_("An employee no. is 4 to 10 digits."), {}])
-    summary = str(cell("summary") or "").strip()
+    summary = rules.note_text(str(cell("summary") or ""))
     if not summary:
         problems.append([N_("The issue summary is empty."), {}])
     elif len(summary) > rules.SUMMARY_MAX:

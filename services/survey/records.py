@@ -56,7 +56,7 @@ def record_survey(contact_id: int, *, resolved: bool | None, category_id, unreso
     """The surveyor's record. Nothing is accepted before the surveyor has confirmed the review
     of the recording / contact record / chat log."""
     rules.require(actor.role, Task.WORK)
-    issue = (unresolved_issue or "").strip()
+    issue = rules.note_text(unresolved_issue)
     with write_transaction():
         contact = load_contact(contact_id)
         _require_survey_open(contact)
@@ -96,7 +96,7 @@ def record_survey(contact_id: int, *, resolved: bool | None, category_id, unreso
 def hold_callback(contact_id: int, *, note: str, actor: User, now: datetime) -> SurveyContact:
     """The business side has not given its result yet: the callback waits."""
     rules.require(actor.role, Task.WORK)
-    note = (note or "").strip()
+    note = rules.note_text(note)
     if problem := rules.too_long(note):
         raise FormProblems({"note": problem})
     with write_transaction():
@@ -134,7 +134,7 @@ def chase(contact_id: int, *, actor: User, now: datetime) -> SurveyContact:
 def release_hold(contact_id: int, *, result: str, actor: User, now: datetime) -> SurveyContact:
     """The business side's result arrived: the callback may go ahead."""
     rules.require(actor.role, Task.WORK)
-    result = (result or "").strip()
+    result = rules.note_text(result)
     if not result:
         raise FormProblems({"result": N_("Record the business side's result.")})
     if problem := rules.too_long(result):
@@ -156,7 +156,7 @@ def record_callback(contact_id: int, *, outcome: str | None, score, reason: str,
     (不接受, or a score below 较满意) opens a remedy task for the duty managers, alerted in
     the same transaction."""
     rules.require(actor.role, Task.WORK)
-    reason, note = (reason or "").strip(), (note or "").strip()
+    reason, note = rules.note_text(reason), rules.note_text(note)
     with write_transaction():
         contact = load_contact(contact_id)
         _require_callback_open(contact)

@@ -42,7 +42,7 @@ def remedy_step(task_id: int, step: str, *, note: str, actor: User, now: datetim
                 version: int | None = None) -> RemedyTask:
     """'contacted': the supervisor reached the customer; 'remedied': the remedy is in place."""
     rules.require(actor.role, Task.REMEDY)
-    note = (note or "").strip()
+    note = rules.note_text(note)
     if not note:
         raise FormProblems({"note": N_("Say what was done.")})
     if problem := rules.too_long(note):

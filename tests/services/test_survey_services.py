@@ -18,7 +18,7 @@ from domain.roles import Role
 from extensions import db
 from models import Alert, AuditEntry, Setting
 from models.survey import (CallbackRecord, RemedyTask, SampleAudit, SampleItem, SurveyCategory,
-                           SurveyContact, SurveyImport)
+                           SurveyContact, SurveyImport, SurveyRecord)
 from services.survey import audits, config, contacts, kpis, queues, records, remedies
 from services.survey import imports as importer
 from tests.unit.test_domain_survey import DATASET, NOVEMBER
@@ -502,3 +502,52 @@ def test_qq_common_causes_and_trend(app, checker, make, now):
     assert kpis.qq_causes(week, actor=owner) == [("专业知识", 2), ("服务态度", 1)]
     weeks = [Span(date(2026, 11, 16), date(2026, 11, 23)), week]
     assert kpis.qq_cause_trend(weeks, ["专业知识"], actor=owner) == {"专业知识": [0, 2]}
+
+
+# --- customer numbers in free text --------------------------------------------------------
+
+TYPED = "用户留了新号码 138 1234 5678，见工单 ZK-20261123-0001"
+MASKED = "用户留了新号码 138****5678，见工单 ZK-20261123-0001"
+
+
+def test_customer_numbers_in_free_text_are_masked_on_save(app, checker, make, now):
+    """Whatever others read (the contact page, the remedy list, the sample audit, the record
+    export, the audit log) keeps a customer's number masked; ticket numbers stay readable."""
+    duty, owner = make.user(Role.DUTY_MANAGER), make.user(Role.OWNER)
+    contact = add_contact(utc(2026, 11, 17))
+    records.confirm_review(contact.id, "survey", actor=checker, now=now)
+    survey = records.record_survey(
+        contact.id, resolved=False, category_id=category("hotline", "其它").id,
+        unresolved_issue=TYPED, needs_callback=True, actor=checker, now=now)
+    records.hold_callback(contact.id, note=TYPED, actor=checker, now=now)
+    records.release_hold(contact.id, result=TYPED, actor=checker, now=now)
+    records.confirm_review(contact.id, "callback", actor=checker, now=now)
+    callback = records.record_callback(contact.id, outcome="not_accepted", score=3,
+                                       reason=TYPED, note=TYPED, actor=checker, now=now)
+    task = db.session.scalar(select(RemedyTask))
+    remedies.remedy_step(task.id, "contacted", note=TYPED, actor=duty, now=now)
+    remedies.remedy_step(task.id, "remedied", note=TYPED, actor=duty, now=now)
+    sample = audits.draw_sample(Span(date(2026, 11, 23), date(2026, 11, 30)), 1, actor=owner,
+                                now=now)
+    audits.mark_item(sample.items[0].id, accurate=False, note=TYPED, actor=owner, now=now)
+    db.session.rollback()
+    contact = db.session.get(SurveyContact, contact.id)
+    task = db.session.get(RemedyTask, task.id)
+    saved = [db.session.get(SurveyRecord, survey.id).unresolved_issue, contact.hold_note,
+             contact.business_result, db.session.get(CallbackRecord, callback.id).reason,
+             db.session.get(CallbackRecord, callback.id).note, task.contact_note,
+             task.remedy_note, db.session.get(SampleItem, sample.items[0].id).note]
+    assert saved == [MASKED] * 8
+    notes = list(db.session.scalars(select(AuditEntry.note)))
+    assert not [n for n in notes if "5678" in n and "****" not in n]
+
+
+def test_a_summary_from_a_ticket_or_a_file_is_masked(app, checker, make, now):
+    ticket = make.ticket("handed_over", complaint="客户称已改用 13912345678 联系，原号码停机。")
+    contact, _created = contacts.create_from_ticket(ticket.id, actor=checker, now=now)
+    assert contact.summary == "客户称已改用 139****5678 联系，原号码停机。"
+    row = "13812345678,热线,2026-11-16 09:30,200101,请回拨 0755-83456789,3"
+    batch = importer.stage(csv_file(row), "week.csv", actor=checker, now=now)
+    importer.confirm(batch.id, actor=checker, now=now)
+    imported = db.session.scalar(select(SurveyContact).where(SurveyContact.import_id == batch.id))
+    assert imported.summary == "请回拨 075*****6789"

@@ -7,27 +7,23 @@ from flask_login import current_user
 
 from blueprints._access import roles
 from blueprints._htmx import render
+from blueprints.charts import hbars, trend_chart
+from blueprints.periods import period_of
 from blueprints.ui import GROUP_LABELS, KIND_LABELS, parse_day
-from domain.periods import Period, span_of, weeks_back
+from domain.periods import weeks_back
 from domain.roles import Role
 from services import reports as service
 from services.clock import local_today
 
 from . import bp
-from .charts import hbars, trend_chart
 
 REPORT_ROLES = (Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD, Role.DUTY_MANAGER)
 
 
 def _scope_from(args):
-    today = local_today()
-    period = args.get("period") if args.get("period") in set(Period) else Period.MONTH
-    anchor = parse_day(args.get("date"), today)
-    start = parse_day(args.get("from"), today) if args.get("from") else None
-    end = parse_day(args.get("to"), today) if args.get("to") else None
-    span = span_of(Period(period), anchor, start, end)
+    period, anchor, span = period_of(args, local_today())
     by = args.get("by") if args.get("by") in service.BREAKDOWNS else "team"
-    return Period(period), anchor, span, by
+    return period, anchor, span, by
 
 
 @bp.route("/reports")
@@ -52,7 +48,8 @@ def dashboard():
         return url_for("tickets.index", **scope.link(**extra))
 
     return render("reports/dashboard.html", "dashboard", period=period, anchor=anchor,
-                  span=span, by=by, k=figures, rows=rows, trend=trend_chart(weeks),
+                  span=span, by=by, k=figures, rows=rows,
+                  trend=trend_chart(weeks, count="filed", rate="established_rate"),
                   weeks=weeks, criteria=criteria, link=link, scope=scope,
                   kind_labels=KIND_LABELS, last_day=date.fromordinal(span.end.toordinal() - 1),
                   breakdown_param={"team": "team", "group": "group", "checker": "checker"}[by],

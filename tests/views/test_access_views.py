@@ -12,6 +12,7 @@ from extensions import db
 from tests.conftest import make_app
 from tests.factories import Factory
 from services import quality, routing
+from services.survey import contacts as survey_contacts
 
 R = Role
 ALL = set(Role)
@@ -116,6 +117,11 @@ MATRIX = [
     ("GET", "/survey", "survey.survey_queue", each(QUALITY, 200)),
     ("GET", "/survey/callbacks", "survey.callback_queue", each(QUALITY, 200)),
     ("GET", "/survey/contacts/999999", "survey.contact", each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("GET", "/survey/contacts/{contact_id}", "survey.contact",
+     each(QUALITY | {R.DUTY_MANAGER}, 200)),
+    ("GET", "/survey/contacts/{contact_id}/script", "survey.script", each(QUALITY, 200)),
+    ("POST", "/survey/contacts/{contact_id}/review", "survey.review", each(QUALITY, 303)),
+    ("POST", "/survey/contacts/{contact_id}/reveal", "survey.reveal", each(QUALITY, 200)),
     ("GET", "/survey/contacts/999999/script", "survey.script", each(QUALITY, 404)),
     ("POST", "/survey/contacts/999999/marks", "survey.marks", each(QUALITY, 404)),
     ("POST", "/survey/contacts/999999/review", "survey.review", each(QUALITY, 404)),
@@ -178,6 +184,7 @@ POST_DATA = {
     "appeals.rule": {"verdict": "established", "reason": "裁定"},
     "evidence.set_recording": {"recording-reference": "CALL-20261123-0001"},
     "admin.save_recording_link": {"recording_url_template": "https://rec.intranet/call/{id}"},
+    "survey.review": {"part": "survey"},
     "survey.save_category": {"channel": "qq", "name": "新类别", "script": "话术", "active": "y"},
     "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "satisfied_min": "9",
                              "fairly_min": "7"},
@@ -202,9 +209,12 @@ def build_world(make):
         verifying.id, called_at=make.now, other_lead_name="钱七", actor=checker, now=make.now)
     quality.log_attempt(verifying.id, at=make.now, reached=False, note="", actor=checker,
                         now=make.now)
+    handed_over = make.ticket("handed_over", submitter=agent)
+    contact, _ = survey_contacts.create_from_ticket(handed_over.id, actor=checker, now=make.now)
     ids = {
         "submitted": make.ticket(submitter=agent).id,
-        "handed_over": make.ticket("handed_over", submitter=agent).id,
+        "handed_over": handed_over.id,
+        "contact_id": contact.id,
         "returned": make.ticket("returned_to_staff", submitter=agent).id,
         "verifying": verifying.id,
         "notification_id": notification.id,

@@ -111,7 +111,7 @@ def world(app, client, auth, make, payload):
         "employee_no": "300901", "name": t["user_name"], "role": "staff", "team": t["team"],
         "password": "secret-123", "active": "y"}), 303)
     posted(client.post("/admin/teams", data={"name": t["team2"]}), 303)
-    config = {"review_hours": 2, "reply_hours": 48, "follow_up_hours": 72, "appeal_hours": 72,
+    config = {"review_hours": 2, "reply_hours": 48, "follow_up_days": 3, "appeal_hours": 72,
               "sms_notice_template": t["sms_notice"], "sms_reply_template": t["sms_reply"],
               "sms_forbidden_words": "成立 不成立 " + t["word"]}
     posted(client.post("/admin/configuration", data=config), 303)

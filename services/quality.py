@@ -606,9 +606,11 @@ def explanations_for(phone: str) -> list[Ticket]:
 
 
 def escalated_open() -> list[Ticket]:
-    """Escalated tickets whose reply is still outstanding: for the owner and duty managers."""
+    """Escalated tickets whose reply is still outstanding, with the decision on each if one
+    was made: for the owner and duty managers."""
     return list(db.session.scalars(
-        select(Ticket).where(Ticket.escalated_at.is_not(None), Ticket.reply_done_at.is_(None))
+        select(Ticket).options(joinedload(Ticket.replier))
+        .where(Ticket.escalated_at.is_not(None), Ticket.reply_done_at.is_(None))
         .order_by(Ticket.escalated_at)))
 
 

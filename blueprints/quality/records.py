@@ -115,8 +115,8 @@ def export_reply_records():
               _("Caller number"), _("Contact number"), _("Verdict"), _("Type"), _("Criteria"),
               _("Basis for the verdict"), _("Contact attempts"), _("Reply method"),
               _("Escalation decision"), _("Who replies"), _("Replied at"),
-              _("Explanation script / what was done"), _("First contact on time"),
-              _("Reply compliance"), _("Checker")]
+              _("Explanation script / what was done"), _("Contacted in time"),
+              _("Reply compliant"), _("Checker")]
     reached, missed = _("Reached"), _("Not reached")
 
     def rows():

@@ -115,6 +115,7 @@ def test_the_decision_is_shown_and_the_replier_panel_follows_it(client, auth, ma
                                                                  checker):
     owner = make.user(Role.OWNER, name="钱主任")
     auth.login(make.user(Role.DUTY_MANAGER))
+    assert "待决定" in text_of(html(client.get("/")), "escalated")
     response = client.post(f"/tickets/{escalated.id}/reply-decision",
                            data={"method": "explain", "replier": str(owner.id),
                                  "note": "无理投诉，备注解释口径", "anchor": "reply-decision"})
@@ -123,6 +124,7 @@ def test_the_decision_is_shown_and_the_replier_panel_follows_it(client, auth, ma
     page = html(client.get(f"/tickets/{escalated.id}"))
     assert "钱主任" in text_of(page, "reply-decision-current")
     assert "已决定回复方式" in text_of(page, "timeline")
+    assert "上报决定： 直接解释 · 钱主任" in text_of(html(client.get("/")), "escalated")
     auth.logout()
     auth.login(owner)
     page = html(client.get(f"/tickets/{escalated.id}"))
@@ -203,7 +205,7 @@ def test_the_printout_and_the_spreadsheet_have_the_same_rows(client, auth, make,
     assert cells["判定依据"] == "录音中员工解释清楚，无不当用语。"
     assert "11-24 11:00 未联系上 关机" in cells["联系记录"]
     assert cells["解释口径／处理情况"] == "您反映的问题已处理完毕，请致电10010查询。"
-    assert (cells["首次联系及时率"], cells["回复合规率"]) == ("是", "是")
+    assert (cells["首次联系及时"], cells["回复合规"]) == ("是", "是")
     assert "13912345678" not in str(rows)
 
 

@@ -78,7 +78,7 @@ def inert_problems(page: str, payload: str) -> list[str]:
 
 FIELDS = ("user_name", "team", "team2", "complaint", "demand", "return_note", "lead_name",
           "result", "attempt", "sms", "escalate", "basis", "reply", "remarks", "transfer",
-          "criterion", "sms_notice", "sms_reply")
+          "criterion", "sms_notice", "sms_reply", "decision")
 
 
 def field_tags(payload):
@@ -162,6 +162,12 @@ def world(app, client, auth, make, payload):
         "at": an_hour_ago, "reached": "no", "note": t["attempt"]}), 303)
     posted(client.post(f"/tickets/{first}/sms", data={"kind": "notice", "text": t["sms"]}), 303)
     posted(client.post(f"/tickets/{first}/escalate", data={"note": t["escalate"]}), 303)
+    auth.logout()
+    auth.login(people[Role.DUTY_MANAGER])
+    posted(client.post(f"/tickets/{first}/reply-decision", data={
+        "method": "other", "replier": str(checker.id), "note": t["decision"]}), 303)
+    auth.logout()
+    auth.login(checker)
     posted(client.post(f"/tickets/{first}/judge", data={
         "kind": "attitude", "verdict": "not_established", "basis": t["basis"]}), 303)
     posted(client.post(f"/tickets/{first}/reply", data={"method": "other", "note": t["reply"]}),
@@ -192,7 +198,9 @@ def urls(app, ids, payload):
                 yield example_path(app, rule, **{known[0]: value})
     for query in ("/quality?q={p}", "/tickets/lookup?phone=13912345678",
                   "/tickets/lookup?phone={p}", "/tickets/?state={p}", "/login?next={p}",
-                  "/handover?day={p}", "/whitelist-handover?day={p}", "/quality?state={p}"):
+                  "/handover?day={p}", "/whitelist-handover?day={p}", "/quality?state={p}",
+                  "/reply-records?team={p}&method={p}&from={p}",
+                  "/reply-records/print?checker={p}&verdict={p}"):
         yield query.format(p=payload)
 
 

@@ -240,3 +240,20 @@ def test_the_dashboard_shows_the_two_figures_with_their_formulas(client, auth, m
     assert figures["回复合规率"][1:4] == (1, 1, 1)
     assert "÷" in figures["回复合规率"][4] and "÷" in figures["首次联系及时率"][4]
     assert "按时回复" not in str(rows)
+
+
+def test_the_admin_sets_the_number_of_days(client, auth, make):
+    from services import settings
+    auth.login(make.user(Role.ADMIN))
+    page = html(client.get("/admin/configuration"))
+    assert "短信回复或直接解释前需外呼未联系上的天数" in text_of(page, "follow_up_days-field")
+    form = {"review_hours": "2", "reply_hours": "48", "appeal_hours": "72",
+            "sms_notice_template": "请来电", "sms_reply_template": "请来电",
+            "sms_forbidden_words": "成立"}
+    response = client.post("/admin/configuration", data={**form, "follow_up_days": "0"})
+    assert response.status_code == 422
+    assert text_of(html(response), "follow_up_days-error")
+    assert client.post("/admin/configuration",
+                       data={**form, "follow_up_days": "2"}).status_code == 303
+    db.session.rollback()
+    assert settings.limits().follow_up_days == 2

@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime
 
 from flask import current_app, g, has_request_context, render_template, request
+from babel.dates import format_skeleton
 from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext as _l
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -56,6 +57,7 @@ ALERT_LABELS = {
     "claimed": _l("The quality team claimed your ticket"),
     "returned_to_lead": _l("The quality team returned a ticket to you"),
     "escalated": _l("A customer was escalated"),
+    "reply_decided": _l("The reply to an escalated customer was decided"),
     "appeal": _l("An appeal to re-judge"),
     "vote": _l("A panel vote waits for your ballot"),
     "tie": _l("A tied vote waits for your ruling"),
@@ -131,6 +133,7 @@ ACTION_LABELS = {
     "sms": _l("SMS sent"),
     "reply": _l("Reply recorded"),
     "escalate": _l("Escalated"),
+    "reply_decision": _l("Reply method decided"),
     "reveal_phone": _l("Full phone number shown"),
     "settings_update": _l("Settings changed"),
     "route_rule_save": _l("Routing rule saved"),
@@ -270,6 +273,13 @@ def localtime(moment: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     return format_datetime(local, fmt, rebase=False)
 
 
+def day_label(day: date | None, weekday: bool = False) -> str:
+    """A calendar day as people write it: 11月25日 (周三) / Nov 25 (Wed, Nov 25)."""
+    if day is None:
+        return ""
+    return format_skeleton("MMMEd" if weekday else "MMMd", day, locale=request_language())
+
+
 def minutes_between(start: datetime, end: datetime) -> int:
     return int((end - start).total_seconds() // 60)
 
@@ -389,7 +399,7 @@ def register(app):
         outcome_label=lambda v: label(OUTCOME_LABELS, v) if v else "",
         warning_label=lambda v: label(WARNING_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between,
-        nav_links=nav_links, bell=bell, countdown=countdown)
+        nav_links=nav_links, bell=bell, countdown=countdown, day_label=day_label)
     app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)
     app.jinja_env.globals["field"] = app.jinja_env.get_template("_macros.html").module.field
     app.jinja_env.globals["charts"] = app.jinja_env.get_template("_charts.html").module

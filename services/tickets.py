@@ -157,7 +157,7 @@ def facts(ticket: Ticket) -> rules.TicketFacts:
         transferred=ticket.source is not None,
         judged_by_id=ticket.judgement.judged_by_id if ticket.judgement else None,
         panel_ids=frozenset(m.user_id for m in ticket.appeal.members) if ticket.appeal
-        else frozenset())
+        else frozenset(), replier_id=ticket.replier_id)
 
 
 def _visible(ticket: Ticket | None, actor: User) -> Ticket:

@@ -153,8 +153,8 @@ def _survey_week(people, now):
     import io
 
     from domain import survey as survey_rules
-    from services import survey as survey_service
-    from services import survey_import
+    from services.survey import config, queues, records
+    from services.survey import imports as survey_import
     from services.clock import local_today, zone
     checker = people[CHECKER]
     monday = survey_rules.monday_of(local_today(now))
@@ -165,8 +165,9 @@ def _survey_week(people, now):
     data = io.BytesIO("\n".join(lines).encode("utf-8"))
     batch = survey_import.stage(data, "上周不满意用户.csv", actor=checker, now=now)
     survey_import.confirm(batch.id, actor=checker, now=now)
-    contacts = {c.phone: c for c in survey_service.survey_queue(
-        local_today(now) + timedelta(days=14), survey_service.QueueFilter(show="todo"))}
+    contacts = {c.phone: c for c in queues.survey_queue(
+        local_today(now) + timedelta(days=14), queues.ContactFilter(show="todo"),
+        actor=checker)}
 
     def at(day, hour):
         from datetime import UTC, datetime, time
@@ -182,22 +183,22 @@ def _survey_week(people, now):
         names = {"called:6": "服务态度", "held": "专业知识", "surveyed": "退单导致处理不及时",
                  "resolved": "回访结果"}
         name = names.get(plan, "专业知识" if channel == "QQ" else "服务态度")
-        category = next(c for c in survey_service.categories(contact.channel) if c.name == name)
-        survey_service.confirm_review(contact.id, "survey", actor=checker, now=survey_at)
-        survey_service.record_survey(
+        category = next(c for c in config.categories(contact.channel) if c.name == name)
+        records.confirm_review(contact.id, "survey", actor=checker, now=survey_at)
+        records.record_survey(
             contact.id, resolved=plan == "resolved", category_id=category.id,
             unresolved_issue="" if plan == "resolved" else "用户问题尚未解决，需回访确认。",
             needs_callback=plan != "resolved", actor=checker, now=survey_at)
         if plan == "held":
-            survey_service.hold_callback(contact.id, note="已追加事件，等待业务方回访结果。",
+            records.hold_callback(contact.id, note="已追加事件，等待业务方回访结果。",
                                          actor=checker, now=survey_at)
-            survey_service.chase(contact.id, actor=checker, now=survey_at + timedelta(hours=2))
+            records.chase(contact.id, actor=checker, now=survey_at + timedelta(hours=2))
         if plan.startswith("called:"):
             score = int(plan.split(":")[1])
             called_at = at(cycle + timedelta(days=3), 15) if weeks == 2 else now - timedelta(
                 minutes=30)
-            survey_service.confirm_review(contact.id, "callback", actor=checker, now=called_at)
-            survey_service.record_callback(
+            records.confirm_review(contact.id, "callback", actor=checker, now=called_at)
+            records.record_callback(
                 contact.id, outcome="accepted" if score < 8 else "satisfied", score=score,
                 reason="用户认为问题拖得太久，仍有不满。" if score < 8 else "",
                 note="已按话术致歉并说明处理结果。", actor=checker, now=called_at)

@@ -781,7 +781,8 @@ def generate(url: str, tickets: int, *, seed: int = 6, years: float = 3.0,
         if engine.dialect.name == "postgresql":
             # Explicit ids were inserted: move each serial sequence past them.
             for name in [*Rows.TABLES, "users", "teams"]:
-                if "id" in tables[name].c:
+                if "id" in tables[name].c and tables[name].c.id.autoincrement is not False \
+                        and isinstance(tables[name].c.id.type, sa.Integer):
                     conn.exec_driver_sql(
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                         f"COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)")

@@ -5,15 +5,17 @@ import re
 from datetime import date, datetime
 
 from flask import current_app, g, has_request_context, render_template, request
+from babel.dates import format_skeleton
 from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext as _l
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from domain.errors import N_
-from domain.phones import mask_phone
 from domain.judgement import Kind, Verdict
+from domain.phones import mask_phone
 from domain.roles import Role
 from domain.routing import NOTIFY_NUMBERS, Group
+from domain.survey import Channel, Outcome
 from domain.tickets import Action, ReturnReason, State
 from services.clock import to_local
 
@@ -55,6 +57,7 @@ ALERT_LABELS = {
     "claimed": _l("The quality team claimed your ticket"),
     "returned_to_lead": _l("The quality team returned a ticket to you"),
     "escalated": _l("A customer was escalated"),
+    "reply_decided": _l("The reply to an escalated customer was decided"),
     "appeal": _l("An appeal to re-judge"),
     "vote": _l("A panel vote waits for your ballot"),
     "tie": _l("A tied vote waits for your ruling"),
@@ -66,11 +69,21 @@ ALERT_LABELS = {
     "warning": _l("A new warning"),
     "announcement": _l("A new announcement"),
     "reminder": _l("A reminder for you"),
+    "remedy": _l("A remedy task for a dissatisfied customer"),
 }
 WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion rising"),
                   "keyword": _l("Keyword rising")}
 
 SMS_KIND_LABELS = {"notice": _l("Notice after a failed call"), "reply": _l("SMS reply")}
+
+CHANNEL_LABELS = {Channel.HOTLINE: _l("Hotline"), Channel.QQ: _l("QQ")}
+OUTCOME_LABELS = {
+    Outcome.RESOLVED: _l("Problem resolved"),
+    Outcome.APPENDED: _l("Event appended"),
+    Outcome.SATISFIED: _l("Customer satisfied"),
+    Outcome.ACCEPTED: _l("Accepted"),
+    Outcome.NOT_ACCEPTED: _l("Not accepted"),
+}
 
 ROLE_LABELS = {
     Role.STAFF: _l("Agent"),
@@ -126,6 +139,7 @@ ACTION_LABELS = {
     "sms": _l("SMS sent"),
     "reply": _l("Reply recorded"),
     "escalate": _l("Escalated"),
+    "reply_decision": _l("Reply method decided"),
     "reveal_phone": _l("Full phone number shown"),
     "settings_update": _l("Settings changed"),
     "route_rule_save": _l("Routing rule saved"),
@@ -134,6 +148,7 @@ ACTION_LABELS = {
     "recording_ref_set": _l("Recording reference set"),
     "evidence_add": _l("Audio excerpt added"),
     "evidence_replace": _l("Audio excerpt replaced by a new version"),
+    "survey_contact_from_ticket": _l("Made a dissatisfied contact"),
 }
 
 
@@ -264,6 +279,13 @@ def localtime(moment: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     return format_datetime(local, fmt, rebase=False)
 
 
+def day_label(day: date | None, weekday: bool = False) -> str:
+    """A calendar day as people write it: 11月25日 (周三) / Nov 25 (Wed, Nov 25)."""
+    if day is None:
+        return ""
+    return format_skeleton("MMMEd" if weekday else "MMMd", day, locale=request_language())
+
+
 def minutes_between(start: datetime, end: datetime) -> int:
     return int((end - start).total_seconds() // 60)
 
@@ -379,10 +401,13 @@ def register(app):
         reply_method_label=lambda v: label(REPLY_METHOD_LABELS, v),
         sms_kind_label=lambda v: label(SMS_KIND_LABELS, v), NOTIFY_NUMBERS=NOTIFY_NUMBERS,
         alert_label=lambda v: label(ALERT_LABELS, v),
+        channel_label=lambda v: label(CHANNEL_LABELS, v) if v else "",
+        outcome_label=lambda v: label(OUTCOME_LABELS, v) if v else "",
         warning_label=lambda v: label(WARNING_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between,
-        nav_links=nav_links, bell=bell, countdown=countdown)
+        nav_links=nav_links, bell=bell, countdown=countdown, day_label=day_label)
     app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)
     app.jinja_env.globals["field"] = app.jinja_env.get_template("_macros.html").module.field
+    app.jinja_env.globals["charts"] = app.jinja_env.get_template("_charts.html").module
     from blueprints.evidence.timestamps import link_timestamps  # mm:ss → seek links
     app.jinja_env.filters["timestamps"] = link_timestamps

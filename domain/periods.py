@@ -21,6 +21,11 @@ class Span:
     def days(self) -> int:
         return (self.end - self.start).days
 
+    @property
+    def last_day(self) -> date:
+        """The last day in the span (`end` is the day after)."""
+        return self.end - timedelta(days=1)
+
 
 def span_of(period: Period, anchor: date, start: date | None = None,
             end: date | None = None) -> Span:

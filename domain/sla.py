@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 @dataclass(frozen=True)
 class Limits:
-    """Configurable time limits, in hours."""
+    """Configurable time limits, in hours (the follow-up in days)."""
     review_hours: int = 2        # team-lead review after (re)submission
     reply_hours: int = 48        # reply to the customer after handover
-    follow_up_hours: int = 72    # trying by phone before an SMS reply is allowed
+    follow_up_days: int = 3      # different local days of failed calls before an SMS reply
     appeal_hours: int = 72       # appeal window after judging
     vote_hours: int = 24         # panel vote deadline after it opens
 
@@ -35,20 +35,6 @@ def review_due(submitted_at: datetime, limits: Limits) -> datetime:
 
 def reply_due(handed_over_at: datetime, limits: Limits) -> datetime:
     return handed_over_at + timedelta(hours=limits.reply_hours)
-
-
-def sms_reply_unlocks_at(first_failed_call: datetime | None, limits: Limits) -> datetime | None:
-    """An SMS may replace the phone reply once the follow-up window has passed since the
-    first failed call, provided no call reached the customer."""
-    if first_failed_call is None:
-        return None
-    return first_failed_call + timedelta(hours=limits.follow_up_hours)
-
-
-def sms_reply_allowed(first_failed_call: datetime | None, reached: bool, now: datetime,
-                      limits: Limits) -> bool:
-    unlocks = sms_reply_unlocks_at(first_failed_call, limits)
-    return not reached and unlocks is not None and now >= unlocks
 
 
 def appeal_window_ends(judged_at: datetime, established: bool, limits: Limits) -> datetime:

@@ -1,11 +1,60 @@
-"""Dissatisfied-customer survey and callback (不满意调研与回访, SPEC Part B): channels and cause
-categories, the weekly rhythm, working-day arithmetic for remedy tasks, satisfaction bands and
-the KPI formulas. Pure Python: dates and times come in as arguments."""
+"""Dissatisfied-customer survey and callback (不满意调研与回访, SPEC Part B): who may do what,
+channels and cause categories, the weekly rhythm, working-day arithmetic for remedy tasks,
+satisfaction bands and the KPI formulas. Pure Python: dates and times come in as arguments."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
+from .errors import N_, NotAllowed
 from .periods import Span, rate
+from .roles import QUALITY, Role
+from .text import mask_numbers, strip_bidi_controls
+
+
+class Task(StrEnum):
+    """What a user does in the survey area; MAY says which roles may do it."""
+    WORK = "work"                      # import, survey, call back, mark, show the number
+    READ_CONTACT = "read_contact"      # open a contact
+    READ_REMEDIES = "read_remedies"    # the remedy task list
+    REMEDY = "remedy"                  # record the contact with the customer and the remedy
+    READ_KPIS = "read_kpis"            # the KPI page and its export
+    EXPORT_RECORDS = "export_records"  # the survey and callback record (XLSX)
+    AUDIT = "audit"                    # the sample audit of callback records
+    CONFIGURE = "configure"            # categories and scripts, holidays, bands
+
+
+_MANAGERS = frozenset({Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD, Role.DUTY_MANAGER})
+
+#: Who may do what (docs/decisions.md, "Who"): the services check it, the views declare it.
+MAY = {
+    Task.WORK: QUALITY,
+    Task.READ_CONTACT: QUALITY | {Role.DUTY_MANAGER},
+    Task.READ_REMEDIES: frozenset({Role.DUTY_MANAGER, Role.OWNER}),
+    Task.REMEDY: frozenset({Role.DUTY_MANAGER}),
+    Task.READ_KPIS: _MANAGERS,
+    Task.EXPORT_RECORDS: QUALITY | _MANAGERS,
+    Task.AUDIT: frozenset({Role.OWNER}),
+    Task.CONFIGURE: frozenset({Role.ADMIN, Role.OWNER}),
+}
+
+REFUSALS = {
+    Task.WORK: N_("Only the quality team surveys and calls back dissatisfied customers."),
+    Task.READ_CONTACT: N_("Only the quality team and the duty managers read dissatisfied "
+                          "contacts."),
+    Task.READ_REMEDIES: N_("Only the duty managers and the whitelist owner read remedy tasks."),
+    Task.REMEDY: N_("Only a duty manager records a remedy."),
+    Task.READ_KPIS: N_("Only managers read the callback KPIs."),
+    Task.EXPORT_RECORDS: N_("Only the quality team and managers export the survey and callback "
+                            "record."),
+    Task.AUDIT: N_("Only the whitelist owner audits callback records."),
+    Task.CONFIGURE: N_("Only the administrator and the whitelist owner configure the survey."),
+}
+
+
+def require(role: str, task: Task) -> None:
+    """NotAllowed unless `role` may do `task`."""
+    if role not in MAY[task]:
+        raise NotAllowed(REFUSALS[task])
 
 
 class Channel(StrEnum):
@@ -13,9 +62,11 @@ class Channel(StrEnum):
     QQ = "qq"            # QQ
 
 
+#: The hotline's name in an import file (the QQ channel's is "QQ").
+HOTLINE_WORD = "热线"
 #: What an import file may say in its channel column.
-CHANNEL_WORDS = {"热线": Channel.HOTLINE, "hotline": Channel.HOTLINE, "电话": Channel.HOTLINE,
-                 "qq": Channel.QQ, "在线": Channel.QQ}
+CHANNEL_WORDS = {HOTLINE_WORD: Channel.HOTLINE, "hotline": Channel.HOTLINE,
+                 "电话": Channel.HOTLINE, "qq": Channel.QQ, "在线": Channel.QQ}
 
 #: Cause categories per channel, in the order of seed 000 (KF-006).
 CATEGORIES = {
@@ -47,6 +98,20 @@ class Outcome(StrEnum):
 TRACKED = frozenset({Outcome.APPENDED, Outcome.NOT_ACCEPTED})
 
 SCORE_MIN, SCORE_MAX = 1, 10
+#: Longest issue summary, and longest note, reason or result typed on the survey pages.
+SUMMARY_MAX = TEXT_MAX = 1000
+
+
+def note_text(raw: str | None) -> str:
+    """A note, reason, result or summary as it is kept: others read it (the contact page, the
+    remedy list, the record export), so a customer's number in it is masked, and direction
+    controls are dropped (text that comes from a file, not a form, too)."""
+    return mask_numbers(strip_bidi_controls(raw or "").strip())
+
+
+def too_long(text: str, limit: int = TEXT_MAX):
+    """The field problem of a text over `limit` characters (msgid, params), else None."""
+    return (N_("At most %(max)d characters."), {"max": limit}) if len(text) > limit else None
 #: A callback score below this needs the customer's reason (seed 004: 评分低于8分).
 REASON_BELOW = 8
 

@@ -129,6 +129,7 @@ class TicketFacts:
     #: Who may act now on an appeal waiting for a person: the re-judgers of an appealed
     #: ticket, the rulers of an escalated one (domain.appeals).
     appeal_actor_ids: frozenset[int] = frozenset()
+    replier_id: int | None = None  # named by the decision on an escalated customer
 
 
 def automatic_next(state: State, action: Action) -> State:
@@ -206,10 +207,18 @@ def is_handler(actor: Actor, ticket: TicketFacts) -> bool:
         and ticket.checker_id == actor.id
 
 
+def keeps_reply(actor: Actor, ticket: TicketFacts) -> bool:
+    """Who answers the customer: the quality-team member a decision on an escalated customer
+    named, else the handler."""
+    if ticket.replier_id is not None:
+        return actor.role in QUALITY and actor.id == ticket.replier_id
+    return is_handler(actor, ticket)
+
+
 def may_keep_reply(actor: Actor, ticket: TicketFacts) -> bool:
-    """Log contact attempts, notifications, SMS and the reply: the handler, while the ticket
-    is being verified or is judged."""
-    return is_handler(actor, ticket) and ticket.state in REPLY_STATES
+    """Log contact attempts, SMS and the reply: the one who answers the customer, while the
+    ticket is being verified or is judged."""
+    return keeps_reply(actor, ticket) and ticket.state in REPLY_STATES
 
 
 def check(action: Action, actor: Actor, ticket: TicketFacts) -> State:

@@ -49,6 +49,13 @@ class Ticket(db.Model):
     reply_done_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     escalation_note: Mapped[str] = mapped_column(Text, default="")
+    # The owner's or a duty manager's decision on an escalated customer: how and by whom the
+    # customer is answered (SPEC §6). Changes are kept in the audit log.
+    reply_decision: Mapped[str | None] = mapped_column(String(16))  # phone|sms|explain|other
+    reply_decision_note: Mapped[str] = mapped_column(Text, default="")
+    replier_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reply_decided_at: Mapped[datetime | None]
+    reply_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     judged_at: Mapped[datetime | None]
     appeal_until: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -57,6 +64,8 @@ class Ticket(db.Model):
 
     submitter: Mapped[User] = relationship(foreign_keys=[submitter_id])
     checker: Mapped[User | None] = relationship(foreign_keys=[checker_id])
+    replier: Mapped[User | None] = relationship(foreign_keys=[replier_id])
+    reply_decided_by: Mapped[User | None] = relationship(foreign_keys=[reply_decided_by_id])
     judgement = relationship("Judgement", uselist=False, viewonly=True)
     notifications = relationship("Notification", back_populates="ticket",
                                  order_by="Notification.called_at")

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
+from domain import reply as reply_rules
 from domain import sla
 from domain import tickets as rules
 from domain.errors import N_, Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
@@ -22,7 +23,7 @@ from domain.text import escape_like, mask_numbers
 from domain.tickets import Action, ReturnReason, State
 from models import ContactAttempt, Criterion, Judgement, Notification, SmsMessage, Ticket, User
 
-from . import audit, settings
+from . import audit, replies, settings
 from .alerts import alert, users_with_role
 from . import routing as routing_service
 from .db import db, write_transaction
@@ -31,12 +32,27 @@ from .tickets import facts, flush_guarded, load_visible, move
 
 
 def _require_handler(ticket: Ticket, actor: User) -> None:
-    """Only the claimant keeps the reply record and notifications, while verifying/judged."""
+    """Only the claimant keeps the notifications and escalates, while verifying/judged."""
     if not rules.is_handler(actor.actor(), facts(ticket)):
         raise NotAllowed(N_("Only the checker who claimed this ticket can do this."))
+    _require_reply_state(ticket)
+
+
+def _require_reply_state(ticket: Ticket) -> None:
     if ticket.state not in rules.REPLY_STATES:
         raise InvalidTransition("This ticket is now “%(state)s”; the action no longer applies.",
                                 state=ticket.state)
+
+
+def _require_reply_keeper(ticket: Ticket, actor: User) -> None:
+    """The reply record is kept by the claimant, or by whom a decision on an escalated
+    customer named."""
+    if not rules.keeps_reply(actor.actor(), facts(ticket)):
+        if ticket.replier_id is not None:
+            raise NotAllowed(N_("The decision on this escalated customer names another "
+                                "person to reply."))
+        raise NotAllowed(N_("Only the checker who claimed this ticket can do this."))
+    _require_reply_state(ticket)
 
 
 # --- claim -----------------------------------------------------------------------------------
@@ -242,7 +258,7 @@ def log_attempt(ticket_id: int, *, at: datetime, reached: bool, note: str, actor
         raise FormProblems({"at": N_("The call time cannot be in the future.")})
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
-        _require_handler(ticket, actor)
+        _require_reply_keeper(ticket, actor)
         attempt = ContactAttempt(ticket_id=ticket.id, at=at, reached=reached,
                                  note=mask_numbers((note or "").strip()), checker_id=actor.id,
                                  created_at=now)
@@ -260,12 +276,7 @@ def log_attempt(ticket_id: int, *, at: datetime, reached: bool, note: str, actor
 
 class SmsKind:
     NOTICE = "notice"  # after a failed call: please call us back
-    REPLY = "reply"    # the reply itself, after three days without reaching the customer
-
-
-def sms_reply_allowed(ticket: Ticket, now: datetime) -> bool:
-    return ticket.reply_done_at is None and sla.sms_reply_allowed(
-        ticket.first_failed_call_at, ticket.reached_at is not None, now, settings.limits())
+    REPLY = "reply"    # the reply itself, after failed calls on three different days
 
 
 def send_sms(ticket_id: int, *, kind: str, text: str, actor: User, now: datetime) -> SmsMessage:
@@ -283,10 +294,13 @@ def send_sms(ticket_id: int, *, kind: str, text: str, actor: User, now: datetime
         raise FormProblems(problems)
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
-        _require_handler(ticket, actor)
-        if kind == SmsKind.REPLY and not sms_reply_allowed(ticket, now):
-            raise InvalidTransition(N_("An SMS reply is possible only after three days of "
-                                       "failed calls."))
+        _require_reply_keeper(ticket, actor)
+        if kind == SmsKind.REPLY and ticket.reply_done_at is not None:
+            raise InvalidTransition(N_("The reply is already recorded."))
+        if kind == SmsKind.REPLY and (problem := reply_rules.method_problem(
+                "sms", replies.follow_up_of(ticket), ticket.reply_decision)):
+            message, params = (problem, {}) if isinstance(problem, str) else problem
+            raise InvalidTransition(message, **params)
         if kind == SmsKind.NOTICE and ticket.first_failed_call_at is None:
             raise InvalidTransition(N_("An SMS notice follows a failed call; log the call first."))
         if kind not in (SmsKind.NOTICE, SmsKind.REPLY):
@@ -308,28 +322,24 @@ REPLY_METHODS = ("phone", "sms", "explain", "other")
 
 def complete_reply(ticket_id: int, *, method: str, note: str, actor: User,
                    now: datetime) -> Ticket:
-    """Record how the customer was answered: 电话, 直接解释 (with the script), 其他."""
+    """Record how the customer was answered: 电话, 直接解释 (with the script), 其他. (The SMS
+    reply is recorded by sending it.)"""
     note = mask_numbers((note or "").strip())
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
-        _require_handler(ticket, actor)
+        _require_reply_keeper(ticket, actor)
         if ticket.reply_done_at is not None:
             raise InvalidTransition(N_("The reply is already recorded."))
         problems = {}
-        if method == "phone" and ticket.reached_at is None:
-            problems["method"] = N_("Log a call that reached the customer first.")
-        elif method == "explain":
-            if not sla.sms_reply_allowed(ticket.first_failed_call_at,
-                                         ticket.reached_at is not None, now, settings.limits()):
-                problems["method"] = N_("Direct explanation is for customers still unreachable "
-                                        "after three days of calls.")
-            if not note:
-                problems["note"] = N_("Write the explanation script agents should use.")
-        elif method == "other":
-            if not note:
-                problems["note"] = N_("Say what was done (formal complaint, who was notified).")
-        elif method != "phone":
+        if method == "sms":
             problems["method"] = N_("Choose how the customer was answered.")
+        elif problem := reply_rules.method_problem(method, replies.follow_up_of(ticket),
+                                                   ticket.reply_decision):
+            problems["method"] = problem
+        if method == "explain" and not note:
+            problems["note"] = N_("Write the explanation script agents should use.")
+        elif method == "other" and not note:
+            problems["note"] = N_("Say what was done (formal complaint, who was notified).")
         if problems:
             raise FormProblems(problems)
         ticket.reply_method = method
@@ -364,8 +374,9 @@ def reveal_phone(ticket_id: int, *, actor: User, now: datetime) -> Ticket:
     """The full customer numbers, for the checker handling the reply or the owner; audited."""
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
-        may = (rules.is_handler(actor.actor(), facts(ticket))
-               or actor.role_enum == Role.OWNER)
+        who, known = actor.actor(), facts(ticket)
+        may = rules.is_handler(who, known) or rules.keeps_reply(who, known) \
+            or actor.role_enum == Role.OWNER
         if not may:
             raise NotAllowed(N_("Only the checker handling this ticket or the owner may see "
                                 "the full number."))
@@ -599,28 +610,12 @@ def explanations_for(phone: str) -> list[Ticket]:
         .order_by(Ticket.reply_done_at.desc()).limit(20)))
 
 
-def reply_records(start: datetime, end: datetime, batch: int = 1000):
-    """Tickets signed over in [start, end), with their reply record, for the export."""
-    after = None
-    while True:
-        query = (select(Ticket).options(joinedload(Ticket.checker))
-                 .where(Ticket.handed_over_at >= start, Ticket.handed_over_at < end)
-                 .order_by(Ticket.handed_over_at, Ticket.id).limit(batch))
-        if after is not None:
-            query = query.where(or_(Ticket.handed_over_at > after[0],
-                                    (Ticket.handed_over_at == after[0]) & (Ticket.id > after[1])))
-        rows = list(db.session.scalars(query))
-        yield from rows
-        if len(rows) < batch:
-            return
-        after = (rows[-1].handed_over_at, rows[-1].id)
-        db.session.expunge_all()
-
-
 def escalated_open() -> list[Ticket]:
-    """Escalated tickets whose reply is still outstanding: for the owner and duty managers."""
+    """Escalated tickets whose reply is still outstanding, with the decision on each if one
+    was made: for the owner and duty managers."""
     return list(db.session.scalars(
-        select(Ticket).where(Ticket.escalated_at.is_not(None), Ticket.reply_done_at.is_(None))
+        select(Ticket).options(joinedload(Ticket.replier))
+        .where(Ticket.escalated_at.is_not(None), Ticket.reply_done_at.is_(None))
         .order_by(Ticket.escalated_at)))
 
 

@@ -2,11 +2,12 @@
 broken down by team, route group or checker. Every figure comes with the ticket-list filter
 that shows the tickets behind it."""
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from domain.periods import Span, rate
+from domain.reply import FALLBACK_METHODS, NO_REPLY_STATES
 from models import Appeal, Criterion, Judgement, Team, Ticket, User
 from models.quality import judgement_criteria
 
@@ -111,8 +112,45 @@ class Rates:
         return rate(self.reviewed_on_time, self.reviewed)
 
     @property
-    def reply_on_time_rate(self):
-        return rate(self.replied_on_time, self.replied)
+    def first_contact_rate(self):
+        return rate(self.first_contact_on_time, self.first_contact_due)
+
+    @property
+    def compliance_rate(self):
+        return rate(self.replies_compliant, self.replies)
+
+
+def reply_conditions(scope: Scope, now: datetime, limits) -> dict:
+    """The two reply figures (SPEC §6, §9; domain.reply states the same rules in Python):
+
+    首次联系及时率 = first_contact_on_time / first_contact_due: of the tickets signed over in
+    the period and not returned to the lead, those that had a contact attempt or whose reply
+    limit (48 h) has passed by `now`; on time when the first attempt came within the limit.
+
+    回复合规率 = replies_compliant / replies: of the same tickets, those whose reply is
+    recorded; compliant when made by the method decided for an escalated customer, by SMS or
+    direct explanation after failed calls that began within the limit (the days of calls were
+    checked when the reply was made), or otherwise (phone, other) recorded within the limit.
+    """
+    signed = and_(scope.within(Ticket.handed_over_at), Ticket.state.not_in(NO_REPLY_STATES))
+    first = case((Ticket.first_failed_call_at.is_(None), Ticket.reached_at),
+                 (Ticket.reached_at.is_(None), Ticket.first_failed_call_at),
+                 (Ticket.reached_at < Ticket.first_failed_call_at, Ticket.reached_at),
+                 else_=Ticket.first_failed_call_at)
+    limit = limits.reply_hours * 60
+    return {
+        "first_contact_due": and_(signed, or_(
+            first.is_not(None),
+            Ticket.handed_over_at < now - timedelta(hours=limits.reply_hours))),
+        "first_contact_on_time": minutes(first, Ticket.handed_over_at) <= limit,
+        "replies": and_(signed, Ticket.reply_done_at.is_not(None)),
+        "replies_compliant": or_(
+            and_(Ticket.reply_decision.is_not(None), Ticket.reply_method == Ticket.reply_decision),
+            and_(Ticket.reply_method.in_(FALLBACK_METHODS),
+                 minutes(Ticket.first_failed_call_at, Ticket.handed_over_at) <= limit),
+            and_(Ticket.reply_method.not_in(FALLBACK_METHODS),
+                 minutes(Ticket.reply_done_at, Ticket.handed_over_at) <= limit)),
+    }
 
 
 @dataclass
@@ -124,8 +162,11 @@ class Kpis(Rates):
     by_criterion: list = field(default_factory=list)   # (code, text, count)
     reviewed: int = 0
     reviewed_on_time: int = 0
+    first_contact_due: int = 0
+    first_contact_on_time: int = 0
+    replies: int = 0
+    replies_compliant: int = 0
     replied: int = 0
-    replied_on_time: int = 0
     reply_methods: dict = field(default_factory=dict)
     appeals: int = 0
     rejudged: int = 0
@@ -151,7 +192,8 @@ class Kpis(Rates):
         return self.reply_methods.get("phone", 0)
 
 
-def kpis(scope: Scope) -> Kpis:
+def kpis(scope: Scope, now: datetime) -> Kpis:
+    """The figures of the dashboard; `now` decides which reply limits have passed."""
     limits = settings.limits()
     k = Kpis()
     k.filed = _count(select(func.count(Ticket.id)).where(scope.within(Ticket.created_at)))
@@ -174,15 +216,19 @@ def kpis(scope: Scope) -> Kpis:
     handed = and_(scope.within(Ticket.handed_over_at), Ticket.source.is_(None))
     k.reviewed, k.reviewed_on_time = db.session.execute(select(
         func.count(Ticket.id), _flag(review <= limits.review_hours * 60)).where(handed)).one()
+    rc = reply_conditions(scope, now, limits)
+    k.first_contact_due, k.first_contact_on_time = db.session.execute(select(
+        func.count(Ticket.id), _flag(rc["first_contact_on_time"]))
+        .where(rc["first_contact_due"])).one()
+    k.replies, k.replies_compliant = db.session.execute(select(
+        func.count(Ticket.id), _flag(rc["replies_compliant"])).where(rc["replies"])).one()
     reply = minutes(Ticket.reply_done_at, Ticket.handed_over_at)
     replied = scope.within(Ticket.reply_done_at)
     methods = db.session.execute(
-        select(Ticket.reply_method, func.count(Ticket.id), _flag(
-            reply <= limits.reply_hours * 60)).where(replied)
+        select(Ticket.reply_method, func.count(Ticket.id)).where(replied)
         .group_by(Ticket.reply_method)).all()
-    k.replied = sum(n for _method, n, _on_time in methods)
-    k.replied_on_time = sum(on_time for _method, _n, on_time in methods)
-    k.reply_methods = {method: n for method, n, _on_time in methods}
+    k.replied = sum(n for _method, n in methods)
+    k.reply_methods = dict(methods)
     appeal_scope = [Appeal.ticket_id == Ticket.id]
     k.appeals = _count(select(func.count(Appeal.id)).join(Ticket, and_(*appeal_scope))
                        .where(scope.within(Appeal.filed_at)))
@@ -218,14 +264,15 @@ class Row(Rates):
     established: int = 0
     reviewed: int = 0
     reviewed_on_time: int = 0
-    replied: int = 0
-    replied_on_time: int = 0
+    first_contact_due: int = 0
+    first_contact_on_time: int = 0
+    replies: int = 0
+    replies_compliant: int = 0
 
 
-
-def breakdown(scope: Scope, by: str) -> list[Row]:
-    """The main KPIs per team, route group or checker: one grouped query per moment (filed,
-    judged, signed over, replied), each counting its figures in one pass."""
+def breakdown(scope: Scope, by: str, now: datetime) -> list[Row]:
+    """The main KPIs per team, route group or checker: one grouped query per figure set
+    (filed, judged, signed over, first contact, replies), each counting in one pass."""
     limits = settings.limits()
     column = {"team": Ticket.team_id, "group": Ticket.route_group,
               "checker": Ticket.checker_id}[by]
@@ -245,8 +292,10 @@ def breakdown(scope: Scope, by: str) -> list[Row]:
     handed = and_(scope.within(Ticket.handed_over_at), Ticket.source.is_(None))
     add(["reviewed", "reviewed_on_time"], handed,
         minutes(Ticket.handed_over_at, Ticket.submitted_at) <= limits.review_hours * 60)
-    add(["replied", "replied_on_time"], scope.within(Ticket.reply_done_at),
-        minutes(Ticket.reply_done_at, Ticket.handed_over_at) <= limits.reply_hours * 60)
+    rc = reply_conditions(scope, now, limits)
+    add(["first_contact_due", "first_contact_on_time"], rc["first_contact_due"],
+        rc["first_contact_on_time"])
+    add(["replies", "replies_compliant"], rc["replies"], rc["replies_compliant"])
     names = {}
     if by == "team":
         names = dict(db.session.execute(select(Team.id, Team.name)).all())

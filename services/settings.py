@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from domain import sla
 from domain.sms import DEFAULT_FORBIDDEN
+from domain.survey import Bands
 from models import Setting
 
 from . import audit
@@ -29,6 +30,10 @@ DEFAULTS = {
     "rejudge_deputy": "",
     # "Open in recording system" link: an address with {id} for the call's reference; "" none.
     "recording_url_template": "",
+    # Survey and callback (Part B): the remedy clock's holidays and make-up working days
+    # (ISO dates), and the satisfaction bands.
+    "survey_calendar": {"holidays": [], "workdays": []},
+    "survey_bands": asdict(Bands()),
 }
 
 
@@ -59,8 +64,10 @@ def limits() -> sla.Limits:
     return sla.Limits(**{k: int(v) for k, v in stored.items() if k in known})
 
 
-def update(values: dict, *, actor, now) -> None:
-    """Store changed values; one audit entry names the keys that changed."""
+def update(values: dict, *, actor, now, action: str = "settings_update",
+           detail: dict | None = None) -> None:
+    """Store changed values; one audit entry (`action`) names the keys that changed, with
+    `detail`."""
     with write_transaction():
         current = _all()
         changed = [k for k, v in values.items() if k in DEFAULTS and current.get(k) != v]
@@ -73,5 +80,5 @@ def update(values: dict, *, actor, now) -> None:
             row.updated_at = now
             row.updated_by_id = actor.id
         if changed:
-            audit.record("settings_update", actor=actor, now=now, detail={"keys": changed})
+            audit.record(action, actor=actor, now=now, detail={"keys": changed, **(detail or {})})
     g.pop("_zikong_settings", None) if has_request_context() else None

@@ -160,7 +160,7 @@ def facts(ticket: Ticket) -> rules.TicketFacts:
         judged_by_id=ticket.judgement.judged_by_id if ticket.judgement else None,
         panel_ids=frozenset(m.user_id for m in ticket.appeal.members) if ticket.appeal
         else frozenset(),
-        appeal_actor_ids=_appeal_actors(ticket))
+        appeal_actor_ids=_appeal_actors(ticket), replier_id=ticket.replier_id)
 
 
 def _appeal_actors(ticket: Ticket) -> frozenset[int]:

@@ -52,16 +52,20 @@ class TeamForm(Form):
 
 
 class LimitsForm(Form):
-    """Time limits (hours), SMS wording and the verdict words an SMS may not contain."""
+    """Time limits (hours), the follow-up days, SMS wording and the verdict words an SMS may
+    not contain."""
     review_hours = IntegerField(_l("Lead review (hours)"), validators=[
         InputRequired(_l("This field is required.")),
         NumberRange(1, 240, message=_l("Between %(min)s and %(max)s."))])
     reply_hours = IntegerField(_l("Reply to the customer (hours)"), validators=[
         InputRequired(_l("This field is required.")),
         NumberRange(1, 720, message=_l("Between %(min)s and %(max)s."))])
-    follow_up_hours = IntegerField(_l("Phone follow-up before an SMS reply (hours)"), validators=[
-        InputRequired(_l("This field is required.")),
-        NumberRange(1, 720, message=_l("Between %(min)s and %(max)s."))])
+    follow_up_days = IntegerField(
+        _l("Days of failed calls before an SMS reply or direct explanation"), validators=[
+            InputRequired(_l("This field is required.")),
+            NumberRange(1, 14, message=_l("Between %(min)s and %(max)s."))],
+        description=_l("Different days in the centre's time zone, counted from the day of the "
+                       "first failed call."))
     appeal_hours = IntegerField(_l("Appeal window (hours)"), validators=[
         InputRequired(_l("This field is required.")),
         NumberRange(1, 720, message=_l("Between %(min)s and %(max)s."))])

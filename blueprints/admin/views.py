@@ -105,7 +105,7 @@ def _config_page(status=200, limits_form=None, route_form=None, criterion_form=N
     if limits_form is None:
         limits_form = LimitsForm(
             formdata=None, review_hours=limits.review_hours, reply_hours=limits.reply_hours,
-            follow_up_hours=limits.follow_up_hours, appeal_hours=limits.appeal_hours,
+            follow_up_days=limits.follow_up_days, appeal_hours=limits.appeal_hours,
             sms_notice_template=settings_service.get("sms_notice_template"),
             sms_reply_template=settings_service.get("sms_reply_template"),
             sms_forbidden_words=" ".join(settings_service.get("sms_forbidden_words")))
@@ -132,7 +132,7 @@ def configuration():
         return _config_page(422, limits_form=form)
     settings_service.update({
         "limits": {"review_hours": form.review_hours.data, "reply_hours": form.reply_hours.data,
-                   "follow_up_hours": form.follow_up_hours.data,
+                   "follow_up_days": form.follow_up_days.data,
                    "appeal_hours": form.appeal_hours.data},
         "sms_notice_template": form.sms_notice_template.data.strip(),
         "sms_reply_template": form.sms_reply_template.data.strip(),
@@ -151,7 +151,7 @@ def save_deputy():
         try:
             chain_service.set_deputy(form.deputy.data, actor=current_user, now=utcnow())
         except FormProblems as exc:
-            form.deputy.errors.append(_(exc.problems["deputy"]))
+            form.deputy.errors.append(_(exc.message))
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("admin.configuration") + "#deputy", code=303)

@@ -116,6 +116,28 @@ class ReplyForm(Form):
         self.method.choices = list((methods or {}).items())
 
 
+class ReplyDecisionForm(Form):
+    """The owner's or a duty manager's decision on an escalated customer."""
+    method = RadioField(_l("Reply method"), choices=[], validators=[_required()],
+                        id="decision-method")
+    # The choice is checked by the service (an active checker or owner, not a party).
+    replier = SelectField(_l("Who replies"), choices=[], validate_choice=False,
+                          validators=[_required()], id="decision-replier")
+    note = TextAreaField(_l("Why this method"), id="decision-note", validators=[
+        _required(), Length(max=500, message=_l("At most %(max)d characters."))])
+
+    def __init__(self, *args, methods=None, repliers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.method.choices = list((methods or {}).items())
+        self.replier.choices = [("", _l("Choose…"))] + [
+            (str(r.id), f"{r.name} {r.employee_no}") for r in repliers]
+
+    @property
+    def replier_id(self) -> int | None:
+        data = self.replier.data or ""
+        return int(data) if data.isascii() and data.isdigit() and len(data) < 12 else None
+
+
 class EscalateForm(Form):
     note = TextAreaField(_l("Why this customer needs a decision"), id="escalate-note",
                          validators=[

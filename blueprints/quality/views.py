@@ -16,14 +16,16 @@ from blueprints.forms import VersionForm
 from blueprints.tickets.views import load_ticket, show_ticket
 from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day, request_language
 from domain.errors import NotAllowed
+from domain.reply import DECIDERS
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
 from services import quality as service
+from services import replies
 from services.clock import local_today, utcnow, zone
 
 from . import bp
 from .forms import AccusedForm, AttemptForm, EscalateForm, NotificationForm, QueueFilterForm
-from .panels import (judge_form, notification_update_form, reply_form, return_to_lead_form,
-                     sms_form)
+from .panels import (decision_form, judge_form, notification_update_form, reply_form,
+                     return_to_lead_form, sms_form)
 
 QUALITY_ROLES = tuple(QUALITY)
 
@@ -229,8 +231,8 @@ def send_sms(ticket_id: int):
 @bp.route("/tickets/<int:ticket_id>/reply", methods=["POST"])
 @roles(*QUALITY_ROLES)
 def complete_reply(ticket_id: int):
-    load_ticket(ticket_id)
-    form = reply_form(formdata=request.form)
+    ticket = load_ticket(ticket_id)
+    form = reply_form(formdata=request.form, decided=ticket.reply_decision)
     if not form.validate():
         return _invalid(ticket_id, "reply_form", form)
     return _act(ticket_id, lambda: service.complete_reply(
@@ -248,6 +250,22 @@ def escalate(ticket_id: int):
     return _act(ticket_id, lambda: service.escalate(
         ticket_id, note=form.note.data, actor=current_user, now=utcnow()),
         _("Escalated to the owner and the duty managers."), "escalate_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/reply-decision", methods=["POST"])
+@roles(*DECIDERS)
+def decide_reply(ticket_id: int):
+    """The owner or a duty manager decides how an escalated customer is answered, and by
+    whom."""
+    load_ticket(ticket_id)
+    form = decision_form(formdata=request.form)
+    if not form.validate():
+        return _invalid(ticket_id, "decision_form", form)
+    return _act(ticket_id, lambda: replies.decide_reply(
+        ticket_id, method=form.method.data, replier_id=form.replier_id, note=form.note.data,
+        actor=current_user, now=utcnow()),
+        _("Decision recorded; the one who replies is alerted."), "decision_form", form,
+        anchor="reply-decision")
 
 
 @bp.route("/tickets/<int:ticket_id>/reveal", methods=["POST"])

@@ -3,31 +3,53 @@ from datetime import date
 
 from flask import g, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints._access import roles
 from blueprints._htmx import render
+from blueprints.charts import hbars, trend_chart
+from blueprints.periods import period_of
 from blueprints.ui import GROUP_LABELS, KIND_LABELS, parse_day
-from domain.periods import Period, span_of, weeks_back
+from domain.periods import weeks_back
 from domain.roles import Role
 from services import reports as service
-from services.clock import local_today
+from services import settings
+from services.clock import local_today, utcnow
 
 from . import bp
-from .charts import hbars, trend_chart
 
 REPORT_ROLES = (Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD, Role.DUTY_MANAGER)
 
+#: The two reply figures and their formulas (services.reports.reply_conditions), shown beside
+#: the figures and in the export.
+FIRST_CONTACT = _l("First contact on time")
+FIRST_CONTACT_FORMULA = _l(
+    "Tickets whose first contact attempt came within %(hours)d h of sign-over ÷ tickets "
+    "signed over in the period (not returned to the lead) with an attempt made or the "
+    "%(hours)d h passed")
+COMPLIANCE = _l("Reply compliance")
+COMPLIANCE_FORMULA = _l(
+    "Replies by phone (or other) within %(hours)d h of sign-over, by SMS or direct "
+    "explanation after failed calls on %(days)d different days that began within %(hours)d h, "
+    "or by the method decided for an escalated customer ÷ replies recorded for tickets signed "
+    "over in the period")
+
+
+def formulas() -> dict:
+    limits = settings.limits()
+    values = {"hours": limits.reply_hours, "days": limits.follow_up_days}
+    return {"first_contact": str(FIRST_CONTACT_FORMULA) % values,
+            "compliance": str(COMPLIANCE_FORMULA) % values}
+
+
+DASHBOARD_ARGS = ("period", "date", "from", "to", "by")
+
 
 def _scope_from(args):
-    today = local_today()
-    period = args.get("period") if args.get("period") in set(Period) else Period.MONTH
-    anchor = parse_day(args.get("date"), today)
-    start = parse_day(args.get("from"), today) if args.get("from") else None
-    end = parse_day(args.get("to"), today) if args.get("to") else None
-    span = span_of(Period(period), anchor, start, end)
+    period, anchor, span = period_of(args, local_today())
     by = args.get("by") if args.get("by") in service.BREAKDOWNS else "team"
-    return Period(period), anchor, span, by
+    return period, anchor, span, by
 
 
 @bp.route("/reports")
@@ -37,12 +59,9 @@ def dashboard():
     g.nav_active = "reports"
     period, anchor, span, by = _scope_from(request.args)
     scope = service.Scope(span=span)
-    figures = service.kpis(scope)
-    rows = service.breakdown(scope, by)
-    if by == "group":
-        for row in rows:
-            row.label = str(GROUP_LABELS.get(row.key, _("Not routed"))) if row.key else \
-                _("Not routed")
+    now = utcnow()
+    figures = service.kpis(scope, now)
+    rows = _breakdown(scope, by, now)
     weeks = service.trend(weeks_back(min(span.end, local_today()), 12), scope)
     criteria = hbars([(f"{code} {text[:10]}", n,
                        url_for("tickets.index", **scope.link(on="judged")))
@@ -52,11 +71,69 @@ def dashboard():
         return url_for("tickets.index", **scope.link(**extra))
 
     return render("reports/dashboard.html", "dashboard", period=period, anchor=anchor,
-                  span=span, by=by, k=figures, rows=rows, trend=trend_chart(weeks),
+                  span=span, by=by, k=figures, rows=rows,
+                  trend=trend_chart(weeks, count="filed", rate="established_rate"),
                   weeks=weeks, criteria=criteria, link=link, scope=scope,
                   kind_labels=KIND_LABELS, last_day=date.fromordinal(span.end.toordinal() - 1),
                   breakdown_param={"team": "team", "group": "group", "checker": "checker"}[by],
-                  user=current_user)
+                  user=current_user, formulas=formulas(),
+                  export_args={name: request.args[name] for name in DASHBOARD_ARGS
+                               if request.args.get(name)})
+
+
+def _breakdown(scope, by: str, now):
+    rows = service.breakdown(scope, by, now)
+    if by == "group":
+        for row in rows:
+            row.label = str(GROUP_LABELS.get(row.key, _("Not routed"))) if row.key else \
+                _("Not routed")
+    return rows
+
+
+def _share(part: int, whole: int):
+    return round(part / whole, 4) if whole else None
+
+
+@bp.route("/reports/export.xlsx")
+@roles(*REPORT_ROLES)
+def export_dashboard():
+    """The dashboard's figures for the same filter: each with its count, its base and its
+    formula, then the breakdown."""
+    from services.xlsx import xlsx_response
+    _period, _anchor, span, by = _scope_from(request.args)
+    scope = service.Scope(span=span)
+    now = utcnow()
+    k = service.kpis(scope, now)
+    notes = formulas()
+    last = date.fromordinal(span.end.toordinal() - 1)
+    header = [_("Figure"), _("Value"), _("Count"), _("Base"), _("Formula")]
+    rows = [
+        [_("Period"), f"{span.start.isoformat()} — {last.isoformat()}", None, None, ""],
+        [_("Tickets filed"), k.filed, k.filed, None, ""],
+        [_("Established rate"), _share(k.established, k.judged), k.established, k.judged, ""],
+        [_("Lead review on time (≤ 2 h)"), _share(k.reviewed_on_time, k.reviewed),
+         k.reviewed_on_time, k.reviewed, ""],
+        [str(FIRST_CONTACT), _share(k.first_contact_on_time, k.first_contact_due),
+         k.first_contact_on_time, k.first_contact_due, notes["first_contact"]],
+        [str(COMPLIANCE), _share(k.replies_compliant, k.replies), k.replies_compliant,
+         k.replies, notes["compliance"]],
+        [_("Replies by phone"), k.by_phone, k.by_phone, k.replied, ""],
+        [_("Replies by SMS"), k.sms_fallback, k.sms_fallback, k.replied, ""],
+        [_("Appeals filed"), k.appeals, k.appeals, None, ""],
+        [_("Overturn rate"), _share(k.overturned, k.rejudged), k.overturned, k.rejudged, ""],
+        [_("Escalations"), k.escalated_customers + k.votes_tied, None, None, ""],
+        [],
+        [{"team": _("Team"), "group": _("Route group"), "checker": _("Checker")}[by],
+         _("Filed"), _("Judged"), _("Established rate"), _("Review on time"),
+         str(FIRST_CONTACT), str(COMPLIANCE)],
+    ]
+    for r in _breakdown(scope, by, now):
+        rows.append([r.label if r.key is not None else "—", r.filed, r.judged,
+                     _share(r.established, r.judged),
+                     _share(r.reviewed_on_time, r.reviewed),
+                     _share(r.first_contact_on_time, r.first_contact_due),
+                     _share(r.replies_compliant, r.replies)])
+    return xlsx_response(_("Reports"), header, rows, filename="reports.xlsx")
 
 
 # --- exports of the paper forms ---------------------------------------------------------------
@@ -115,38 +192,3 @@ def export_notifications():
 
     return xlsx_response(_("Whitelist handover table"), header, rows(),
                          filename="whitelist-handover.xlsx")
-
-
-@bp.route("/reply-records/export.xlsx")
-@roles(Role.CHECKER, *REPORT_ROLES)
-def export_replies():
-    """白名单回复记录: tickets signed over in ?from=…&to=…, with their contact attempts and
-    the reply; customer numbers masked."""
-    from blueprints.ui import localtime, reply_method_text
-    from domain.periods import Span
-    from domain.phones import mask_phone
-    from services.quality import reply_records
-    from services.xlsx import xlsx_response
-    start, end = _export_span()
-    bounds = service.utc_bounds(Span(start, date.fromordinal(end.toordinal() + 1)))
-    header = [_("Ticket no."), _("Caller number"), _("Contact number"), _("Checker"),
-              _("Contact attempts"), _("Reply method"), _("Replied at"),
-              _("Explanation script / what was done"), _("Reply on time")]
-
-    def rows():
-        limit_minutes = service.settings.limits().reply_hours * 60
-        reached, missed = _("Reached"), _("Not reached")
-        for t in reply_records(*bounds):
-            attempts = "；".join(
-                f"{localtime(a.at, 'MM-dd HH:mm')} {reached if a.reached else missed}"
-                f"{' ' + a.note if a.note else ''}" for a in t.attempts)
-            on_time = ""
-            if t.reply_done_at:
-                on_time = _("Yes") if (t.reply_done_at - t.handed_over_at).total_seconds() \
-                    <= limit_minutes * 60 else _("No")
-            yield [t.number, mask_phone(t.caller_number), mask_phone(t.contact_number),
-                   t.checker.name if t.checker else "", attempts,
-                   reply_method_text(t.reply_method) if t.reply_method else "",
-                   localtime(t.reply_done_at), t.reply_note, on_time]
-
-    return xlsx_response(_("Customer reply record"), header, rows(), filename="replies.xlsx")

@@ -15,6 +15,7 @@ from blueprints.ui import (ELEMENT_LABELS, GROUP_LABELS, VERDICT_LABELS, localti
 from domain.errors import Conflict, InvalidTransition, NotFound
 from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
 from domain.periods import Span
+from domain.reply import DECIDERS
 from domain.phones import mask_phone
 from domain.tickets import Action, State
 from services import appeals as appeals_service
@@ -196,7 +197,8 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
     sign_form = VersionForm(formdata=None, version=ticket.version) \
         if Action.SIGN in actions else None
     panels = {}
-    if current_user.role_enum in QUALITY or Action.CONFIRM_RETURN in actions:
+    if current_user.role_enum in QUALITY or Action.CONFIRM_RETURN in actions \
+            or (ticket.escalated_at is not None and current_user.role_enum in DECIDERS):
         from blueprints.quality.panels import panel_context
         panels = panel_context(ticket, current_user, now, **panel_overrides)
     appeal_panel = {}

@@ -1,7 +1,10 @@
 """The quality team's flow in a real browser: the lead signs, a checker claims, notifies the
-back office, judges, fails to reach the customer, sends the SMS reply three days later, and
-the ticket closes by itself after the appeal window."""
+back office, judges, fails to reach the customer on three different days (the reply panel
+counting them), sends the SMS reply, and the ticket closes by itself after the appeal
+window."""
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -59,14 +62,39 @@ def test_checker_flow_from_claim_to_closing(open_session, live_server):
     checker.locator("#judgement").wait_for()
     assert "成立" in checker.locator("#judgement").inner_text()
 
-    attempt = checker.locator("#attempt-form")
-    attempt.get_by_label("未联系上").check()
-    attempt.get_by_label("备注").fill("关机")
-    attempt.get_by_role("button", name="记录联系").click()
-    checker.locator("#attempts").wait_for()
-    shot(checker, "11-ticket-judged")
+    def fail_to_reach():
+        attempt = checker.locator("#attempt-form")
+        attempt.get_by_label("未联系上").check()
+        attempt.get_by_label("备注").fill("关机")
+        attempt.get_by_role("button", name="记录联系").click()
+        checker.locator("#attempts").wait_for()
 
-    live_server.app.config["CLOCK_OFFSET_SECONDS"] = 3 * DAY + 600
+    assert checker.locator("#follow-up-days").inner_text() == "已尝试 0/3 天"
+    fail_to_reach()
+    assert checker.locator("#follow-up-days").inner_text() == "已尝试 1/3 天"
+    assert "还需在2个不同日期外呼" in checker.locator("#follow-up-next").inner_text()
+    assert checker.locator("#sms-kind").input_value() == "notice"  # a notice, not yet a reply
+    shot(checker, "11-ticket-judged")
+    # a second call on the same local day (the server runs on the real time)
+    local_now = datetime.now(ZoneInfo(live_server.app.config["TIMEZONE"]))
+    to_midnight = (24 * 3600 - local_now.hour * 3600 - local_now.minute * 60
+                   - local_now.second)
+    live_server.app.config["CLOCK_OFFSET_SECONDS"] = min(3600, to_midnight // 2)
+    checker.reload()
+    fail_to_reach()
+    assert checker.locator("#follow-up-days").inner_text() == "已尝试 1/3 天"
+    live_server.app.config["CLOCK_OFFSET_SECONDS"] = DAY        # the next day
+    checker.reload()
+    fail_to_reach()
+    assert checker.locator("#follow-up-days").inner_text() == "已尝试 2/3 天"
+    assert "或之后的另一天再外呼一次" in checker.locator("#follow-up-next").inner_text()
+    shot(checker, "11b-follow-up-two-days")
+    live_server.app.config["CLOCK_OFFSET_SECONDS"] = 2 * DAY    # the third day
+    checker.reload()
+    fail_to_reach()
+    assert checker.locator("#follow-up-days").inner_text() == "已尝试 3/3 天"
+
+    live_server.app.config["CLOCK_OFFSET_SECONDS"] = 2 * DAY + 600
     checker.reload()
     sms = checker.locator("#sms-form")
     sms.get_by_label("短信内容").fill("您的投诉成立，请致电10010。")

@@ -9,9 +9,12 @@ moved clock — as random people of every role, and after every step checks:
 - a refused action changes nothing (state, version, audit trail);
 - an accepted move is one the domain allows (`may`), to the state TRANSITIONS names;
 - no ticket is lost or duplicated (the same form posted twice is one ticket) and numbers are
-  unique.
+  unique;
+- no appeal waits for nobody: every ticket that is appealed, waiting for its panel or for a
+  ruling is in the waiting list of at least one active person who may act on it — while
+  owners, site heads, duty managers and a group head come and go, and owners judge too.
 
-Small and fast on SQLite: 30 examples of up to 25 steps."""
+Small and fast on SQLite: 60 examples of up to 30 steps."""
 import os
 import shutil
 import tempfile
@@ -32,7 +35,7 @@ from domain.roles import Role
 from domain.tickets import TRANSITIONS, Action, State
 from extensions import db
 from models import AuditEntry, Criterion, Ticket, User
-from services import quality
+from services import appeals, quality
 from services import tickets as ticket_service
 from tests.conftest import make_app
 from tests.factories import Factory
@@ -66,7 +69,7 @@ def people_template(sqlite_template, tmp_path_factory):
         lead_b, staff_b = make.team_with_lead()
         people = [lead_a, staff_a1, staff_a2, lead_b, staff_b] + [make.user(role) for role in (
             Role.CHECKER, Role.CHECKER, Role.OWNER, Role.DUTY_MANAGER, Role.GROUP_HEAD,
-            Role.SITE_HEAD, Role.ADMIN)]
+            Role.SITE_HEAD, Role.ADMIN, Role.GROUP_HEAD, Role.STAFF, Role.STAFF)]
         ids = {person.id: person.role for person in people}
         accused = ["180123", "110234", "990001", staff_b.employee_no, staff_a1.employee_no]
         db.session.remove()
@@ -90,7 +93,13 @@ def scratch(tmp_path):
 def test_ticket_lifecycle_state_machine(people_template, scratch):
     template, roles_by_id, accused_numbers = people_template
     user_ids = list(roles_by_id)
-    checkers = [i for i, role in roles_by_id.items() if role == Role.CHECKER]
+    # the owner claims and judges too: then only someone else may re-judge
+    checkers = [i for i, role in roles_by_id.items() if role in (Role.CHECKER, Role.OWNER)]
+    # who comes and goes: the owner, the site head, the duty manager, the first group head
+    # (the second group head stays, so someone is always left to act)
+    comers = [next(i for i, role in roles_by_id.items() if role == wanted)
+              for wanted in (Role.OWNER, Role.SITE_HEAD, Role.DUTY_MANAGER, Role.GROUP_HEAD)]
+    panellists = [i for i, role in roles_by_id.items() if role != Role.ADMIN]
     filers = [i for i, role in roles_by_id.items() if role in (Role.STAFF, Role.TEAM_LEAD)]
     path = scratch / "lifecycle.sqlite3"
     app = make_app(f"sqlite:///{path}")
@@ -314,6 +323,16 @@ def test_ticket_lifecycle_state_machine(people_template, scratch):
             elif state == State.VERIFYING:
                 self.judge(0, which, "attitude", ("not_established", "established")[choice % 2],
                            choice - 1, 2)
+            elif state == State.JUDGED and ticket.verdict == "established" \
+                    and ticket.appeal is None and choice < 2:
+                self.appeal(0, which, 2)
+            elif state == State.APPEALED:
+                self.rejudge(0, which, choice == 0)
+            elif state in (State.PANEL, State.VOTING):
+                self.panel_and_vote(which, [bool(choice & 1), True, False, bool(choice & 2),
+                                            True, False])
+            elif state == State.ESCALATED:
+                self.rule_on_tie(0, which, bool(choice & 1))
             elif state == State.JUDGED and ticket.reply_done_at is not None:
                 self.sweep(80)
             elif state == State.JUDGED:
@@ -327,6 +346,117 @@ def test_ticket_lifecycle_state_machine(people_template, scratch):
             self.changes += closed
             if closed:
                 event("accepted: close")
+
+        # --- the appeal path -----------------------------------------------------------
+        def waiting(self, ticket: Ticket) -> list[int]:
+            return sorted(appeals.waiting_on(ticket))
+
+        @rule(by=st.integers(0, len(checkers) - 1), accused=st.integers(0, 99))
+        def an_established_verdict(self, by, accused):
+            """A ticket taken straight to an established verdict by its natural people (the
+            judge is a checker or the owner), so that runs reach the appeal path."""
+            self.submit(0, accused, 0)
+            ticket_id = self.ticket_ids[-1]
+            ticket = db.session.get(Ticket, ticket_id)
+            lead = db.session.get(User, self.lead_of(ticket))
+            judge = db.session.get(User, checkers[by])
+            try:
+                ticket_service.sign_handover(ticket_id, actor=lead, now=self.tick())
+                self.changes += 1
+                quality.claim(ticket_id, actor=judge, now=self.tick())
+                self.changes += 1
+                quality.judge(ticket_id, kind="attitude", verdict="established",
+                              criteria_ids=self.criteria["attitude"][:1], basis="录音核实",
+                              actor=judge, now=self.tick())
+                self.changes += 1
+            except DomainError:
+                pass   # e.g. not accepted for this employee no., or the judge is the accused
+
+        @precondition(lambda self: self.ticket_ids)
+        @rule(who=st.integers(0, 99), which=st.integers(0, 99), version=st.integers(0, 4))
+        def appeal(self, who, which, version):
+            ticket = self.pick(which, State.JUDGED)
+            natural = comers[2 + which % 2]   # the duty manager or a group head
+            self.attempt(ticket, self.person(who, natural),
+                         lambda t, a, v: appeals.file_appeal(
+                             t, objection="录音01:20处有异议", actor=a, now=self.tick(),
+                             version=v), Action.APPEAL, version)
+
+        @precondition(lambda self: self.ticket_ids)
+        @rule(who=st.integers(0, 99), which=st.integers(0, 99), overturn=st.booleans())
+        def rejudge(self, who, which, overturn):
+            ticket = self.pick(which, State.APPEALED)
+            waiting = self.waiting(ticket) if ticket.state == State.APPEALED else []
+            self.attempt(ticket, self.person(who, waiting[0] if waiting else None),
+                         lambda t, a, v: appeals.rejudge(
+                             t, decision="overturn" if overturn else "uphold", reason="复审",
+                             actor=a, now=self.tick(), version=v),
+                         Action.OVERTURN if overturn else Action.UPHOLD, 2)
+
+        @precondition(lambda self: self.ticket_ids)
+        @rule(which=st.integers(0, 59), choices=st.lists(st.booleans(), min_size=6,
+                                                          max_size=6))
+        def panel_and_vote(self, which, choices):
+            """Each side names its three (by whoever may now), then all six vote; the vote
+            opens and closes by itself (automatic moves, audited like any other)."""
+            ticket = self.pick(which, State.PANEL, State.VOTING)
+            before = ticket.state
+            if ticket.state == State.PANEL:
+                for namer in self.waiting(ticket):
+                    db.session.rollback()
+                    ticket = db.session.get(Ticket, ticket.id)
+                    if ticket.state != State.PANEL:
+                        break
+                    taken = {m.user_id for m in ticket.appeal.members} | {
+                        ticket.judgement.judged_by_id}
+                    accused = db.session.scalar(select(User.id).where(
+                        User.employee_no == ticket.accused_no))
+                    free = [db.session.get(User, i) for i in panellists
+                            if i not in taken and i != accused and i != namer
+                            and db.session.get(User, i).active][:3]
+                    try:
+                        appeals.name_panel(ticket.id, employee_nos=[u.employee_no for u in free],
+                                           actor=db.session.get(User, namer), now=self.tick())
+                    except DomainError:
+                        pass
+            db.session.rollback()
+            ticket = db.session.get(Ticket, ticket.id)
+            if ticket.state == State.VOTING:
+                for member, choice in zip(list(ticket.appeal.members), choices, strict=False):
+                    try:
+                        appeals.cast_ballot(ticket.id, actor=db.session.get(User, member.user_id),
+                                            choice="established" if choice else "not_established",
+                                            now=self.tick(1))
+                    except DomainError:
+                        pass
+            db.session.rollback()
+            after = db.session.get(Ticket, ticket.id).state
+            opened = before == State.PANEL and after != State.PANEL
+            closed = before in (State.PANEL, State.VOTING) and after in (State.JUDGED,
+                                                                        State.ESCALATED)
+            self.changes += opened + closed
+            if after != before:
+                event(f"accepted: panel/vote to {after}")
+
+        @precondition(lambda self: self.ticket_ids)
+        @rule(who=st.integers(0, 99), which=st.integers(0, 99), established=st.booleans())
+        def rule_on_tie(self, who, which, established):
+            ticket = self.pick(which, State.ESCALATED)
+            waiting = self.waiting(ticket) if ticket.state == State.ESCALATED else []
+            self.attempt(ticket, self.person(who, waiting[0] if waiting else None),
+                         lambda t, a, v: appeals.rule(
+                             t, verdict="established" if established else "not_established",
+                             reason="裁定", actor=a, now=self.tick(), version=v),
+                         Action.DECIDE, 2)
+
+        @rule(which=st.integers(0, 3))
+        def come_or_go(self, which):
+            """One of the owner, the site head, the duty manager or a group head leaves (is
+            deactivated) or comes back."""
+            db.session.rollback()
+            person = db.session.get(User, comers[which])
+            person.active = not person.active
+            db.session.commit()
 
         # --- invariants ---------------------------------------------------------------
         @invariant()
@@ -350,9 +480,19 @@ def test_ticket_lifecycle_state_machine(people_template, scratch):
                     previous = entry.to_state
                 assert previous == ticket.state
 
+        @invariant()
+        def no_appeal_waits_for_nobody(self):
+            db.session.rollback()
+            active = db.session.scalars(select(User).where(User.active.is_(True))).all()
+            waiting = [t for t in db.session.scalars(select(Ticket)) if t.state in (
+                State.APPEALED, State.PANEL, State.ESCALATED)]
+            for ticket in waiting:
+                holders = [u.id for u in active if ticket in appeals.waiting_for(u)]
+                assert holders, f"a {ticket.state} appeal is in nobody's waiting list"
+
     with app.app_context():
         run_state_machine_as_test(Lifecycle, settings=settings(
-            max_examples=30, stateful_step_count=25, deadline=None, database=None,
+            max_examples=60, stateful_step_count=30, deadline=None, database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
         db.session.remove()
         db.engine.dispose()

@@ -78,7 +78,7 @@ def inert_problems(page: str, payload: str) -> list[str]:
 
 FIELDS = ("user_name", "team", "team2", "complaint", "demand", "return_note", "lead_name",
           "result", "attempt", "sms", "escalate", "basis", "reply", "remarks", "transfer",
-          "criterion", "sms_notice", "sms_reply")
+          "criterion", "sms_notice", "sms_reply", "decision")
 
 
 def field_tags(payload):
@@ -111,7 +111,7 @@ def world(app, client, auth, make, payload):
         "employee_no": "300901", "name": t["user_name"], "role": "staff", "team": t["team"],
         "password": "secret-123", "active": "y"}), 303)
     posted(client.post("/admin/teams", data={"name": t["team2"]}), 303)
-    config = {"review_hours": 2, "reply_hours": 48, "follow_up_hours": 72, "appeal_hours": 72,
+    config = {"review_hours": 2, "reply_hours": 48, "follow_up_days": 3, "appeal_hours": 72,
               "sms_notice_template": t["sms_notice"], "sms_reply_template": t["sms_reply"],
               "sms_forbidden_words": "成立 不成立 " + t["word"]}
     posted(client.post("/admin/configuration", data=config), 303)
@@ -162,6 +162,12 @@ def world(app, client, auth, make, payload):
         "at": an_hour_ago, "reached": "no", "note": t["attempt"]}), 303)
     posted(client.post(f"/tickets/{first}/sms", data={"kind": "notice", "text": t["sms"]}), 303)
     posted(client.post(f"/tickets/{first}/escalate", data={"note": t["escalate"]}), 303)
+    auth.logout()
+    auth.login(people[Role.DUTY_MANAGER])
+    posted(client.post(f"/tickets/{first}/reply-decision", data={
+        "method": "other", "replier": str(checker.id), "note": t["decision"]}), 303)
+    auth.logout()
+    auth.login(checker)
     posted(client.post(f"/tickets/{first}/judge", data={
         "kind": "attitude", "verdict": "not_established", "basis": t["basis"]}), 303)
     posted(client.post(f"/tickets/{first}/reply", data={"method": "other", "note": t["reply"]}),
@@ -191,7 +197,9 @@ def urls(app, ids, payload):
             for value in ids[known[0]]:
                 yield example_path(app, rule, **{known[0]: value})
     for query in ("/quality?q={p}", "/tickets/?state={p}", "/login?next={p}",
-                  "/handover?day={p}", "/whitelist-handover?day={p}", "/quality?state={p}"):
+                  "/handover?day={p}", "/whitelist-handover?day={p}", "/quality?state={p}",
+                  "/reply-records?team={p}&method={p}&from={p}",
+                  "/reply-records/print?checker={p}&verdict={p}"):
         yield query.format(p=payload)
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from extensions import db
 from models import Team, User
-from services import survey_import
+from services.survey import imports as survey_import
 from services import users as user_service
 
 pytestmark = pytest.mark.postgres

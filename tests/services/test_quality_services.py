@@ -193,10 +193,13 @@ def test_sms_guard_and_the_three_day_rule(db_backend, verifying, now):
         quality.send_sms(ticket.id, kind="notice", text="您的投诉不成立", actor=checker, now=now)
     assert problems.value.problems["text"][1] == {"words": "成立、不成立"}
     quality.send_sms(ticket.id, kind="notice", text="请致电10010", actor=checker, now=now)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition):  # one day of failed calls, however long ago
         quality.send_sms(ticket.id, kind="reply", text="请致电10010", actor=checker,
-                         now=now + timedelta(hours=71))
-    later = now + timedelta(hours=72)
+                         now=now + timedelta(hours=100))
+    for day in (1, 2):
+        at = now + timedelta(days=day)
+        quality.log_attempt(ticket.id, at=at, reached=False, note="关机", actor=checker, now=at)
+    later = now + timedelta(days=2, minutes=5)
     quality.send_sms(ticket.id, kind="reply", text="请致电10010查询结果", actor=checker, now=later)
     ticket = fresh(ticket.id)
     assert (ticket.reply_method, ticket.reply_done_at) == ("sms", later)

@@ -18,9 +18,9 @@ from domain.roles import Role
 from extensions import db
 from models import Alert, AuditEntry, Setting
 from models.survey import (CallbackRecord, RemedyTask, SampleAudit, SampleItem, SurveyCategory,
-                           SurveyContact, SurveyImport)
-from services import survey as service
-from services import survey_import as importer
+                           SurveyContact, SurveyImport, SurveyRecord)
+from services.survey import audits, config, contacts, kpis, queues, records, remedies
+from services.survey import imports as importer
 from tests.unit.test_domain_survey import DATASET, NOVEMBER
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -48,7 +48,7 @@ def checker(make):
 def add_contact(at, *, channel="hotline", phone="13800000001", agent="200101", **fields):
     contact = SurveyContact(channel=channel, phone=phone, contact_at=at, agent_no=agent,
                             summary="不满意", score=3, created_at=at, needs_survey=True,
-                            **service.dates_for(at))
+                            **contacts.dates_for(at))
     for name, value in fields.items():
         setattr(contact, name, value)
     db.session.add(contact)
@@ -65,7 +65,7 @@ def category(channel, name):
 
 def test_seeded_categories_are_the_spec_lists_with_scripts(app):
     for channel, names in rules.CATEGORIES.items():
-        rows = service.categories(channel)
+        rows = config.categories(channel)
         assert tuple(c.name for c in rows) == names
         assert all(len(c.script) > 10 for c in rows)
 
@@ -88,7 +88,7 @@ def test_preview_names_every_bad_row_and_imports_only_the_good(app, checker, now
     problems = {line: [m for m, _p in reasons] for line, reasons in importer.problems_of(batch)}
     assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9, 11, 13]
     assert problems[3] == ["The customer phone is not a valid number."]
-    assert problems[4] == ["The channel must be 热线 or QQ."]
+    assert problems[4] == ["The channel must be %(hotline)s or QQ."]
     assert problems[5] == ["The contact time is not a date and time (YYYY-MM-DD HH:MM)."]
     assert problems[6] == ["The contact time is in the future."]
     assert problems[7] == ["An employee no. is 4 to 10 digits."]
@@ -178,7 +178,7 @@ def test_nothing_is_recorded_before_the_review_is_confirmed(app, checker, now):
     contact = add_contact(utc(2026, 11, 17))
     hotline = category("hotline", "服务态度")
     with pytest.raises(FormProblems) as refused:
-        service.record_survey(contact.id, resolved=False, category_id=hotline.id,
+        records.record_survey(contact.id, resolved=False, category_id=hotline.id,
                               unresolved_issue="未解决", needs_callback=True, actor=checker,
                               now=now)
     assert "reviewed" in refused.value.problems
@@ -189,40 +189,40 @@ def test_nothing_is_recorded_before_the_review_is_confirmed(app, checker, now):
 def test_survey_record_and_its_guards(app, checker, make, now):
     contact = add_contact(utc(2026, 11, 17), channel="qq")
     other = make.user(Role.CHECKER)
-    service.confirm_review(contact.id, "survey", actor=other, now=now)
+    records.confirm_review(contact.id, "survey", actor=other, now=now)
     with pytest.raises(FormProblems) as refused:  # the confirmation is the surveyor's own
-        service.record_survey(contact.id, resolved=True, category_id=None,
+        records.record_survey(contact.id, resolved=True, category_id=None,
                               unresolved_issue="", needs_callback=True, actor=checker, now=now)
     assert list(refused.value.problems) == ["reviewed"]
-    service.confirm_review(contact.id, "survey", actor=checker, now=now)
+    records.confirm_review(contact.id, "survey", actor=checker, now=now)
     hotline_only = category("hotline", "主动挂线")
     with pytest.raises(FormProblems) as refused:
-        service.record_survey(contact.id, resolved=False, category_id=hotline_only.id,
+        records.record_survey(contact.id, resolved=False, category_id=hotline_only.id,
                               unresolved_issue="", needs_callback=None, actor=checker, now=now)
     assert set(refused.value.problems) == {"category", "unresolved_issue", "needs_callback"}
     qq = category("qq", "专业知识")
-    record = service.record_survey(contact.id, resolved=False, category_id=qq.id,
+    record = records.record_survey(contact.id, resolved=False, category_id=qq.id,
                                    unresolved_issue="资费仍未解释清楚", needs_callback=True,
                                    actor=checker, now=now)
     contact = db.session.get(SurveyContact, contact.id)
     assert record.category.name == "专业知识" and contact.resolved is False
     assert contact.callback_due_on == date(2026, 11, 29)  # Sunday of this week
     with pytest.raises(InvalidTransition):
-        service.confirm_review(contact.id, "survey", actor=checker, now=now)
+        records.confirm_review(contact.id, "survey", actor=checker, now=now)
 
 
 def test_a_late_survey_moves_the_callback_week(app, checker, now):
     contact = add_contact(utc(2026, 11, 10))  # survey was due Wednesday 18 November
-    service.confirm_review(contact.id, "survey", actor=checker, now=now)
-    service.record_survey(contact.id, resolved=False, category_id=category("hotline", "其它").id,
+    records.confirm_review(contact.id, "survey", actor=checker, now=now)
+    records.record_survey(contact.id, resolved=False, category_id=category("hotline", "其它").id,
                           unresolved_issue="x", needs_callback=True, actor=checker, now=now)
     assert db.session.get(SurveyContact, contact.id).callback_due_on == date(2026, 11, 29)
 
 
 def surveyed(checker, now, **fields):
     contact = add_contact(utc(2026, 11, 17), **fields)
-    service.confirm_review(contact.id, "survey", actor=checker, now=now)
-    service.record_survey(contact.id, resolved=False,
+    records.confirm_review(contact.id, "survey", actor=checker, now=now)
+    records.record_survey(contact.id, resolved=False,
                           category_id=category(contact.channel, "服务态度").id,
                           unresolved_issue="未解决", needs_callback=True, actor=checker, now=now)
     return contact
@@ -230,19 +230,19 @@ def surveyed(checker, now, **fields):
 
 def test_a_held_callback_waits_for_the_business_side(app, checker, now):
     contact = surveyed(checker, now)
-    service.hold_callback(contact.id, note="事件已提交", actor=checker, now=now)
-    service.chase(contact.id, actor=checker, now=now + timedelta(hours=1))
-    service.chase(contact.id, actor=checker, now=now + timedelta(hours=2))
-    service.confirm_review(contact.id, "callback", actor=checker, now=now)
+    records.hold_callback(contact.id, note="事件已提交", actor=checker, now=now)
+    records.chase(contact.id, actor=checker, now=now + timedelta(hours=1))
+    records.chase(contact.id, actor=checker, now=now + timedelta(hours=2))
+    records.confirm_review(contact.id, "callback", actor=checker, now=now)
     with pytest.raises(InvalidTransition):
-        service.record_callback(contact.id, outcome="accepted", score=9, reason="", note="",
+        records.record_callback(contact.id, outcome="accepted", score=9, reason="", note="",
                                 actor=checker, now=now)
     with pytest.raises(FormProblems):
-        service.release_hold(contact.id, result="  ", actor=checker, now=now)
-    service.release_hold(contact.id, result="业务方已退费", actor=checker, now=now)
+        records.release_hold(contact.id, result="  ", actor=checker, now=now)
+    records.release_hold(contact.id, result="业务方已退费", actor=checker, now=now)
     with pytest.raises(InvalidTransition):
-        service.chase(contact.id, actor=checker, now=now)
-    service.record_callback(contact.id, outcome="satisfied", score=9, reason="", note="",
+        records.chase(contact.id, actor=checker, now=now)
+    records.record_callback(contact.id, outcome="satisfied", score=9, reason="", note="",
                             actor=checker, now=now)
     contact = db.session.get(SurveyContact, contact.id)
     assert contact.chase_count == 2 and contact.callback_score == 9
@@ -253,13 +253,13 @@ def test_score_below_8_needs_the_reason_and_6_opens_a_remedy_task(app, checker, 
     duty = [make.user(Role.DUTY_MANAGER), make.user(Role.DUTY_MANAGER)]
     contact = surveyed(checker, now)
     called = utc(2026, 11, 29, 22, 30)  # Sunday night
-    service.confirm_review(contact.id, "callback", actor=checker, now=called)
+    records.confirm_review(contact.id, "callback", actor=checker, now=called)
     with pytest.raises(FormProblems) as refused:
-        service.record_callback(contact.id, outcome="accepted", score=6, reason="", note="",
+        records.record_callback(contact.id, outcome="accepted", score=6, reason="", note="",
                                 actor=checker, now=called)
     assert list(refused.value.problems) == ["reason"]
     assert count(CallbackRecord) == 0 and count(RemedyTask) == 0
-    service.record_callback(contact.id, outcome="accepted", score=6, reason="等待太久",
+    records.record_callback(contact.id, outcome="accepted", score=6, reason="等待太久",
                             note="", actor=checker, now=called)
     task = db.session.scalar(select(RemedyTask))
     assert task.contact_due_at == utc(2026, 11, 29, 23, 30)
@@ -268,17 +268,17 @@ def test_score_below_8_needs_the_reason_and_6_opens_a_remedy_task(app, checker, 
     assert sorted(a.user_id for a in alerts) == sorted(u.id for u in duty)
     assert all(a.created_at == called for a in alerts)
     with pytest.raises(InvalidTransition):  # done: not tracked, so no second callback
-        service.confirm_review(contact.id, "callback", actor=checker, now=called)
+        records.confirm_review(contact.id, "callback", actor=checker, now=called)
 
 
 def test_holidays_push_the_remedy_clock(app, checker, make, now):
     admin = make.user(Role.ADMIN)
-    service.save_settings(holidays=[date(2026, 11, 30), date(2026, 12, 1)], workdays=[],
+    config.save_settings(holidays=[date(2026, 11, 30), date(2026, 12, 1)], workdays=[],
                           satisfied_min=9, fairly_min=7, actor=admin, now=now)
     contact = surveyed(checker, now)
     called = utc(2026, 11, 27, 15)  # Friday
-    service.confirm_review(contact.id, "callback", actor=checker, now=called)
-    service.record_callback(contact.id, outcome="accepted", score=3, reason="x", note="",
+    records.confirm_review(contact.id, "callback", actor=checker, now=called)
+    records.record_callback(contact.id, outcome="accepted", score=3, reason="x", note="",
                             actor=checker, now=called)
     # Mon 30 Nov and Tue 1 Dec are holidays: Wed 2, Thu 3, Fri 4 December
     assert db.session.scalar(select(RemedyTask)).remedy_due_at == utc(2026, 12, 5, 0, 0)
@@ -287,21 +287,21 @@ def test_holidays_push_the_remedy_clock(app, checker, make, now):
 def test_seven_is_fairly_satisfied_and_not_accepted_is_tracked(app, checker, make, now):
     make.user(Role.DUTY_MANAGER)
     calm = surveyed(checker, now)
-    service.confirm_review(calm.id, "callback", actor=checker, now=now)
-    service.record_callback(calm.id, outcome="accepted", score=7, reason="一般", note="",
+    records.confirm_review(calm.id, "callback", actor=checker, now=now)
+    records.record_callback(calm.id, outcome="accepted", score=7, reason="一般", note="",
                             actor=checker, now=now)
     assert count(RemedyTask) == 0
     angry = surveyed(checker, now, phone="13800000002")
-    service.confirm_review(angry.id, "callback", actor=checker, now=now)
-    service.record_callback(angry.id, outcome="not_accepted", score=9, reason="", note="",
+    records.confirm_review(angry.id, "callback", actor=checker, now=now)
+    records.record_callback(angry.id, outcome="not_accepted", score=9, reason="", note="",
                             actor=checker, now=now)
     assert count(RemedyTask) == 1
     angry = db.session.get(SurveyContact, angry.id)
     assert angry.tracking and angry.callback_outcome == "not_accepted"
     # a follow-up callback on the appended event: the first callback stays the counted one
     later = now + timedelta(days=3)
-    service.confirm_review(angry.id, "callback", actor=checker, now=later)
-    service.record_callback(angry.id, outcome="resolved", score=10, reason="", note="已处理",
+    records.confirm_review(angry.id, "callback", actor=checker, now=later)
+    records.record_callback(angry.id, outcome="resolved", score=10, reason="", note="已处理",
                             actor=checker, now=later)
     angry = db.session.get(SurveyContact, angry.id)
     assert not angry.tracking and angry.resolved and angry.callback_score == 9
@@ -311,17 +311,17 @@ def test_seven_is_fairly_satisfied_and_not_accepted_is_tracked(app, checker, mak
 def test_remedy_steps_in_order(app, checker, make, now):
     duty = make.user(Role.DUTY_MANAGER)
     contact = surveyed(checker, now)
-    service.confirm_review(contact.id, "callback", actor=checker, now=now)
-    service.record_callback(contact.id, outcome="accepted", score=2, reason="很差", note="",
+    records.confirm_review(contact.id, "callback", actor=checker, now=now)
+    records.record_callback(contact.id, outcome="accepted", score=2, reason="很差", note="",
                             actor=checker, now=now)
     task = db.session.scalar(select(RemedyTask))
     with pytest.raises(InvalidTransition):
-        service.remedy_step(task.id, "remedied", note="补偿", actor=duty, now=now)
+        remedies.remedy_step(task.id, "remedied", note="补偿", actor=duty, now=now)
     with pytest.raises(FormProblems):
-        service.remedy_step(task.id, "contacted", note="", actor=duty, now=now)
-    service.remedy_step(task.id, "contacted", note="已致电安抚", actor=duty, now=now)
-    service.remedy_step(task.id, "remedied", note="赠送流量包", actor=duty, now=now)
-    assert service.open_remedy_count() == 0
+        remedies.remedy_step(task.id, "contacted", note="", actor=duty, now=now)
+    remedies.remedy_step(task.id, "contacted", note="已致电安抚", actor=duty, now=now)
+    remedies.remedy_step(task.id, "remedied", note="赠送流量包", actor=duty, now=now)
+    assert remedies.remedy_tasks(actor=duty) == []
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"remedy_open", "remedy_contacted", "remedy_remedied"} <= actions
 
@@ -332,43 +332,67 @@ def test_marks_and_the_queues_follow_the_week(app, checker, now):
     this_week = add_contact(utc(2026, 11, 23, 9), phone="13800000002")
     older = add_contact(utc(2026, 11, 10), phone="13800000003")
     today = date(2026, 11, 23)
-    todo = service.survey_queue(today, service.QueueFilter())
-    assert [c.id for c in todo] == [older.id, last_week.id]
-    assert [c.id for c in service.survey_queue(today, service.QueueFilter(show="upcoming"))] \
-        == [this_week.id]
-    assert service.queue_counts(today)["survey_overdue"] == 1
-    service.set_marks(older.id, needs_survey=False, needs_callback=True, actor=checker, now=now)
+    def ids(queue, day, **filters):
+        return [c.id for c in queue(day, queues.ContactFilter(**filters), actor=checker)]
+
+    assert ids(queues.survey_queue, today) == [older.id, last_week.id]
+    assert ids(queues.survey_queue, today, show="upcoming") == [this_week.id]
+    assert queues.queue_counts(today, actor=checker)["survey_overdue"] == 1
+    contacts.set_marks(older.id, needs_survey=False, needs_callback=True, actor=checker, now=now)
     assert db.session.get(SurveyContact, older.id).callback_due_on == date(2026, 11, 22)
-    callbacks = service.callback_queue(today, service.QueueFilter())
-    assert [c.id for c in callbacks] == [older.id]  # overdue since Sunday
+    assert ids(queues.callback_queue, today) == [older.id]  # overdue since Sunday
     surveyed_now = surveyed(checker, now, phone="13800000004")
-    assert surveyed_now.id not in [c.id for c in service.callback_queue(
-        today, service.QueueFilter())]  # from Thursday
-    assert [c.id for c in service.callback_queue(date(2026, 11, 26), service.QueueFilter())] \
+    assert surveyed_now.id not in ids(queues.callback_queue, today)  # from Thursday
+    assert ids(queues.callback_queue, date(2026, 11, 26)) \
         == [older.id, surveyed_now.id]
+
+
+@pytest.mark.postgres
+def test_the_queue_search_needs_the_whole_number(app, checker, now):
+    """A customer number matches only when typed whole (however it is written): its last
+    digits find nothing, so the search cannot rebuild a masked 138****5678; % and _ are
+    literal; any part of an agent no. matches."""
+    mine = add_contact(utc(2026, 11, 18), phone="13812345678", agent="200101")
+    add_contact(utc(2026, 11, 18), phone="13900002222", agent="300555")
+    today = date(2026, 11, 23)
+
+    def found(q, queue=queues.survey_queue, day=today):
+        return [c.id for c in queue(day, queues.ContactFilter(q=q), actor=checker)]
+
+    for whole in ("13812345678", "138 1234 5678", "+86 138-1234-5678", "１３８１２３４５６７８"):
+        assert found(whole) == [mine.id], whole
+    for fragment in ("5678", "45678", "2345678", "12345678", "1381234567"):
+        assert found(fragment) == [], fragment
+    assert found("0101") == found("200101") == [mine.id]
+    for wildcard in ("%", "_", "%5678", "2001_1", "20010%"):
+        assert found(wildcard) == [], wildcard
+    contacts.set_marks(mine.id, needs_survey=False, needs_callback=True, actor=checker, now=now)
+    thursday = date(2026, 11, 26)  # its callback is due on Sunday the 29th
+    assert found("5678", queues.callback_queue, thursday) == []
+    assert found("13812345678", queues.callback_queue, thursday) == [mine.id]
 
 
 def test_from_a_ticket(app, checker, make, now):
     ticket = make.ticket("handed_over")
-    contact, created = service.create_from_ticket(ticket, actor=checker, now=now)
+    contact, created = contacts.create_from_ticket(ticket.id, actor=checker, now=now)
     assert created and contact.ticket_id == ticket.id and contact.agent_no == "180123"
     assert contact.phone == ticket.caller_number and contact.score is None
-    again, created = service.create_from_ticket(ticket, actor=checker, now=now)
+    again, created = contacts.create_from_ticket(ticket.id, actor=checker, now=now)
     assert not created and again.id == contact.id
 
 
 def test_categories_and_settings_are_audited(app, make, now):
     admin = make.user(Role.ADMIN)
-    row = service.save_category(channel="qq", name="其它", script="新的话术", active=False,
+    row = config.save_category(channel="qq", name="其它", script="新的话术", active=False,
                                 actor=admin, now=now)
-    assert row.script == "新的话术" and "其它" not in [c.name for c in service.categories("qq")]
+    assert row.script == "新的话术" and "其它" not in [c.name for c in config.categories("qq")]
     with pytest.raises(FormProblems):
-        service.save_settings(holidays=[], workdays=[], satisfied_min=6, fairly_min=8,
+        config.save_settings(holidays=[], workdays=[], satisfied_min=6, fairly_min=8,
                               actor=admin, now=now)
-    service.save_settings(holidays=[date(2026, 10, 1)], workdays=[date(2026, 10, 10)],
+    config.save_settings(holidays=[date(2026, 10, 1)], workdays=[date(2026, 10, 10)],
                           satisfied_min=8, fairly_min=6, actor=admin, now=now)
-    assert service.bands() == rules.Bands(8, 6)
-    assert service.calendar().is_working_day(date(2026, 10, 10))
+    assert config.bands() == rules.Bands(8, 6)
+    assert config.calendar().is_working_day(date(2026, 10, 10))
     assert db.session.get(Setting, "survey_bands") is not None
 
 
@@ -413,16 +437,16 @@ def load_dataset(owner):
 def test_kpis_in_sql_match_the_hand_count(app, make):
     owner = make.user(Role.OWNER)
     load_dataset(owner)
-    k = service.kpis(NOVEMBER)
+    k = kpis.kpis(NOVEMBER, actor=owner)
     expected = rules.tally(DATASET, NOVEMBER, rules.Bands())
     assert k == expected
     assert (k.callbacks_due, k.callbacks_done, k.satisfied, k.fairly) == (6, 5, 2, 2)
     assert (k.issues, k.resolved, k.sampled, k.accurate) == (7, 2, 4, 3)
-    per_agent = service.kpi_counts(NOVEMBER, "agent")
+    per_agent = kpis.kpi_counts(NOVEMBER, "agent", actor=owner)
     for agent in ("200100", "200101", "200102"):
         facts = [f for n, f in enumerate(DATASET) if f"20010{n % 3}" == agent]
         assert per_agent[agent] == rules.tally(facts, NOVEMBER, rules.Bands()), agent
-    rows = service.breakdown(NOVEMBER, "agent")
+    rows = kpis.breakdown(NOVEMBER, "agent", actor=owner)
     assert [r.rank for r in rows] == [1, 2, 3]
     assert sum(r.counts.callbacks_due for r in rows) == 6
 
@@ -435,12 +459,14 @@ def test_team_breakdown_and_configured_bands(app, make, now):
     db.session.execute(SurveyContact.__table__.update().where(
         SurveyContact.agent_no == "200101").values(agent_no=agent.employee_no))
     db.session.commit()
-    teams = service.kpi_counts(NOVEMBER, "team")
+    teams = kpis.kpi_counts(NOVEMBER, "team", actor=owner)
     assert set(teams) == {agent.team_id, None}
     assert teams[agent.team_id].callbacks_due + teams[None].callbacks_due == 6
-    service.save_settings(holidays=[], workdays=[], satisfied_min=8, fairly_min=6,
+    rows = kpis.breakdown(NOVEMBER, "team", actor=owner)  # the KPI page "by team"
+    assert [(r.rank, r.label) for r in rows] == [(1, agent.team.name), (0, "")]
+    config.save_settings(holidays=[], workdays=[], satisfied_min=8, fairly_min=6,
                           actor=make.user(Role.ADMIN), now=now)
-    k = service.kpis(NOVEMBER)
+    k = kpis.kpis(NOVEMBER, actor=owner)
     assert (k.satisfied, k.fairly) == (3, 2)
 
 
@@ -448,30 +474,80 @@ def test_sample_audit_draws_without_repeats(app, checker, make, now):
     owner = make.user(Role.OWNER)
     for n in range(5):
         contact = surveyed(checker, now, phone=f"1380000010{n}")
-        service.confirm_review(contact.id, "callback", actor=checker, now=now)
-        service.record_callback(contact.id, outcome="satisfied", score=9, reason="", note="",
+        records.confirm_review(contact.id, "callback", actor=checker, now=now)
+        records.record_callback(contact.id, outcome="satisfied", score=9, reason="", note="",
                                 actor=checker, now=now)
     week = Span(date(2026, 11, 23), date(2026, 11, 30))
-    first = service.draw_sample(week, 3, actor=owner, now=now)
-    second = service.draw_sample(week, 3, actor=owner, now=now)
+    first = audits.draw_sample(week, 3, actor=owner, now=now)
+    second = audits.draw_sample(week, 3, actor=owner, now=now)
     assert (first.size, second.size) == (3, 2)
     ids = [i.callback_id for s in (first, second) for i in s.items]
     assert len(set(ids)) == 5
     with pytest.raises(FormProblems):
-        service.draw_sample(week, 3, actor=owner, now=now)
+        audits.draw_sample(week, 3, actor=owner, now=now)
     for i, item in enumerate(first.items):
-        service.mark_item(item.id, accurate=i != 0, note="", actor=owner, now=now)
-    k = service.kpis(week)
+        audits.mark_item(item.id, accurate=i != 0, note="", actor=owner, now=now)
+    k = kpis.kpis(week, actor=owner)
     assert (k.sampled, k.accurate) == (3, 2)
 
 
-def test_qq_common_causes_and_trend(app, checker, now):
+def test_qq_common_causes_and_trend(app, checker, make, now):
+    owner = make.user(Role.OWNER)
     for n, name in enumerate(["专业知识", "专业知识", "服务态度"]):
         contact = add_contact(utc(2026, 11, 17), channel="qq", phone=f"1380000020{n}")
-        service.confirm_review(contact.id, "survey", actor=checker, now=now)
-        service.record_survey(contact.id, resolved=True, category_id=category("qq", name).id,
+        records.confirm_review(contact.id, "survey", actor=checker, now=now)
+        records.record_survey(contact.id, resolved=True, category_id=category("qq", name).id,
                               unresolved_issue="", needs_callback=False, actor=checker, now=now)
     week = Span(date(2026, 11, 23), date(2026, 11, 30))
-    assert service.qq_causes(week) == [("专业知识", 2), ("服务态度", 1)]
+    assert kpis.qq_causes(week, actor=owner) == [("专业知识", 2), ("服务态度", 1)]
     weeks = [Span(date(2026, 11, 16), date(2026, 11, 23)), week]
-    assert service.qq_cause_trend(weeks, ["专业知识"]) == {"专业知识": [0, 2]}
+    assert kpis.qq_cause_trend(weeks, ["专业知识"], actor=owner) == {"专业知识": [0, 2]}
+
+
+# --- customer numbers in free text --------------------------------------------------------
+
+TYPED = "用户留了新号码 138 1234 5678，见工单 ZK-20261123-0001"
+MASKED = "用户留了新号码 138****5678，见工单 ZK-20261123-0001"
+
+
+def test_customer_numbers_in_free_text_are_masked_on_save(app, checker, make, now):
+    """Whatever others read (the contact page, the remedy list, the sample audit, the record
+    export, the audit log) keeps a customer's number masked; ticket numbers stay readable."""
+    duty, owner = make.user(Role.DUTY_MANAGER), make.user(Role.OWNER)
+    contact = add_contact(utc(2026, 11, 17))
+    records.confirm_review(contact.id, "survey", actor=checker, now=now)
+    survey = records.record_survey(
+        contact.id, resolved=False, category_id=category("hotline", "其它").id,
+        unresolved_issue=TYPED, needs_callback=True, actor=checker, now=now)
+    records.hold_callback(contact.id, note=TYPED, actor=checker, now=now)
+    records.release_hold(contact.id, result=TYPED, actor=checker, now=now)
+    records.confirm_review(contact.id, "callback", actor=checker, now=now)
+    callback = records.record_callback(contact.id, outcome="not_accepted", score=3,
+                                       reason=TYPED, note=TYPED, actor=checker, now=now)
+    task = db.session.scalar(select(RemedyTask))
+    remedies.remedy_step(task.id, "contacted", note=TYPED, actor=duty, now=now)
+    remedies.remedy_step(task.id, "remedied", note=TYPED, actor=duty, now=now)
+    sample = audits.draw_sample(Span(date(2026, 11, 23), date(2026, 11, 30)), 1, actor=owner,
+                                now=now)
+    audits.mark_item(sample.items[0].id, accurate=False, note=TYPED, actor=owner, now=now)
+    db.session.rollback()
+    contact = db.session.get(SurveyContact, contact.id)
+    task = db.session.get(RemedyTask, task.id)
+    saved = [db.session.get(SurveyRecord, survey.id).unresolved_issue, contact.hold_note,
+             contact.business_result, db.session.get(CallbackRecord, callback.id).reason,
+             db.session.get(CallbackRecord, callback.id).note, task.contact_note,
+             task.remedy_note, db.session.get(SampleItem, sample.items[0].id).note]
+    assert saved == [MASKED] * 8
+    notes = list(db.session.scalars(select(AuditEntry.note)))
+    assert not [n for n in notes if "5678" in n and "****" not in n]
+
+
+def test_a_summary_from_a_ticket_or_a_file_is_masked(app, checker, make, now):
+    ticket = make.ticket("handed_over", complaint="客户称已改用 13912345678 联系，原号码停机。")
+    contact, _created = contacts.create_from_ticket(ticket.id, actor=checker, now=now)
+    assert contact.summary == "客户称已改用 139****5678 联系，原号码停机。"
+    row = "13812345678,热线,2026-11-16 09:30,200101,请回拨 0755-83456789,3"
+    batch = importer.stage(csv_file(row), "week.csv", actor=checker, now=now)
+    importer.confirm(batch.id, actor=checker, now=now)
+    imported = db.session.scalar(select(SurveyContact).where(SurveyContact.import_id == batch.id))
+    assert imported.summary == "请回拨 075*****6789"

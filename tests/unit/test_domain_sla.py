@@ -22,20 +22,6 @@ def test_reply_is_due_48_hours_after_handover():
     assert sla.reply_due(T0, sla.Limits(reply_hours=24)) == T0 + timedelta(hours=24)
 
 
-@pytest.mark.parametrize("hours_after_first_failure, reached, allowed", [
-    (0, False, False), (71.9, False, False), (72, False, True), (100, False, True),
-    (100, True, False)])
-def test_sms_reply_unlocks_three_days_after_the_first_failed_call(
-        hours_after_first_failure, reached, allowed):
-    now = T0 + timedelta(hours=hours_after_first_failure)
-    assert sla.sms_reply_allowed(T0, reached, now, LIMITS) is allowed
-
-
-def test_no_failed_call_means_no_sms_reply():
-    assert sla.sms_reply_unlocks_at(None, LIMITS) is None
-    assert not sla.sms_reply_allowed(None, False, T0 + timedelta(days=30), LIMITS)
-
-
 def test_only_an_established_verdict_has_an_appeal_window():
     assert sla.appeal_window_ends(T0, True, LIMITS) == T0 + timedelta(hours=72)
     assert sla.appeal_window_ends(T0, False, LIMITS) == T0

@@ -12,6 +12,7 @@ from extensions import db
 from tests.conftest import make_app
 from tests.factories import Factory
 from services import quality, routing
+from services.survey import contacts as survey_contacts
 
 R = Role
 ALL = set(Role)
@@ -71,6 +72,9 @@ MATRIX = [
     ("POST", "/tickets/{verifying}/sms", "quality.send_sms", HANDLER_ONLY),
     ("POST", "/tickets/{verifying}/reply", "quality.complete_reply", HANDLER_ONLY),
     ("POST", "/tickets/{verifying}/escalate", "quality.escalate", HANDLER_ONLY),
+    # deciding an escalated customer's reply: {verifying} is not escalated
+    ("POST", "/tickets/{verifying}/reply-decision", "quality.decide_reply",
+     {R.OWNER: 409, R.DUTY_MANAGER: 409}),
     ("POST", "/tickets/{verifying}/reveal", "quality.reveal", each(QUALITY, 200)),
     ("POST", "/tickets/{returned_to_lead}/confirm-return", "quality.confirm_return",
      {R.TEAM_LEAD: 303}),
@@ -105,8 +109,12 @@ MATRIX = [
      each({R.TEAM_LEAD, R.CHECKER} | REPORTERS, 200)),
     ("GET", "/whitelist-handover/export.xlsx", "reports.export_notifications",
      each({R.CHECKER} | REPORTERS, 200)),
-    ("GET", "/reply-records/export.xlsx", "reports.export_replies",
-     each({R.CHECKER} | REPORTERS, 200)),
+    # the reply record (白名单回复记录): the quality team and management
+    ("GET", "/reply-records", "quality.reply_records", each(MANAGEMENT, 200)),
+    ("GET", "/reply-records/print", "quality.reply_records_print", each(MANAGEMENT, 200)),
+    ("GET", "/reply-records/export.xlsx", "quality.export_reply_records",
+     each(MANAGEMENT, 200)),
+    ("GET", "/reports/export.xlsx", "reports.export_dashboard", each(REPORTERS, 200)),
     ("GET", "/appeals/export.xlsx", "appeals.export",
      each({R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}, 200)),
     ("GET", "/tickets/{verifying}/appeal-sheet", "appeals.sheet",
@@ -123,6 +131,11 @@ MATRIX = [
     ("GET", "/survey", "survey.survey_queue", each(QUALITY, 200)),
     ("GET", "/survey/callbacks", "survey.callback_queue", each(QUALITY, 200)),
     ("GET", "/survey/contacts/999999", "survey.contact", each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("GET", "/survey/contacts/{contact_id}", "survey.contact",
+     each(QUALITY | {R.DUTY_MANAGER}, 200)),
+    ("GET", "/survey/contacts/{contact_id}/script", "survey.script", each(QUALITY, 200)),
+    ("POST", "/survey/contacts/{contact_id}/review", "survey.review", each(QUALITY, 303)),
+    ("POST", "/survey/contacts/{contact_id}/reveal", "survey.reveal", each(QUALITY, 200)),
     ("GET", "/survey/contacts/999999/script", "survey.script", each(QUALITY, 404)),
     ("POST", "/survey/contacts/999999/marks", "survey.marks", each(QUALITY, 404)),
     ("POST", "/survey/contacts/999999/review", "survey.review", each(QUALITY, 404)),
@@ -178,6 +191,7 @@ POST_DATA = {
     "quality.send_sms": {"kind": "notice", "text": "请致电10010查询"},
     "quality.complete_reply": {"method": "other", "note": "已形成投诉工单"},
     "quality.escalate": {"note": "长期投诉用户"},
+    "quality.decide_reply": {"method": "sms", "replier": "1", "note": "长期投诉，短信回复"},
     "appeals.file_appeal": {"objection": "录音01:20"},
     "notices.flag": {"note": "资费解释易出错"},
     "appeals.rejudge": {"decision": "uphold", "reason": "维持"},
@@ -188,6 +202,7 @@ POST_DATA = {
     "admin.save_deputy": {"deputy": ""},
     "evidence.set_recording": {"recording-reference": "CALL-20261123-0001"},
     "admin.save_recording_link": {"recording_url_template": "https://rec.intranet/call/{id}"},
+    "survey.review": {"part": "survey"},
     "survey.save_category": {"channel": "qq", "name": "新类别", "script": "话术", "active": "y"},
     "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "satisfied_min": "9",
                              "fairly_min": "7"},
@@ -212,9 +227,12 @@ def build_world(make):
         verifying.id, called_at=make.now, other_lead_name="钱七", actor=checker, now=make.now)
     quality.log_attempt(verifying.id, at=make.now, reached=False, note="", actor=checker,
                         now=make.now)
+    handed_over = make.ticket("handed_over", submitter=agent)
+    contact, _ = survey_contacts.create_from_ticket(handed_over.id, actor=checker, now=make.now)
     ids = {
         "submitted": make.ticket(submitter=agent).id,
-        "handed_over": make.ticket("handed_over", submitter=agent).id,
+        "handed_over": handed_over.id,
+        "contact_id": contact.id,
         "returned": make.ticket("returned_to_staff", submitter=agent).id,
         "verifying": verifying.id,
         "notification_id": notification.id,

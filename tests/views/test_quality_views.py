@@ -158,12 +158,12 @@ def test_admin_edits_routing_and_retires_a_criterion(client, auth, make, checker
 def test_admin_time_limits_are_validated(client, auth, make):
     auth.login(make.user(Role.ADMIN))
     response = client.post("/admin/configuration", data={
-        "review_hours": "0", "reply_hours": "48", "follow_up_hours": "72", "appeal_hours": "72",
+        "review_hours": "0", "reply_hours": "48", "follow_up_days": "3", "appeal_hours": "72",
         "sms_notice_template": "请来电", "sms_reply_template": "请来电", "sms_forbidden_words": ""})
     assert response.status_code == 422
     assert text_of(html(response), "review_hours-error")
     response = client.post("/admin/configuration", data={
-        "review_hours": "3", "reply_hours": "48", "follow_up_hours": "72", "appeal_hours": "24",
+        "review_hours": "3", "reply_hours": "48", "follow_up_days": "3", "appeal_hours": "24",
         "sms_notice_template": "请来电", "sms_reply_template": "请来电",
         "sms_forbidden_words": "成立，不成立 判责"})
     assert response.status_code == 303
@@ -192,10 +192,12 @@ def test_checker_enters_a_transferred_complaint_that_skips_lead_review(client, a
 def test_agents_look_up_the_explanation_script_by_phone(client, auth, make, checker, now):
     ticket = make.ticket("verifying", checker=checker, accused_no="200333",
                          contact_number="13700001111")
-    quality.log_attempt(ticket.id, at=now, reached=False, note="", actor=checker, now=now)
+    for day in range(3):  # unreached on three different days
+        at = now + timedelta(days=day)
+        quality.log_attempt(ticket.id, at=at, reached=False, note="", actor=checker, now=at)
     script = "用户长期欠费停机，来电时解释：已核实，请缴费后再联系。"
     quality.complete_reply(ticket.id, method="explain", note=script, actor=checker,
-                           now=now + timedelta(hours=73))
+                           now=now + timedelta(days=2, hours=1))
     lead, agent = make.team_with_lead()
     auth.login(agent)
     page = html(client.post("/tickets/lookup", data={"phone": "137-0000-1111"}))
@@ -216,9 +218,11 @@ def test_the_looked_up_number_never_appears_in_a_url(db_backend, client, auth, m
     result page itself (no redirect), and a number in the query string searches nothing."""
     ticket = make.ticket("verifying", checker=checker, accused_no="200333",
                          contact_number="13700001111")
-    quality.log_attempt(ticket.id, at=now, reached=False, note="", actor=checker, now=now)
+    for day in range(3):   # failed calls on three days open the direct explanation
+        at = now + timedelta(days=day)
+        quality.log_attempt(ticket.id, at=at, reached=False, note="", actor=checker, now=at)
     quality.complete_reply(ticket.id, method="explain", note="请缴费后再联系。", actor=checker,
-                           now=now + timedelta(hours=73))
+                           now=now + timedelta(days=2, hours=1))
     _lead, agent = make.team_with_lead()
     auth.login(agent)
     form_page = html(client.get("/tickets/lookup"))

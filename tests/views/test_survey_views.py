@@ -13,7 +13,7 @@ from domain.roles import Role
 from domain.survey import monday_of
 from extensions import db
 from models.survey import RemedyTask, SampleItem, SurveyCategory, SurveyContact
-from services import survey as service
+from services.survey import config, contacts
 from services.clock import local_today, utcnow, zone
 
 from ._support import element, html
@@ -45,7 +45,7 @@ def new_contact(channel="hotline", phone="13800000001"):
     at = last_week().astimezone(UTC).replace(tzinfo=None)
     contact = SurveyContact(channel=channel, phone=phone, contact_at=at, agent_no="200101",
                             summary="用户不满意", score=2, created_at=at, needs_survey=True,
-                            **service.dates_for(at))
+                            **contacts.dates_for(at))
     db.session.add(contact)
     db.session.commit()
     return contact.id
@@ -200,7 +200,7 @@ def test_queues_full_page_and_fragment(client, auth, checker):
     auth.login(checker)
     page = html(client.get("/survey"))
     assert element(page, "rhythm") is not None and element(page, "queue-rows") is not None
-    fragment = client.get("/survey?show=todo&q=0001", headers={"HX-Request": "true"})
+    fragment = client.get("/survey?show=todo&q=13800000001", headers={"HX-Request": "true"})
     assert html(fragment).lstrip().startswith('<div id="queue-rows">')
     assert "138****0001" in html(fragment)
     for show in ("todo", "upcoming", "tracked", "done"):
@@ -300,7 +300,7 @@ def test_configuration_pages(client, auth, make):
         "holidays": "2026-10-01 2026-10-02", "workdays": "2026-10-10", "satisfied_min": "9",
         "fairly_min": "7"})
     assert ok.status_code == 303
-    assert len(service.calendar().holidays) == 2
+    assert len(config.calendar().holidays) == 2
 
 
 def test_remedy_clock_shown_in_local_time(client, auth, checker, make):
@@ -350,3 +350,28 @@ def test_the_same_file_again_offers_nothing_to_import(client, auth, checker):
     assert element(page, "confirm-import") is None
     assert element(page, "nothing-new") is not None
     assert contact_count() == 1
+
+
+def test_a_review_of_neither_part_is_a_bad_request(client, auth, checker):
+    """The confirmation names the survey or the callback; anything else is refused (it was
+    taken as the survey's)."""
+    contact_id = new_contact()
+    auth.login(checker)
+    response = client.post(f"/survey/contacts/{contact_id}/review", data={"part": "nonsense"})
+    assert response.status_code == 400
+    assert db.session.get(SurveyContact, contact_id).survey_reviewed_at is None
+
+
+def test_an_invalid_survey_form_says_each_problem_once(client, auth, checker):
+    """The form's own check answers 422 before the service is asked, so a field shows one
+    message, not the form's and the service's one after the other."""
+    contact_id = new_contact()
+    auth.login(checker)
+    client.post(f"/survey/contacts/{contact_id}/review", data={"part": "survey"})
+    response = client.post(f"/survey/contacts/{contact_id}/survey", data={
+        "resolved": "", "category": "", "unresolved_issue": "", "needs_callback": ""})
+    assert response.status_code == 422
+    page = html(response)
+    for name in ("resolved", "category", "needs_callback"):
+        assert page.count(f'id="{name}-error"') == 1, name
+    assert db.session.get(SurveyContact, contact_id).surveyed_at is None

@@ -16,13 +16,14 @@ from domain import survey as rules
 from domain.errors import N_, FormProblems, InvalidTransition, NotFound
 from domain.people import is_employee_no
 from domain.phones import normalize_phone
-from domain.text import strip_bidi_controls
+from domain.survey import Task
+from models import User
 from models.survey import SurveyContact, SurveyImport
 
-from . import audit
-from .clock import zone
-from .db import db, write_transaction
-from .survey import SUMMARY_MAX, dates_for
+from .. import audit
+from ..clock import zone
+from ..db import db, write_transaction
+from .contacts import dates_for
 
 MAX_ROWS = 20_000
 MAX_COLUMNS = 30
@@ -136,7 +137,8 @@ def check_row(cells, columns: dict[str, int], now_local: datetime):
         problems.append([N_("The customer phone is not a valid number."), {}])
     channel = rules.channel_of(cell("channel"))
     if channel is None:
-        problems.append([N_("The channel must be 热线 or QQ."), {}])
+        problems.append([N_("The channel must be %(hotline)s or QQ."),
+                         {"hotline": rules.HOTLINE_WORD}])
     moment, problem = _time(cell("contact_at"), now_local)
     if problem:
         problems.append([problem, {}])
@@ -146,12 +148,12 @@ def check_row(cells, columns: dict[str, int], now_local: datetime):
     agent_no = str(raw_agent if raw_agent is not None else "").strip()
     if not is_employee_no(agent_no):
         problems.append([N_("An employee no. is 4 to 10 digits."), {}])
-    summary = strip_bidi_controls(str(cell("summary") or "")).strip()
+    summary = rules.note_text(str(cell("summary") or ""))
     if not summary:
         problems.append([N_("The issue summary is empty."), {}])
-    elif len(summary) > SUMMARY_MAX:
+    elif len(summary) > rules.SUMMARY_MAX:
         problems.append([N_("The issue summary is longer than %(max)d characters."),
-                         {"max": SUMMARY_MAX}])
+                         {"max": rules.SUMMARY_MAX}])
     score = _score(cell("score"))
     if score is None:
         problems.append([N_("The satisfaction score must be a whole number from 1 to 10."), {}])
@@ -270,9 +272,10 @@ def _known(rows: list[dict]) -> int:
     return known
 
 
-def stage(stream, filename: str, *, actor, now: datetime) -> SurveyImport:
+def stage(stream, filename: str, *, actor: User, now: datetime) -> SurveyImport:
     """Check an uploaded file and keep its good rows for the preview. A file that cannot be
     read at all is refused with the reason (FormProblems on the file field)."""
+    rules.require(actor.role, Task.WORK)
     try:
         checked = check_file(stream, filename, now=now)
     except FileProblem as exc:
@@ -291,7 +294,13 @@ def stage(stream, filename: str, *, actor, now: datetime) -> SurveyImport:
     return batch
 
 
-def get_batch(batch_id: int) -> SurveyImport:
+def get_batch(batch_id: int, *, actor: User) -> SurveyImport:
+    """A checked file, for its preview."""
+    rules.require(actor.role, Task.WORK)
+    return _load(batch_id)
+
+
+def _load(batch_id: int) -> SurveyImport:
     batch = db.session.get(SurveyImport, batch_id)
     if batch is None:
         raise NotFound("No such import.")
@@ -306,11 +315,12 @@ def good_count(batch: SurveyImport) -> int:
     return len(json.loads(batch.good_rows or "[]"))
 
 
-def confirm(batch_id: int, *, actor, now: datetime) -> int:
+def confirm(batch_id: int, *, actor: User, now: datetime) -> int:
     """Import the good rows of a checked file; returns how many contacts were added (rows
     already in the database are skipped by the UNIQUE natural key)."""
+    rules.require(actor.role, Task.WORK)
     with write_transaction():
-        batch = get_batch(batch_id)
+        batch = _load(batch_id)
         if batch.imported_at is not None:
             raise InvalidTransition(N_("This file has been imported already."))
         rows = json.loads(batch.good_rows or "[]")

@@ -1,0 +1,222 @@
+"""The surveyor's and the callback agent's work on a contact: the review of the recording and
+records that comes first, the survey record (调研记录), holds and chases while the business
+side has no result, and the callback record (回访记录), which opens a remedy task when the
+customer is dissatisfied."""
+from datetime import UTC, datetime
+
+from domain import survey as rules
+from domain.errors import N_, FormProblems, InvalidTransition
+from domain.roles import Role
+from domain.survey import Task
+from models import User
+from models.survey import CallbackRecord, RemedyTask, SurveyContact, SurveyRecord
+
+from .. import audit
+from ..alerts import alert, users_with_role
+from ..clock import to_local
+from ..db import db, write_transaction
+from .config import bands, calendar, get_category
+from .contacts import load_contact, set_callback_due
+
+
+def confirm_review(contact_id: int, part: str, *, actor: User, now: datetime) -> SurveyContact:
+    """The recording / contact record / chat log was reviewed before the survey or callback
+    (seed 000: 调研前必须听取录音、查看来访记录、聊天记录)."""
+    rules.require(actor.role, Task.WORK)
+    with write_transaction():
+        contact = load_contact(contact_id)
+        if part == "survey":
+            _require_survey_open(contact)
+            contact.survey_reviewed_at, contact.survey_reviewed_by_id = now, actor.id
+        else:
+            _require_callback_open(contact)
+            contact.callback_reviewed_at, contact.callback_reviewed_by_id = now, actor.id
+        db.session.flush()
+        audit.record("survey_review_confirmed", actor=actor, now=now,
+                     detail={"contact": contact.id, "part": part})
+    return contact
+
+
+def _require_survey_open(contact: SurveyContact) -> None:
+    if not contact.needs_survey:
+        raise InvalidTransition(N_("This contact is marked as not needing a survey."))
+    if contact.surveyed_at is not None:
+        raise InvalidTransition(N_("This contact has been surveyed already."))
+
+
+def _require_callback_open(contact: SurveyContact) -> None:
+    if not contact.needs_callback:
+        raise InvalidTransition(N_("This contact is not marked as needing a callback."))
+    if contact.callback_done_at is not None and not contact.tracking:
+        raise InvalidTransition(N_("This contact has been called back already."))
+
+
+def record_survey(contact_id: int, *, resolved: bool | None, category_id, unresolved_issue: str,
+                  needs_callback: bool | None, actor: User, now: datetime) -> SurveyRecord:
+    """The surveyor's record. Nothing is accepted before the surveyor has confirmed the review
+    of the recording / contact record / chat log."""
+    rules.require(actor.role, Task.WORK)
+    issue = rules.note_text(unresolved_issue)
+    with write_transaction():
+        contact = load_contact(contact_id)
+        _require_survey_open(contact)
+        if contact.survey_reviewed_by_id != actor.id or contact.survey_reviewed_at is None:
+            raise FormProblems({"reviewed": N_("First confirm that you listened to the recording "
+                                               "and read the contact record or chat log.")})
+        problems = {}
+        category = get_category(category_id)
+        if category is None or not category.active or category.channel != contact.channel:
+            problems["category"] = N_("Choose a cause category of this channel.")
+        if resolved is None:
+            problems["resolved"] = N_("Say whether the problem is resolved.")
+        if resolved is False and not issue:
+            problems["unresolved_issue"] = N_("Record the problem that is still unresolved.")
+        if problem := rules.too_long(issue):
+            problems["unresolved_issue"] = problem
+        if needs_callback is None:
+            problems["needs_callback"] = N_("Say whether the customer needs a callback.")
+        if problems:
+            raise FormProblems(problems)
+        record = SurveyRecord(contact_id=contact.id, reviewed_at=contact.survey_reviewed_at,
+                              resolved=resolved, category_id=category.id,
+                              unresolved_issue=issue, needs_callback=needs_callback,
+                              surveyed_by_id=actor.id, surveyed_at=now)
+        db.session.add(record)
+        contact.surveyed_at = now
+        contact.resolved = resolved
+        contact.needs_callback = needs_callback
+        set_callback_due(contact)
+        db.session.flush()
+        audit.record("survey_record", actor=actor, now=now,
+                     detail={"contact": contact.id, "category": category.name,
+                             "resolved": resolved, "needs_callback": needs_callback})
+    return record
+
+
+def hold_callback(contact_id: int, *, note: str, actor: User, now: datetime) -> SurveyContact:
+    """The business side has not given its result yet: the callback waits."""
+    rules.require(actor.role, Task.WORK)
+    note = rules.note_text(note)
+    if problem := rules.too_long(note):
+        raise FormProblems({"note": problem})
+    with write_transaction():
+        contact = load_contact(contact_id)
+        _require_callback_open(contact)
+        if is_held(contact):
+            raise InvalidTransition(N_("The callback is already waiting for the business side."))
+        contact.held_at, contact.hold_note = now, note
+        contact.business_result, contact.business_result_at = "", None
+        db.session.flush()
+        audit.record("callback_hold", actor=actor, now=now, note=note,
+                     detail={"contact": contact.id})
+    return contact
+
+
+def is_held(contact: SurveyContact) -> bool:
+    return contact.held_at is not None and contact.business_result_at is None
+
+
+def chase(contact_id: int, *, actor: User, now: datetime) -> SurveyContact:
+    """催促: the agent chased the business side for its result."""
+    rules.require(actor.role, Task.WORK)
+    with write_transaction():
+        contact = load_contact(contact_id)
+        if not is_held(contact):
+            raise InvalidTransition(N_("The callback is not waiting for the business side."))
+        contact.chase_count += 1
+        contact.last_chased_at = now
+        db.session.flush()
+        audit.record("callback_chase", actor=actor, now=now,
+                     detail={"contact": contact.id, "count": contact.chase_count})
+    return contact
+
+
+def release_hold(contact_id: int, *, result: str, actor: User, now: datetime) -> SurveyContact:
+    """The business side's result arrived: the callback may go ahead."""
+    rules.require(actor.role, Task.WORK)
+    result = rules.note_text(result)
+    if not result:
+        raise FormProblems({"result": N_("Record the business side's result.")})
+    if problem := rules.too_long(result):
+        raise FormProblems({"result": problem})
+    with write_transaction():
+        contact = load_contact(contact_id)
+        if not is_held(contact):
+            raise InvalidTransition(N_("The callback is not waiting for the business side."))
+        contact.business_result, contact.business_result_at = result, now
+        db.session.flush()
+        audit.record("callback_release", actor=actor, now=now, note=result,
+                     detail={"contact": contact.id})
+    return contact
+
+
+def record_callback(contact_id: int, *, outcome: str | None, score, reason: str, note: str,
+                    actor: User, now: datetime) -> CallbackRecord:
+    """The callback agent's record. A score below 8 needs the reason; a dissatisfied customer
+    (不接受, or a score below 较满意) opens a remedy task for the duty managers, alerted in
+    the same transaction."""
+    rules.require(actor.role, Task.WORK)
+    reason, note = rules.note_text(reason), rules.note_text(note)
+    with write_transaction():
+        contact = load_contact(contact_id)
+        _require_callback_open(contact)
+        if is_held(contact):
+            raise InvalidTransition(N_("The callback waits for the business side's result. "
+                                       "Chase them, or record their result first."))
+        if contact.callback_reviewed_by_id != actor.id or contact.callback_reviewed_at is None:
+            raise FormProblems({"reviewed": N_("First confirm that you listened to the recording "
+                                               "and read the contact record or chat log.")})
+        problems = {}
+        if outcome not in set(rules.Outcome):
+            problems["outcome"] = N_("Choose the outcome.")
+        try:
+            score = int(score)
+        except (TypeError, ValueError):
+            score = None
+        if score is None or not rules.SCORE_MIN <= score <= rules.SCORE_MAX:
+            problems["score"] = N_("Give the customer's score, a whole number from 1 to 10.")
+        elif rules.needs_reason(score) and not reason:
+            problems["reason"] = N_("A score below 8 needs the customer's reason.")
+        for field, text in (("reason", reason), ("note", note)):
+            if problem := rules.too_long(text):
+                problems[field] = problem
+        if problems:
+            raise FormProblems(problems)
+        follow_up = contact.callback_done_at is not None
+        record = CallbackRecord(contact_id=contact.id, reviewed_at=contact.callback_reviewed_at,
+                                outcome=outcome, score=score, reason=reason, note=note,
+                                follow_up=follow_up, recorded_by_id=actor.id, recorded_at=now)
+        db.session.add(record)
+        if not follow_up:
+            contact.callback_done_at, contact.callback_by_id = now, actor.id
+            contact.callback_score, contact.callback_outcome = score, outcome
+        if outcome == rules.Outcome.RESOLVED:
+            contact.resolved = True
+        contact.tracking = outcome in rules.TRACKED
+        contact.callback_reviewed_at = contact.callback_reviewed_by_id = None
+        db.session.flush()
+        dissatisfied = rules.is_dissatisfied(outcome, score, bands())
+        audit.record("callback_record", actor=actor, now=now,
+                     detail={"contact": contact.id, "outcome": outcome, "score": score,
+                             "follow_up": follow_up, "remedy": dissatisfied})
+        if dissatisfied:
+            _open_remedy(contact, record, actor=actor, now=now)
+    return record
+
+
+def _open_remedy(contact: SurveyContact, record: CallbackRecord, *, actor: User,
+                now: datetime) -> RemedyTask:
+    """A dissatisfied callback's remedy task, and an alert to every duty manager."""
+    contact_due, remedy_due = rules.remedy_clocks(to_local(now), calendar())
+    task = RemedyTask(contact_id=contact.id, callback_id=record.id, opened_at=now,
+                      contact_due_at=_utc(contact_due), remedy_due_at=_utc(remedy_due))
+    db.session.add(task)
+    db.session.flush()
+    audit.record("remedy_open", actor=actor, now=now, detail={"contact": contact.id,
+                                                              "task": task.id})
+    alert(users_with_role(Role.DUTY_MANAGER), "remedy", now=now)
+    return task
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)

@@ -127,3 +127,90 @@ def test_unreadable_ballots_are_said_plainly_to_those_who_must_act(client, auth,
     number = world.ticket().number
     assert "现场负责人裁定" in alerts and number in alerts
     assert not re.search(rf"<a[^>]*>\s*{number}\s*</a>", alerts)
+
+
+# --- decisions that cannot be undone take two steps ------------------------------------------
+
+@pytest.fixture
+def appealed(make, now):
+    world = World(make, now)
+    world.appeal()
+    return world
+
+
+def test_overturning_takes_a_confirm_screen_and_going_back_keeps_the_reason(
+        client, auth, appealed):
+    auth.login(appealed.owner)
+    url = f"/tickets/{appealed.ticket_id}/rejudge"
+    data = {"decision": "overturn", "reason": "客户先辱骂，员工回应可以理解。",
+            "version": appealed.ticket().version}
+    first = client.post(url, data=data)
+    assert first.status_code == 200
+    assert "此为最终结论" in text_of(html(first), "confirm-consequence")
+    assert appealed.ticket().state == "appealed"            # nothing happened yet
+    back = client.post(url, data={**data, "confirm": "1", "back": "1"})
+    assert back.status_code == 200 and appealed.ticket().state == "appealed"
+    assert "员工回应可以理解" in text_of(html(back), "rejudge-form")
+    done = client.post(url, data={**data, "confirm": "1"})
+    assert done.status_code == 303
+    ticket = appealed.ticket()
+    assert (ticket.state, ticket.verdict) == ("judged", "not_established")
+    page = html(client.get(f"/tickets/{appealed.ticket_id}"))
+    assert "最终：不成立" in text_of(page, "final-verdict")
+    assert "原判：成立" in text_of(page, "original-verdict")
+
+
+def test_a_ballot_is_cast_only_from_its_confirm_screen(client, auth, world):
+    auth.login(world.panel[0])
+    first = client.post(f"/tickets/{world.ticket_id}/vote", data={"choice": "not_established"})
+    assert first.status_code == 200 and "投票后不能更改" in html(first)
+    assert sum(m.submitted for m in world.ticket().appeal.members) == 0
+    assert "not_established" not in (first.headers.get("Location") or "")
+
+
+def test_the_export_counts_the_final_verdict(client, auth, appealed):
+    from services import appeals
+    appeals.rejudge(appealed.ticket_id, decision="overturn", reason="改判",
+                    actor=appealed.owner, now=appealed.now)
+    auth.login(appealed.owner)
+    book = load_workbook(io.BytesIO(client.get("/tickets/export.xlsx").data))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    column = header.index("现行判定（经申诉为最终结论）")
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert [row[column] for row in rows] == ["不成立"]
+
+
+# --- the agent's objection ------------------------------------------------------------------
+
+def test_the_objection_form_keeps_what_was_typed_and_the_lead_gets_it_prefilled(
+        client, auth, make, now):
+    world = World(make, now)
+    auth.login(world.accused)
+    url = f"/tickets/{world.ticket_id}/objection"
+    empty = client.post(url, data={"points": "  "})
+    assert empty.status_code == 422
+    assert "请写明对录音的异议点" in text_of(html(empty), "points-field")
+    sent = client.post(url, data={"points": "录音01:20处客户先辱骂"})
+    assert sent.status_code == 303
+    auth.logout()
+    auth.login(world.accused_lead)
+    page = html(client.get(f"/tickets/{world.ticket_id}"))
+    assert "员工请你提交异议单" in text_of(page, "objection-decide")
+    assert "录音01:20处客户先辱骂" in text_of(page, "appeal-form")
+    assert element(page, "decline-form") is not None
+    home = html(client.get("/"))
+    assert world.ticket().number in text_of(home, "home-objections")
+
+
+def test_the_deputy_is_chosen_among_owners_and_group_heads(client, auth, make):
+    admin = make.user(Role.ADMIN)
+    head = make.user(Role.GROUP_HEAD, employee_no="170001")
+    make.user(Role.CHECKER, employee_no="190099")
+    auth.login(admin)
+    refused = client.post("/admin/deputy", data={"deputy": "190099"})
+    assert refused.status_code == 422 and element(html(refused), "deputy-error") is not None
+    saved = client.post("/admin/deputy", data={"deputy": head.employee_no})
+    assert saved.status_code == 303
+    page = html(client.get("/admin/configuration"))
+    assert re.search(r'<option selected value="170001"|<option value="170001" selected', page)

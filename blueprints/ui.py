@@ -73,8 +73,8 @@ WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion ris
                   "keyword": _l("Keyword rising"), "note": _l("From a feedback note")}
 SUPERVISION_STATE_LABELS = {"open": _l("Awaiting answer"), "answered": _l("Answer received"),
                             "no_answer": _l("No answer")}
-PROPOSAL_STATE_LABELS = {"submitted": _l("Sent up"), "acknowledged": _l("Acknowledged"),
-                         "decided": _l("Decided")}
+PROPOSAL_STATE_LABELS = {"submitted": _l("Waiting for the heads"),
+                         "acknowledged": _l("Acknowledged"), "decided": _l("Decided")}
 DECISION_LABELS = {"adopt": _l("Adopted"), "partly": _l("Adopted in part"),
                    "reject": _l("Not adopted")}
 SOURCE_LABELS = {"criterion": _l("Criterion"), "keyword": _l("Keyword"),

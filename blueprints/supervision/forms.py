@@ -26,7 +26,8 @@ class OrderForm(Form):
                        "office handled the complaint."))
     due_at = LocalDateTimeField(_l("Answer due by"), default=_tomorrow, validators=[
         InputRequired(_l("This field is required."))])
-    recipient_no = StringField(_l("To a user (employee no.)"), validators=[Optional(), _max(10)])
+    recipient_no = StringField(_l("To a user (employee no.)"), validators=[Optional(), _max(10)],
+                               description=_l("They see it at home and in the bell."))
     department = NameField(_l("Or to a department"), validators=[Optional(), _max(80)],
                            description=_l("e.g. 后台当班领班, 89082000 line, the billing "
                                           "system team"))

@@ -78,7 +78,7 @@ def test_the_recipient_sees_it_at_home_and_in_the_bell_and_answers(client, auth,
     assert text_of(home, "bell-count") == "1"
     assert f"/supervision/{order.id}" in html(client.get("/alerts"))
     page = html(client.get(f"/supervision/{order.id}"))
-    assert element(page, "answer") is not None and element(page, "no-answer") is None
+    assert element(page, "record-answer") is not None and element(page, "record-no-answer") is None
     assert f"/tickets/{ticket.id}" not in page      # the lead may not open the ticket
     response = client.post(f"/supervision/{order.id}/answer", data={"answer": ""})
     assert response.status_code == 422 and "必填" in text_of(html(response), "answer-field")

@@ -55,6 +55,8 @@ def _check_basis(basis: Basis) -> None:
     if basis.source not in set(Source):
         raise NotFound(N_("Choose what the proposal is based on."))
     if basis.source == Source.NOTE:
+        if basis.note_id is None:
+            raise NotFound(N_("No such note."))
         return
     if not basis.key or len(basis.key) > 64:
         raise NotFound(N_("Choose what the proposal is based on."))

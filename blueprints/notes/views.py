@@ -24,7 +24,7 @@ from .forms import NoteForm, ReviewForm
 @roles(*AUTHORS)
 def mine():
     """My notes, newest first, with what became of each; post a new one."""
-    g.nav_active = "new"
+    g.nav_active = "home"
     form = NoteForm()
     if request.method == "POST" and form.validate():
         try:

@@ -181,7 +181,8 @@ def test_the_issue16_forms_keep_what_was_typed(waiting, make):
     for name, user in (("checker", checker), ("agent", agent), ("owner", owner)):
         clients[name] = waiting.test_client()
         sign_in(clients[name], user)
-    request, note, body = "请后台今日内反馈处理结果", "客户对赠品领取方式有疑问", "建议统一赠品领取口径"
+    request, note = "请后台今日内反馈处理结果", "客户对赠品领取方式有疑问"
+    body = "建议统一赠品领取口径"
     with locked(url):
         answer = clients["checker"].post(f"/tickets/{claimed.id}/supervision", data={
             "request": request, "due_at": "2026-11-24T10:00", "department": "后台"})

@@ -104,6 +104,7 @@ def test_links_to_nothing_and_roles(client, auth, make, people):
     for url in ("/proposals/new?source=criterion&key=Z9&from=2026-11-23&to=2026-11-29",
                 "/proposals/new?source=keyword&key=x&from=2026-11-23&to=2020-01-01",
                 "/proposals/new?warning=999999", "/proposals/new?note=999999",
+                "/proposals/new?source=note",
                 "/proposals/new"):
         assert client.get(url).status_code == 404, url
     assert count(Proposal) == 0

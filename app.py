@@ -71,6 +71,12 @@ def create_app(test_config=None):
     app.register_blueprint(evidence_bp)  # recording evidence
     from blueprints.survey import bp as survey_bp
     app.register_blueprint(survey_bp)  # dissatisfied-customer survey and callback
+    from blueprints.notes import bp as notes_bp
+    from blueprints.proposals import bp as proposals_bp
+    from blueprints.supervision import bp as supervision_bp
+    app.register_blueprint(supervision_bp)  # supervision orders (督办单)
+    app.register_blueprint(proposals_bp)  # proposals sent up (建议上报)
+    app.register_blueprint(notes_bp)  # feedback notes (服务反馈便签)
     from blueprints.auth.sessions import enforce_limits
     app.before_request(enforce_limits)  # before access control: an expired session is anonymous
     app.before_request(_access.enforce)

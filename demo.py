@@ -85,6 +85,7 @@ def _load():
         if then == "voting":
             _appeal_steps(ticket.id, people, at)
     _survey_week(people, now)
+    _issue16(people, now)
 
 
 def _appeal_steps(ticket_id, people, at):
@@ -202,6 +203,66 @@ def _survey_week(people, now):
                 contact.id, outcome="accepted" if score < 8 else "satisfied", score=score,
                 reason="用户认为问题拖得太久，仍有不满。" if score < 8 else "",
                 note="已按话术致歉并说明处理结果。", actor=checker, now=called_at)
+
+
+#: Feedback notes: (author, days ago, hour, text, outcome)
+NOTES = [
+    ("200101", 1, 9, "客户对赠品领取方式有疑问，不清楚要到营业厅还是邮寄", "discussed"),
+    ("200102", 1, 11, "客户说理财到期日和短信通知不一致", None),
+    ("200201", 1, 15, "老人对电子支付不太熟练，多次询问如何缴费", None),
+    ("200100", 1, 16, "多位客户反映宽带提速后网速没有变化", None),
+    ("200101", 0, 10, "客户对国际漫游包的生效时间有疑问", None),
+]
+
+
+def _issue16(people, now):
+    """Issue 16's workflows: supervision orders (one overdue to the 89082000 line, one to a
+    team lead, one answered), a proposal on A1 acknowledged by the group head, and the
+    floor's feedback notes of yesterday (one discussed) and today."""
+    from datetime import UTC, datetime, time
+
+    from domain.periods import Period, span_of
+    from models import Ticket
+    from services import feedback, proposals, supervision
+    from services.clock import local_today, zone
+    from services.supervision import OrderInput
+    checker, owner = people[CHECKER], people[OWNER]
+
+    def ticket(accused):
+        return db.session.scalar(select(Ticket).where(Ticket.accused_no == accused))
+
+    line, back = ticket("800912"), ticket("110234")
+    issued = now - timedelta(hours=26)
+    supervision.issue_order(line.id, OrderInput(
+        request="请热线负责人反馈对该投诉的处理结果，并说明坐席未按约定回电的原因。",
+        due_at=issued + timedelta(hours=24), department="89082000热线负责人",
+        department_contact="周芳 89080369"), actor=checker, now=issued)
+    supervision.issue_order(back.id, OrderInput(
+        request="请督促当班人员今日内回电客户，说明漫游资费的核实结果。",
+        due_at=now + timedelta(hours=20), recipient_no="200200"), actor=owner, now=now)
+    answered = supervision.issue_order(back.id, OrderInput(
+        request="请后台提供该时段的话务记录。", due_at=now + timedelta(hours=4),
+        department="后台当班领班", department_contact="89087814"), actor=checker,
+        now=now - timedelta(hours=5))
+    supervision.answer_order(answered.id, answer="后台已提供话务记录，见邮件。", actor=checker,
+                             now=now - timedelta(hours=1))
+    span = span_of(Period.MONTH, local_today(now))
+    proposal = proposals.create_proposal(
+        proposals.Basis(source="criterion", key="A1", start=span.start, end=span.end),
+        title="关于与客户争执类投诉的处理建议",
+        body="本月A1（与客户发生争执）类投诉集中在资费解释环节。建议：\n"
+             "1. 在知识库补充资费争议的标准口径；\n2. 对相关班组开展情绪管理与话术培训；\n"
+             "3. 对反复来电的客户由领班优先接听。",
+        actor=owner, now=now - timedelta(hours=3))
+    proposals.acknowledge(proposal.id, actor=people["160000"], now=now - timedelta(hours=1))
+    today = local_today(now)
+    for author, days, hour, text, outcome in NOTES:
+        local = datetime.combine(today - timedelta(days=days), time(hour), tzinfo=zone())
+        at = min(local.astimezone(UTC).replace(tzinfo=None), now - timedelta(minutes=10))
+        note = feedback.post_note(text, actor=people[author], now=at)
+        if outcome:
+            feedback.review_note(note.id, outcome, note="早会已讨论，提醒全体按知识库口径解释",
+                                 actor=people["160001"], now=now - timedelta(minutes=5))
 
 
 @click.command("demo")

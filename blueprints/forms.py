@@ -84,6 +84,18 @@ def required_message():
     return _l("This field is required.")
 
 
+def add_problems(form, exc) -> None:
+    """Put a service's field messages (FormProblems.problems) beside the form's fields."""
+    from flask_babel import gettext
+    for name, problem in exc.problems.items():
+        message, params = (problem, {}) if isinstance(problem, str) else problem
+        target = getattr(form, name, None)
+        if target is None:
+            form.form_errors.append(gettext(message, **params))
+        else:
+            target.errors = [*target.errors, gettext(message, **params)]
+
+
 def first_error(form) -> str | None:
     for errors in form.errors.values():
         if errors:
@@ -91,5 +103,5 @@ def first_error(form) -> str | None:
     return None
 
 
-__all__ = ["EmptyForm", "Form", "HiddenField", "NameField", "VersionForm", "first_error",
-           "required_message"]
+__all__ = ["add_problems", "EmptyForm", "Form", "HiddenField", "NameField", "VersionForm",
+           "first_error", "required_message"]

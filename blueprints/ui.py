@@ -70,9 +70,25 @@ ALERT_LABELS = {
     "announcement": _l("A new announcement"),
     "reminder": _l("A reminder for you"),
     "remedy": _l("A remedy task for a dissatisfied customer"),
+    "supervision": _l("A supervision order for you"),
+    "supervision_answered": _l("A supervision order was answered"),
+    "supervision_overdue": _l("A supervision order is overdue"),
+    "proposal": _l("A proposal waits for your decision"),
+    "proposal_decided": _l("A decision on your proposal"),
 }
 WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion rising"),
-                  "keyword": _l("Keyword rising")}
+                  "keyword": _l("Keyword rising"), "note": _l("From a feedback note")}
+SUPERVISION_STATE_LABELS = {"open": _l("Awaiting answer"), "answered": _l("Answer received"),
+                            "no_answer": _l("No answer")}
+PROPOSAL_STATE_LABELS = {"submitted": _l("Waiting for the heads"),
+                         "acknowledged": _l("Acknowledged"), "decided": _l("Decided")}
+DECISION_LABELS = {"adopt": _l("Adopted"), "partly": _l("Adopted in part"),
+                   "reject": _l("Not adopted")}
+SOURCE_LABELS = {"criterion": _l("Criterion"), "keyword": _l("Keyword"),
+                 "note": _l("Feedback note")}
+NOTE_OUTCOME_LABELS = {"discussed": _l("Discussed"), "warning": _l("Turned into a warning"),
+                       "announcement": _l("Turned into an announcement"),
+                       "proposal": _l("Turned into a proposal"), "dismissed": _l("Dismissed")}
 
 SMS_KIND_LABELS = {"notice": _l("Notice after a failed call"), "reply": _l("SMS reply")}
 
@@ -149,6 +165,10 @@ ACTION_LABELS = {
     "evidence_add": _l("Audio excerpt added"),
     "evidence_replace": _l("Audio excerpt replaced by a new version"),
     "survey_contact_from_ticket": _l("Made a dissatisfied contact"),
+    "supervision_issue": _l("Supervision order issued"),
+    "supervision_answer": _l("Supervision order answered"),
+    "supervision_no_answer": _l("Supervision order closed without an answer"),
+    "supervision_overdue": _l("Supervision order overdue"),
 }
 
 
@@ -166,6 +186,10 @@ def reply_method_text(value) -> str:
 
 def reason_label(value) -> str:
     return label(REASON_LABELS, value)
+
+
+def supervision_state_text(value) -> str:
+    return label(SUPERVISION_STATE_LABELS, value)
 
 
 #: (language, id of a lazy label) → (the label, its text): each label is translated once
@@ -404,6 +428,11 @@ def register(app):
         channel_label=lambda v: label(CHANNEL_LABELS, v) if v else "",
         outcome_label=lambda v: label(OUTCOME_LABELS, v) if v else "",
         warning_label=lambda v: label(WARNING_LABELS, v),
+        supervision_state_label=supervision_state_text,
+        proposal_state_label=lambda v: label(PROPOSAL_STATE_LABELS, v),
+        decision_label=lambda v: label(DECISION_LABELS, v),
+        source_label=lambda v: label(SOURCE_LABELS, v),
+        note_outcome_label=lambda v: label(NOTE_OUTCOME_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between,
         nav_links=nav_links, bell=bell, countdown=countdown, day_label=day_label)
     app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)

@@ -7,13 +7,17 @@ from .evidence import AudioExcerpt, RecordingRef
 from .notices import Alert, Announcement, AnnouncementRecipient, EarlyWarning
 from .quality import ContactAttempt, Judgement, Notification, SmsMessage
 from .security import LoginFailure
+from .supervision import SupervisionOrder
+from .proposals import Proposal, ProposalReview
+from .notes import FeedbackNote
 from . import survey  # noqa: F401  (dissatisfied-customer survey and callback, Part B)
 from .tickets import HandoverEntry, Ticket, TicketSequence
 from .users import Team, User
 
 __all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry", "Judgement",
            "LoginFailure",
-           "PanelMember", "Ballot", "Objection", "Alert", "Announcement", "AnnouncementRecipient",
-           "EarlyWarning",
+           "PanelMember", "Ballot", "Objection", "Alert", "Announcement",
+           "AnnouncementRecipient", "EarlyWarning", "FeedbackNote", "Proposal", "ProposalReview",
+           "SupervisionOrder",
            "Notification", "RouteRule", "Setting", "SmsMessage", "Team", "Ticket",
            "TicketSequence", "User", "AudioExcerpt", "RecordingRef"]

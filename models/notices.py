@@ -16,7 +16,7 @@ class EarlyWarning(db.Model):
     __tablename__ = "warnings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(12))            # recur | criterion | keyword
+    kind: Mapped[str] = mapped_column(String(12))     # recur | criterion | keyword | note
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     key: Mapped[str | None] = mapped_column(String(64))      # criterion code or keyword
     week_start: Mapped[date | None] = mapped_column(Date)
@@ -73,6 +73,8 @@ class Alert(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(24))
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    #: The supervision order or proposal the alert is about (by its kind), when not a ticket.
+    ref_id: Mapped[int | None]
     created_at: Mapped[datetime]
     read_at: Mapped[datetime | None]
 

@@ -10,11 +10,13 @@ from models import Alert, User
 from .db import db, read_memo, write_transaction
 
 
-def alert(user_ids, kind: str, *, ticket=None, now: datetime) -> None:
-    """Queue an alert for each user, inside the caller's transaction."""
+def alert(user_ids, kind: str, *, ticket=None, ref_id: int | None = None,
+          now: datetime) -> None:
+    """Queue an alert for each user, inside the caller's transaction. `ref_id` names the
+    supervision order or proposal an alert of that kind is about."""
     for user_id in {u for u in user_ids if u is not None}:
         forget_count(user_id)
-        db.session.add(Alert(user_id=user_id, kind=kind, created_at=now,
+        db.session.add(Alert(user_id=user_id, kind=kind, created_at=now, ref_id=ref_id,
                              ticket_id=getattr(ticket, "id", None)))
 
 

@@ -20,6 +20,7 @@ from . import audit, settings
 from .alerts import alert, users_with_role
 from .clock import local_day, zone
 from .db import db, write_transaction
+from .feedback import keyword_counts, settle
 from .tickets import load_visible
 
 # --- warnings ------------------------------------------------------------------------------
@@ -35,12 +36,20 @@ def flag_recurring(ticket_id: int, *, note: str, actor: User, now: datetime) -> 
             raise NotAllowed(N_("Only the checker who claimed this ticket can do this."))
         if ticket.state not in ("verifying", "judged"):
             raise InvalidTransition(N_("Flag a ticket while it is being verified or judged."))
-        warning = EarlyWarning(kind="recur", ticket_id=ticket.id, note=note, figures="",
-                               created_by_id=actor.id, created_at=now)
-        db.session.add(warning)
-        db.session.flush()
-        alert(users_with_role(Role.DUTY_MANAGER), "warning", ticket=ticket, now=now)
+        warning = add_warning("recur", note=note, actor=actor, now=now, ticket=ticket)
         audit.record("flag_recurring", actor=actor, now=now, ticket=ticket, note=note)
+    return warning
+
+
+def add_warning(kind: str, *, note: str, actor: User, now: datetime,
+                ticket: Ticket | None = None) -> EarlyWarning:
+    """A warning raised by a person (a flagged ticket, a feedback note), in the duty
+    managers' queue and bell; inside the caller's transaction."""
+    warning = EarlyWarning(kind=kind, ticket_id=getattr(ticket, "id", None), note=note,
+                           figures="", created_by_id=actor.id, created_at=now)
+    db.session.add(warning)
+    db.session.flush()
+    alert(users_with_role(Role.DUTY_MANAGER), "warning", ticket=ticket, now=now)
     return warning
 
 
@@ -63,13 +72,15 @@ def criterion_counts(week_start: date) -> dict[str, int]:
 
 
 def keyword_share(week_start: date, keyword: str) -> tuple[int, int]:
-    """(tickets whose complaint mentions the keyword, all tickets) filed that local week."""
+    """(texts that mention the keyword, all texts) of that local week: the complaints of the
+    tickets filed and the floor's feedback notes posted (seed 002 counts both)."""
     start, end = _week_bounds(week_start)
     in_week = and_(Ticket.created_at >= start, Ticket.created_at < end)
     total = db.session.scalar(select(func.count(Ticket.id)).where(in_week)) or 0
     hits = db.session.scalar(select(func.count(Ticket.id)).where(
         in_week, Ticket.complaint.like(f"%{escape_like(keyword)}%", escape="\\"))) or 0
-    return hits, total
+    note_hits, note_total = keyword_counts(week_start, week_start + timedelta(days=7), keyword)
+    return hits + note_hits, total + note_total
 
 
 def _raise(kind, key, week_start, figures, now) -> bool:
@@ -132,8 +143,10 @@ def get_warning(warning_id: int) -> EarlyWarning:
 # --- announcements -------------------------------------------------------------------------
 
 def post(*, kind: str, title: str, body: str, recipients: list[str] | None, actor: User,
-         now: datetime, warning_id: int | None = None) -> Announcement:
-    """公告 to every active agent and lead, or a 提醒 to the named employee numbers."""
+         now: datetime, warning_id: int | None = None,
+         note_id: int | None = None) -> Announcement:
+    """公告 to every active agent and lead, or a 提醒 to the named employee numbers; one
+    that answers a warning handles it, one made from a feedback note settles the note."""
     problems = {}
     title, body = mask_numbers((title or "").strip()), mask_numbers((body or "").strip())
     if not title or len(title) > 120:
@@ -172,6 +185,8 @@ def post(*, kind: str, title: str, body: str, recipients: list[str] | None, acto
             if warning.handled_at is not None:
                 raise Conflict(N_("This warning was already handled."))
             warning.handled_at, warning.handled_by_id = now, actor.id
+        if note_id is not None:
+            settle(note_id, "announcement", actor=actor, now=now, announcement_id=notice.id)
         audit.record(f"post_{kind}", actor=actor, now=now, note=title,
                      detail={"recipients": len(user_ids)})
     return notice

@@ -18,7 +18,7 @@ from domain.text import mask_numbers
 from domain.tickets import Action, State
 from models import (Appeal, AudioExcerpt, AuditEntry, Case, ContactAttempt, Criterion,
                     HandoverEntry, Judgement, Notification, PanelMember, RecordingRef, SmsMessage,
-                    Ticket, User)
+                    SupervisionOrder, Ticket, User)
 from models.survey import SurveyContact
 
 from . import audit, chain, settings
@@ -147,7 +147,9 @@ def _accused_team_id(ticket: Ticket) -> int | None:
 
 @event.listens_for(Ticket, "expire")
 def _forget_accused_team(ticket, _attrs):
-    if ticket is not None:   # None: the object was already garbage-collected
+    # A rollback expires every state of the session, also those whose ticket was garbage
+    # collected meanwhile: SQLAlchemy then passes None.
+    if ticket is not None:
         vars(ticket).pop("_accused_team", None)
 
 
@@ -385,10 +387,12 @@ def returned_to_me(*, actor: User) -> list[Ticket]:
 @dataclass(frozen=True)
 class PageExtras:
     """What else the ticket page shows, known from the ticket's own query: whether there is
-    recording evidence, a library case, a dissatisfied contact made from the ticket."""
+    recording evidence, a library case, a dissatisfied contact made from the ticket,
+    supervision orders."""
     has_evidence: bool
     has_case: bool
     has_survey_contact: bool
+    has_orders: bool = False
 
 
 def _page_statement():
@@ -404,7 +408,7 @@ def _page_statement():
     appeal = joinedload(Ticket.appeal)
     return (select(Ticket, accused.team_id, has(Notification), has(ContactAttempt),
                    has(SmsMessage), has(AudioExcerpt) | has(RecordingRef), has(Case),
-                   has(SurveyContact))
+                   has(SurveyContact), has(SupervisionOrder))
             .outerjoin(accused, accused.employee_no == Ticket.accused_no)
             .where(Ticket.id == bindparam("ticket_id"))
             .options(joinedload(Ticket.submitter), joinedload(Ticket.team),
@@ -439,7 +443,7 @@ def load_page(ticket_id: int, *, actor: User) -> tuple[Ticket, PageExtras]:
     row = db.session.execute(_PAGE, {"ticket_id": ticket_id}).first()
     if row is None:
         raise NotFound("No such ticket.")
-    ticket, team_id, notified, attempted, texted, evidence, case, contact = row
+    ticket, team_id, notified, attempted, texted, evidence, case, contact, orders = row
     vars(ticket)["_accused_team"] = (ticket.accused_no, team_id)
     unloaded = inspect(ticket).unloaded
     for name, present in (("notifications", notified), ("attempts", attempted),
@@ -450,7 +454,8 @@ def load_page(ticket_id: int, *, actor: User) -> tuple[Ticket, PageExtras]:
     _load_list(ticket.appeal, "members", _MEMBERS, "appeal_id")
     return _visible(ticket, actor), PageExtras(has_evidence=bool(evidence),
                                                has_case=bool(case),
-                                               has_survey_contact=bool(contact))
+                                               has_survey_contact=bool(contact),
+                                               has_orders=bool(orders))
 
 
 _TIMELINE = (select(AuditEntry).options(joinedload(AuditEntry.actor))

@@ -20,6 +20,7 @@ class AnnouncementForm(Form):
                              description=_l("For a reminder: employee numbers separated by "
                                             "spaces or commas."))
     warning_id = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    note_id = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

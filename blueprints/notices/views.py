@@ -13,6 +13,7 @@ from blueprints._actions import refused as _refused
 from blueprints.tickets.views import load_ticket
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.roles import PANELLIST_ROLES, QUALITY, Role
+from services import feedback as feedback_service
 from services import notices as service
 from services.alerts import mark_read, recent_alerts, unread_count
 from services.clock import utcnow
@@ -55,8 +56,22 @@ def warnings():
     return render("notices/warnings.html", rows=rows)
 
 
-def _form_page(form, status=200, warning=None):
-    return render("notices/new.html", status=status, form=form, warning=warning)
+def _form_page(form, status=200, warning=None, note=None):
+    return render("notices/new.html", status=status, form=form, warning=warning, note=note)
+
+
+def _source_note(form):
+    """The feedback note an announcement is made from (?note=ID), its text as the message."""
+    note_id = request.args.get("note", type=int) or form.note_id.data
+    if not note_id:
+        return None
+    try:
+        note = feedback_service.get_for_review(note_id, actor=current_user)
+    except NotFound:
+        abort(404)
+    if request.method == "GET":
+        form.note_id.data, form.body.data = note.id, note.text
+    return note
 
 
 @bp.route("/announcements/new", methods=["GET", "POST"])
@@ -73,23 +88,27 @@ def new_announcement():
             abort(404)
         if request.method == "GET":
             form.warning_id.data = warning.id
+    note = _source_note(form)
     if request.method == "POST" and form.validate():
         try:
             notice = service.post(kind=form.kind.data, title=form.title.data,
                                   body=form.body.data, recipients=form.employee_nos(),
-                                  actor=current_user, now=utcnow(), warning_id=warning_id)
+                                  actor=current_user, now=utcnow(), warning_id=warning_id,
+                                  note_id=note.id if note else None)
         except FormProblems as exc:
             for field, problem in exc.problems.items():
                 message, params = (problem, {}) if isinstance(problem, str) else problem
                 getattr(form, field).errors = [*getattr(form, field).errors,
                                                _(message, **params)]
-            return _form_page(form, 422, warning)
-        except Conflict as exc:
+            return _form_page(form, 422, warning, note)
+        except (Conflict, InvalidTransition) as exc:
             flash(_(exc.message, **exc.params), "error")
-            return redirect(url_for("notices.warnings"), code=303)
+            back = url_for("notes.review", day=note.day.isoformat()) if note \
+                else url_for("notices.warnings")
+            return redirect(back, code=303)
         flash(_("Sent to %(n)d people.", n=len(notice.recipients)), "success")
         return redirect(url_for("notices.announcement", announcement_id=notice.id), code=303)
-    return _form_page(form, 422 if form.errors else 200, warning)
+    return _form_page(form, 422 if form.errors else 200, warning, note)
 
 
 @bp.route("/announcements")

@@ -184,7 +184,7 @@ def export():
 
 
 def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=False,
-                page=None, **panel_overrides):
+                page=None, order_form=None, **panel_overrides):
     """The ticket page; `panel_overrides` carry a quality form bound to its errors. Forms are
     built only for the moves this user may make now (the page shows no other)."""
     if page is None:
@@ -206,7 +206,10 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
     if shows_appeal(ticket, current_user, actions):  # else the page has no appeal panel
         appeal_panel = appeal_context(ticket, current_user, now, actions, **panel_overrides)
     evidence_shown = page.has_evidence or evidence_service.may_manage(ticket, current_user)
+    from blueprints.supervision.panel import ticket_section
+    supervision = ticket_section(ticket, page, order_form)
     return render("tickets/show.html", block, status=status, ticket=ticket, actions=actions,
+                  supervision=supervision,
                   timeline=service.timeline(ticket), return_form=return_form,
                   sign_form=sign_form, now=now, page=page, evidence_shown=evidence_shown,
                   panels=panels, appeal_panel=appeal_panel, revealed=revealed)

@@ -175,6 +175,32 @@ MATRIX = [
      each({R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}, 200)),
     ("POST", "/risks/new", "risks.new", each({R.OWNER, R.GROUP_HEAD}, 422)),
     ("POST", "/risks/999999/edit", "risks.edit", each({R.OWNER, R.GROUP_HEAD}, 404)),
+    # supervision orders (督办单): the quality team issues on a signed-over ticket; anyone but
+    # IT may be a recipient, so reads the list (their own orders) — no order 999999.
+    ("POST", "/tickets/{verifying}/supervision", "supervision.issue", each(QUALITY, 303)),
+    ("GET", "/supervision", "supervision.index", each(ALL - {R.ADMIN}, 200)),
+    ("GET", "/supervision/export.xlsx", "supervision.export", each(ALL - {R.ADMIN}, 200)),
+    ("GET", "/supervision/999999", "supervision.show", each(ALL - {R.ADMIN}, 404)),
+    ("GET", "/supervision/999999/print", "supervision.sheet", each(ALL - {R.ADMIN}, 404)),
+    ("POST", "/supervision/999999/answer", "supervision.answer", each(ALL - {R.ADMIN}, 404)),
+    ("POST", "/supervision/999999/no-answer", "supervision.no_answer", each(QUALITY, 404)),
+    # proposals (建议上报): the owner and duty managers write, the group head and the site head
+    # acknowledge and decide, the quality team and management read — no proposal 999999.
+    ("GET", "/proposals/new?source=keyword&key=x&from=2026-11-16&to=2026-11-22",
+     "proposals.new", each({R.OWNER, R.DUTY_MANAGER}, 200)),
+    ("GET", "/proposals", "proposals.index", each(MANAGEMENT, 200)),
+    ("GET", "/proposals/999999", "proposals.show", each(MANAGEMENT, 404)),
+    ("GET", "/proposals/999999/print", "proposals.sheet", each(MANAGEMENT, 404)),
+    ("POST", "/proposals/999999/acknowledge", "proposals.acknowledge",
+     each({R.GROUP_HEAD, R.SITE_HEAD}, 404)),
+    ("POST", "/proposals/999999/decide", "proposals.decide",
+     each({R.GROUP_HEAD, R.SITE_HEAD}, 404)),
+    # feedback notes (服务反馈便签): agents and leads post, duty managers review (the owner
+    # reads along) — no note 999999.
+    ("GET", "/notes/mine", "notes.mine", each({R.STAFF, R.TEAM_LEAD}, 200)),
+    ("POST", "/notes/mine", "notes.mine", each({R.STAFF, R.TEAM_LEAD}, 303)),
+    ("GET", "/notes", "notes.review", each({R.DUTY_MANAGER, R.OWNER}, 200)),
+    ("POST", "/notes/999999/review", "notes.record", {R.DUTY_MANAGER: 404}),
 ]
 
 POST_DATA = {
@@ -210,6 +236,11 @@ POST_DATA = {
                    "handling": "处理"},
     "risks.new": {"title": "高峰排队", "probability": "4", "impact": "4",
                   "review_on": "2026-12-31", "status": "open"},
+    "supervision.issue": {"request": "请反馈处理结果", "due_at": "2026-11-24T10:00",
+                          "department": "技术组"},
+    "supervision.answer": {"answer": "已处理"},
+    "notes.mine": {"text": "客户对赠品领取方式有疑问"},
+    "notes.record": {"outcome": "discussed"},
     "risks.edit": {"title": "高峰排队", "probability": "4", "impact": "4",
                    "review_on": "2026-12-31", "status": "open"},
 }

@@ -167,3 +167,32 @@ def _driver_errors():
 def test_what_counts_as_a_busy_database(exc, busy):
     from services.db import busy_reason
     assert (busy_reason(exc) is not None) == busy
+
+
+@pytest.mark.postgres
+def test_the_issue16_forms_keep_what_was_typed(waiting, make):
+    """督办单 from the ticket page, a feedback note, a proposal: the form again with the text."""
+    checker, owner = make.user(Role.CHECKER), make.user(Role.OWNER)
+    _lead, agent = make.team_with_lead()
+    claimed = make.ticket("verifying", checker=checker)
+    db.session.commit()
+    url = waiting.config["SQLALCHEMY_DATABASE_URI"]
+    clients = {}
+    for name, user in (("checker", checker), ("agent", agent), ("owner", owner)):
+        clients[name] = waiting.test_client()
+        sign_in(clients[name], user)
+    request, note = "请后台今日内反馈处理结果", "客户对赠品领取方式有疑问"
+    body = "建议统一赠品领取口径"
+    with locked(url):
+        answer = clients["checker"].post(f"/tickets/{claimed.id}/supervision", data={
+            "request": request, "due_at": "2026-11-24T10:00", "department": "后台"})
+        assert_busy(answer)
+        assert request in text_of(html(answer), "request")
+        answer = clients["agent"].post("/notes/mine", data={"text": note})
+        assert_busy(answer)
+        assert note in text_of(html(answer), "text")
+        answer = clients["owner"].post("/proposals/new", data={
+            "source": "keyword", "key": "赠品", "start": "2026-11-23", "end": "2026-11-30",
+            "title": "赠品口径", "body": body})
+        assert_busy(answer)
+        assert body in text_of(html(answer), "body")

@@ -77,6 +77,8 @@ def create_app(test_config=None):
     app.register_blueprint(supervision_bp)  # supervision orders (督办单)
     app.register_blueprint(proposals_bp)  # proposals sent up (建议上报)
     app.register_blueprint(notes_bp)  # feedback notes (服务反馈便签)
+    from blueprints.wallboard import bp as wallboard_bp
+    app.register_blueprint(wallboard_bp)  # the floor's big screen (大屏)
     from blueprints.auth.sessions import enforce_limits
     app.before_request(enforce_limits)  # before access control: an expired session is anonymous
     app.before_request(_access.enforce)

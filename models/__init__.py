@@ -13,6 +13,7 @@ from .notes import FeedbackNote
 from . import survey  # noqa: F401  (dissatisfied-customer survey and callback, Part B)
 from .tickets import HandoverEntry, Ticket, TicketSequence
 from .users import Team, User
+from .wallboard import WallboardScreen
 
 __all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry", "Judgement",
            "LoginFailure",
@@ -20,4 +21,4 @@ __all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry
            "AnnouncementRecipient", "EarlyWarning", "FeedbackNote", "Proposal", "ProposalReview",
            "SupervisionOrder",
            "Notification", "RouteRule", "Setting", "SmsMessage", "Team", "Ticket",
-           "TicketSequence", "User", "AudioExcerpt", "RecordingRef"]
+           "TicketSequence", "User", "WallboardScreen", "AudioExcerpt", "RecordingRef"]

@@ -34,6 +34,17 @@ HANDLER_ONLY = {R.CHECKER: 303, R.OWNER: 403}
 MATRIX = [
     ("GET", "/", "main.home", each(ALL, 200)),
     ("GET", "/healthz", "main.healthz", "public"),
+    ("GET", "/wallboard/s/not-a-screen", "wallboard.screen", "public"),
+    ("GET", "/wallboard", "wallboard.board", each(ALL, 200)),
+    ("GET", "/wallboard/setup", "wallboard.setup", {R.ADMIN: 200}),
+    ("POST", "/wallboard/screens", "wallboard.add_screen", {R.ADMIN: 200}),
+    ("POST", "/wallboard/screens/999999/revoke", "wallboard.revoke_screen", {R.ADMIN: 404}),
+    ("POST", "/wallboard/thresholds", "wallboard.save_thresholds", {R.ADMIN: 303}),
+    # an agent's own figures: themself, their lead, management (the others get 404)
+    ("GET", "/reports/agents/{staff_no}", "reports.agent",
+     {R.STAFF: 200, R.TEAM_LEAD: 200, **each(REPORTERS, 200)}),
+    ("GET", "/reports/agents/{staff_no}/export.xlsx", "reports.export_agent",
+     {R.STAFF: 200, R.TEAM_LEAD: 200, **each(REPORTERS, 200)}),
     ("GET", "/login", "auth.login", "public"),
     ("POST", "/lang", "auth.set_language", "public"),
     ("POST", "/logout", "auth.logout", each(ALL, 303)),
@@ -241,6 +252,10 @@ POST_DATA = {
     "supervision.answer": {"answer": "已处理"},
     "notes.mine": {"text": "客户对赠品领取方式有疑问"},
     "notes.record": {"outcome": "discussed"},
+    "wallboard.add_screen": {"name": "一楼大屏"},
+    "wallboard.save_thresholds": {key: "5" for key in (
+        "review_waiting", "review_late", "unclaimed", "replies_due", "unreached", "votes_open",
+        "established_today", "top_criterion", "keyword")},
     "risks.edit": {"title": "高峰排队", "probability": "4", "impact": "4",
                    "review_on": "2026-12-31", "status": "open"},
 }
@@ -270,6 +285,7 @@ def build_world(make):
         "returned_to_lead": make.ticket("returned_to_lead", submitter=agent,
                                         checker=checker).id,
         "staff_id": agent.id,
+        "staff_no": agent.employee_no,
         "rule_id": routing.list_rules()[0].id,
     }
     people = {role: SimpleNamespace(id=u.id, employee_no=u.employee_no, name=u.name)

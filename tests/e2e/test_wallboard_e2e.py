@@ -50,3 +50,36 @@ def test_a_threshold_turns_an_indicator_red_on_the_screen(open_session, live_ser
     setup.locator("#flash .flash.success").wait_for()
     assert board.goto(link).status == 404
     screen.close()
+
+
+def test_from_the_breakdown_by_agent_to_the_agents_page(open_session, live_server):
+    """Management picks 按被投诉员工 (the page updates in place) and opens an agent's figures;
+    the agent finds the same page from their home."""
+    with live_server.app.app_context():
+        from services import quality
+        from services.clock import utcnow
+        make = Factory(utcnow())
+        lead, filer = make.team_with_lead()
+        _lead_b, accused = make.team_with_lead()
+        checker = make.user("checker")
+        owner = make.user("owner")
+        ticket = make.ticket("verifying", submitter=filer, lead=lead, checker=checker,
+                             accused_no=accused.employee_no)
+        a1 = [c.id for c in quality.active_criteria() if c.code == "A1"]
+        quality.judge(ticket.id, kind="attitude", verdict="established", criteria_ids=a1,
+                      basis="录音", actor=checker, now=make.now)
+        for key, user in (("owner", owner), ("accused", accused)):
+            live_server.people[key] = (user.employee_no, user.name)
+        db.session.remove()
+
+    manager = open_session("owner")
+    manager.goto(f"{live_server.url}/reports")
+    manager.get_by_label("分组统计").select_option("accused")
+    manager.locator("#breakdown").get_by_role("link", name=re.compile(accused.employee_no)).click()
+    assert "员工判责统计" in manager.locator("h1").inner_text()
+    assert "100%" in manager.locator("#agent-rate").inner_text()
+
+    agent = open_session("accused")
+    agent.get_by_role("link", name="我的判责统计").click()
+    assert accused.employee_no in agent.locator("h1").inner_text()
+    assert "A1" in agent.locator("#agent-criteria").inner_text()

@@ -79,6 +79,7 @@ class SmsMessage(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))   # notice (after a failed call) | reply
     number: Mapped[str] = mapped_column(String(16))
+    number_hash: Mapped[str | None] = mapped_column(String(64))   # once anonymised
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="recorded")
     created_at: Mapped[datetime]

@@ -53,6 +53,8 @@ class SurveyContact(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     channel: Mapped[str] = mapped_column(String(8))
     phone: Mapped[str] = mapped_column(String(16))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # once anonymised
+    anonymised_at: Mapped[datetime | None]
     contact_at: Mapped[datetime]                                # UTC
     agent_no: Mapped[str] = mapped_column(String(10))
     summary: Mapped[str] = mapped_column(Text, default="")

@@ -25,6 +25,9 @@ DEFAULTS = {
     "sms_notice_template": ("您好，我们就您反映的问题致电未能联系上您，"
                             "请方便时致电10010查询处理结果。"),
     "sms_reply_template": "您好，您反映的问题已处理完毕，请致电10010查询处理结果。感谢您的监督。",
+    # How long customer data is kept after a ticket ends or a contact's cycle ends, and the
+    # audio excerpts after the ticket ends (services/privacy.py).
+    "retention": {"contact_days": 180, "audio_days": 365},
     # The wallboard's thresholds (domain.wallboard.INDICATORS): a figure above turns red.
     "wallboard_thresholds": {},
     # 复审代理人: the employee no. of the owner or group head who re-judges an appeal when no

@@ -64,16 +64,19 @@ def register(app):
 def sweep():
     """Close panel votes past their deadline, then tickets whose reply is recorded and whose
     appeal window has passed; raise the weekly warnings; alert the owner about supervision
-    orders past their due time (once each). Safe to run from cron every minute, from
-    several hosts."""
+    orders past their due time, and the duty managers about problem clocks that ran out
+    (once each). Safe to run from cron every minute, from several hosts."""
     from services.appeals import close_due_votes
     from services.notices import weekly_warnings
     from services.quality import close_due
     from services.supervision import alert_overdue
+    from services.survey.problems import alert_overdue as alert_overdue_problems
     now = utcnow()
     votes = close_due_votes(now)
     closed = close_due(now, limit=10_000)
     warnings = weekly_warnings(now)
     overdue = alert_overdue(now)
+    problems = alert_overdue_problems(now)
     click.echo(f"sweep: closed {votes} vote(s) and {closed} ticket(s), "
-               f"raised {warnings} warning(s), {overdue} overdue supervision order(s)")
+               f"raised {warnings} warning(s), {overdue} overdue supervision order(s), "
+               f"{problems} problem clock(s) run out")

@@ -7,7 +7,8 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from blueprints.forms import Form, NameField
-from domain.survey import NAME_MAX, SCORE_MAX, SCORE_MIN, THRESHOLD, needs_reason
+from domain.survey import (NAME_MAX, SCORE_MAX, SCORE_MIN, THRESHOLD, TRACKED, is_dissatisfied,
+                           needs_reason)
 
 
 def _length(n):
@@ -97,7 +98,9 @@ class CallbackForm(Form):
         choices=[(str(n), str(n)) for n in range(SCORE_MAX, SCORE_MIN - 1, -1)])
     reason = TextAreaField(_l("Reason for the score"), validators=[_length(1000)])
     note = TextAreaField(_l("Callback notes"), validators=[_length(1000)])
-    grade = RadioField(_l("Problem grade"), choices=GRADES, validators=[Optional()])
+    # Required only when a problem is raised (validate_grade): no Optional(), which would stop
+    # that check; the service refuses a grade that is not one.
+    grade = RadioField(_l("Problem grade"), choices=GRADES, validate_choice=False)
 
     def __init__(self, *args, outcomes=None, methods=None, threshold=THRESHOLD, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +114,14 @@ class CallbackForm(Form):
                 and not (field.data or "").strip():
             raise ValidationError(_l("A score below %(n)d needs the customer's reason.",
                                      n=self.threshold))
+
+    def validate_grade(self, field):
+        score = self.score.data
+        low = bool(score and score.isdigit() and is_dissatisfied(self.outcome.data, int(score),
+                                                                  self.threshold))
+        if (low or self.outcome.data in TRACKED) and not field.data:
+            raise ValidationError(_l("Grade the problem: an event is appended or the customer "
+                                     "is dissatisfied."))
 
 
 class UploadForm(Form):

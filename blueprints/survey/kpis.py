@@ -68,7 +68,7 @@ def _pct(value) -> str:
 @roles(*MAY[Task.READ_KPIS])
 def export_kpis():
     _period, _anchor, span, by = _scope(request.args)
-    header = [_("Rank"), str(BY_LABELS[by]), _("Score"), _("Callbacks due"), _("Callbacks done"),
+    header = [_("Rank"), str(BY_LABELS[by]), _("Points"), _("Callbacks due"), _("Callbacks done"),
               _("Callback completion rate"), _("Satisfied"), _("Fairly satisfied"),
               _("Customer satisfaction"),
               _("Issues raised"), _("Resolved"), _("Problem resolution rate"),

@@ -1,6 +1,7 @@
-"""Dissatisfied-customer survey and callback (不满意调研与回访, SPEC Part B): who may do what,
-channels and cause categories, the weekly rhythm, working-day arithmetic for remedy tasks,
-satisfaction bands and the KPI formulas. Pure Python: dates and times come in as arguments."""
+"""Dissatisfied-customer survey and callback (不满意调研与回访, SPEC Part B): who may do what (and
+which contacts a caller sees), channels and cause categories, the weekly rhythm, the remedy
+clocks, the one dissatisfaction threshold and the bands it gives, the KPI formulas and the
+callers' score. Pure Python: dates and times come in as arguments."""
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum

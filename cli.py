@@ -64,22 +64,26 @@ def register(app):
 def sweep():
     """Close panel votes past their deadline, then tickets whose reply is recorded and whose
     appeal window has passed; raise the weekly warnings; alert the owner about supervision
-    orders past their due time (once each); once a day, anonymise the customer data and
-    delete the audio excerpts past their retention (services/privacy.py). Safe to run from
-    cron every minute, from several hosts."""
+    orders past their due time, and the duty managers about problem clocks that ran out
+    (once each); once a day, anonymise the customer data and delete the audio excerpts past
+    their retention (services/privacy.py). Safe to run from cron every minute, from several
+    hosts."""
     from services.appeals import close_due_votes
     from services.notices import weekly_warnings
     from services.privacy import daily_retention
     from services.quality import close_due
     from services.supervision import alert_overdue
+    from services.survey.problems import alert_overdue as alert_overdue_problems
     now = utcnow()
     votes = close_due_votes(now)
     closed = close_due(now, limit=10_000)
     warnings = weekly_warnings(now)
     overdue = alert_overdue(now)
+    problems = alert_overdue_problems(now)
     retained = daily_retention(now)
     click.echo(f"sweep: closed {votes} vote(s) and {closed} ticket(s), "
-               f"raised {warnings} warning(s), {overdue} overdue supervision order(s)")
+               f"raised {warnings} warning(s), {overdue} overdue supervision order(s), "
+               f"{problems} problem clock(s) run out")
     if retained is not None:
         click.echo("retention: anonymised {tickets} ticket(s), {contacts} contact(s), cleared "
                    "{imports} import preview(s), deleted {audio} audio file(s)".format(

@@ -15,7 +15,10 @@ from domain.judgement import Kind, Verdict
 from domain.phones import mask_phone
 from domain.roles import Role
 from domain.routing import NOTIFY_NUMBERS, Group
-from domain.survey import Channel, Outcome
+from domain.analysis import STEPS
+from domain.problems import Grade
+from domain.problems import Source as ProblemSource
+from domain.survey import Channel, Method, Outcome, mask_name
 from domain.tickets import Action, ReturnReason, State
 from services.clock import to_local
 
@@ -75,6 +78,9 @@ ALERT_LABELS = {
     "supervision_overdue": _l("A supervision order is overdue"),
     "proposal": _l("A proposal waits for your decision"),
     "proposal_decided": _l("A decision on your proposal"),
+    "callback_assigned": _l("Callbacks were given to you"),
+    "problem_urgent": _l("An urgent problem was raised"),
+    "problem_overdue": _l("A problem's clock ran out"),
 }
 WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion rising"),
                   "keyword": _l("Keyword rising"), "note": _l("From a feedback note")}
@@ -100,6 +106,24 @@ OUTCOME_LABELS = {
     Outcome.ACCEPTED: _l("Accepted"),
     Outcome.NOT_ACCEPTED: _l("Not accepted"),
 }
+
+METHOD_LABELS = {
+    Method.PHONE: _l("By phone"),
+    Method.SMS: _l("By SMS"),
+    Method.ONLINE: _l("Online questionnaire"),
+    Method.IN_PERSON: _l("Face to face"),
+}
+GRADE_LABELS = {Grade.GENERAL: _l("General"), Grade.IMPORTANT: _l("Important"),
+                Grade.URGENT: _l("Urgent")}
+PROBLEM_SOURCE_LABELS = {ProblemSource.SURVEY: _l("Event appended at the survey"),
+                         ProblemSource.CALLBACK: _l("Event appended at a callback"),
+                         ProblemSource.REMEDY: _l("Dissatisfied: remedy task")}
+STEP_LABELS = dict(zip(STEPS, (
+    _l("Survey (Monday to Wednesday)"), _l("Callback (Thursday to Sunday)"),
+    _l("Remedy: customer contacted"), _l("Remedy: in place"), _l("Problem: diagnosis"),
+    _l("Problem: plan")), strict=True))
+MOVED_LABELS = {"recovered": _l("Recovered"), "better": _l("Better"),
+                "worse": _l("No better"), "no_data": _l("No data this month")}
 
 ROLE_LABELS = {
     Role.STAFF: _l("Agent"),
@@ -427,6 +451,11 @@ def register(app):
         alert_label=lambda v: label(ALERT_LABELS, v),
         channel_label=lambda v: label(CHANNEL_LABELS, v) if v else "",
         outcome_label=lambda v: label(OUTCOME_LABELS, v) if v else "",
+        method_label=lambda v: label(METHOD_LABELS, v) if v else "",
+        grade_label=lambda v: label(GRADE_LABELS, v) if v else "",
+        problem_source_label=lambda v: label(PROBLEM_SOURCE_LABELS, v),
+        step_label=lambda v: label(STEP_LABELS, v),
+        moved_label=lambda v: label(MOVED_LABELS, v),
         warning_label=lambda v: label(WARNING_LABELS, v),
         supervision_state_label=supervision_state_text,
         proposal_state_label=lambda v: label(PROPOSAL_STATE_LABELS, v),
@@ -435,7 +464,8 @@ def register(app):
         note_outcome_label=lambda v: label(NOTE_OUTCOME_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between,
         nav_links=nav_links, bell=bell, countdown=countdown, day_label=day_label)
-    app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)
+    app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc,
+                                 mask_name=mask_name)
     app.jinja_env.globals["field"] = app.jinja_env.get_template("_macros.html").module.field
     app.jinja_env.globals["charts"] = app.jinja_env.get_template("_charts.html").module
     from blueprints.evidence.timestamps import link_timestamps  # mm:ss → seek links

@@ -11,6 +11,7 @@ from .supervision import SupervisionOrder
 from .proposals import Proposal, ProposalReview
 from .notes import FeedbackNote
 from . import survey  # noqa: F401  (dissatisfied-customer survey and callback, Part B)
+from . import callbacks  # noqa: F401  (its problems, rankings, monthly analysis; issue 17)
 from .tickets import HandoverEntry, Ticket, TicketSequence
 from .users import Team, User
 from .wallboard import WallboardScreen

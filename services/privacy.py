@@ -16,6 +16,7 @@ from domain.tickets import State
 from models import (Appeal, AudioExcerpt, ContactAttempt, HandoverEntry, Judgement,
                     Notification, Objection, Setting, SmsMessage, SupervisionOrder, Ticket,
                     User)
+from models.callbacks import ContactProblem
 from models.survey import (CallbackRecord, RemedyTask, SurveyContact, SurveyImport,
                            SurveyRecord)
 
@@ -43,9 +44,11 @@ _TICKET_TEXT = (
 #: The same for a dissatisfied contact.
 _CONTACT_TEXT = (
     (SurveyContact.__table__, "id", ("summary", "hold_note", "business_result")),
-    (SurveyRecord.__table__, "contact_id", ("unresolved_issue",)),
+    (SurveyRecord.__table__, "contact_id", ("unresolved_issue", "alternative")),
     (CallbackRecord.__table__, "contact_id", ("reason", "note")),
     (RemedyTask.__table__, "contact_id", ("contact_note", "remedy_note")),
+    (ContactProblem.__table__, "contact_id", ("summary", "diagnosis_note", "plan_note")),
+    (SupervisionOrder.__table__, "contact_id", ("request", "answer")),
 )
 
 
@@ -119,11 +122,13 @@ def _anonymise_contacts(ids: list[int], now: datetime) -> int:
             update(SurveyContact).where(SurveyContact.id == contact_id,
                                         SurveyContact.anonymised_at.is_(None))
             .values(phone=rules.anonymised(phone), phone_hash=rules.phone_hash(key, phone),
-                    anonymised_at=now)
+                    customer_name="", anonymised_at=now)
             .execution_options(synchronize_session=False)).rowcount
         if claimed:
             done.append(contact_id)
     if done:
+        db.session.execute(update(CallbackRecord).where(CallbackRecord.contact_id.in_(done))
+                           .values(customer_name=""))
         _mask_text(_CONTACT_TEXT, done)
     return len(done)
 

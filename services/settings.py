@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from domain import sla
 from domain.sms import DEFAULT_FORBIDDEN
-from domain.survey import Bands
+from domain.problems import DEFAULT_LIMITS, limits_as_setting
+from domain.survey import THRESHOLD
 from models import Setting
 
 from . import audit
@@ -36,9 +37,17 @@ DEFAULTS = {
     # "Open in recording system" link: an address with {id} for the call's reference; "" none.
     "recording_url_template": "",
     # Survey and callback (Part B): the remedy clock's holidays and make-up working days
-    # (ISO dates), and the satisfaction bands.
+    # (ISO dates); the one dissatisfaction threshold (a score below it needs the reason and
+    # opens the remedy task; the KPI bands follow from it); the problem grades' time limits;
+    # the closing lines of seed 000; the monthly analysis's satisfaction floor (percent).
     "survey_calendar": {"holidays": [], "workdays": []},
-    "survey_bands": asdict(Bands()),
+    "survey_threshold": THRESHOLD,
+    "problem_limits": limits_as_setting(DEFAULT_LIMITS),
+    "survey_closings": {
+        "recorded": "您的问题已经帮您记录下来了，之后会有我们的回访人员联系您，"
+                    "请您保持联系方式的畅通，以便回访专员能够联系到您。",
+        "goodbye": "非常抱歉打扰到您，祝您生活愉快，再见！"},
+    "analysis_satisfaction_min": 80,
 }
 
 

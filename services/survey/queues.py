@@ -90,7 +90,8 @@ def callback_queue(today: date, filters: ContactFilter, *, actor: User,
                            ~window if filters.show == "upcoming" else window).order_by(
             SurveyContact.callback_due_on, SurveyContact.contact_at, SurveyContact.id)
     query = query.options(selectinload(SurveyContact.survey).selectinload(SurveyRecord.category),
-                          selectinload(SurveyContact.callbacks))
+                          selectinload(SurveyContact.callbacks),
+                          selectinload(SurveyContact.caller))
     return list(db.session.scalars(_filtered(query, filters).limit(limit)))
 
 

@@ -61,6 +61,8 @@ def floor(make, now):
     old_contact, _ = survey_contacts.create_from_ticket(old.id, actor=checker,
                                                         now=now - 399 * DAY)
     new_contact, _ = survey_contacts.create_from_ticket(new.id, actor=checker, now=now - 19 * DAY)
+    db.session.execute(update(SurveyContact).where(SurveyContact.id == old_contact.id)
+                       .values(customer_name="王建国"))
     db.session.add(SurveyImport(filename="old.csv", uploaded_by_id=checker.id,
                                 uploaded_at=now - 300 * DAY,
                                 good_rows=f'[["{OLD_CALLER}", "热线"]]'))
@@ -92,7 +94,7 @@ def figures(now):
 
 
 def test_retention_anonymises_what_expired_and_nothing_else(db_backend, floor, now):
-    assert holders(OLD_CALLER) and holders(OLD_CONTACT)
+    assert holders(OLD_CALLER) and holders(OLD_CONTACT) and holders("王建国")
     excerpt = db.session.scalars(select(AudioExcerpt)).one()
     audio_file = evidence.excerpt_path(excerpt)
     assert audio_file.is_file()
@@ -101,7 +103,7 @@ def test_retention_anonymises_what_expired_and_nothing_else(db_backend, floor, n
     counts = privacy.apply_retention(now)
     assert counts == {"tickets": 1, "contacts": 1, "imports": 1, "audio": 1}
     db.session.expire_all()
-    for number in (OLD_CALLER, OLD_CONTACT):
+    for number in (OLD_CALLER, OLD_CONTACT, "王建国"):     # the customer's name too
         assert holders(number) == [], number
     assert "tickets.caller_number" in holders(NEW_CALLER)       # the recent case is kept
     assert "tickets.contact_number" in holders(NEW_CONTACT)

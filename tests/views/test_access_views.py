@@ -20,6 +20,9 @@ QUALITY = {R.CHECKER, R.OWNER}
 REPORTERS = {R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 VIEWERS = {R.STAFF, R.TEAM_LEAD, R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 MANAGEMENT = {R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
+FLOOR_CALLERS = {R.STAFF, R.TEAM_LEAD}
+CALLERS = QUALITY | FLOOR_CALLERS
+ASSIGNERS = {R.DUTY_MANAGER, R.OWNER}
 
 
 def each(roles, status):
@@ -140,26 +143,54 @@ MATRIX = [
     ("GET", "/tickets/{verifying}/evidence/1", "evidence.audio", each(VIEWERS, 404)),  # none yet
     ("POST", "/admin/recording-link", "admin.save_recording_link", {R.ADMIN: 303}),
     # dissatisfied-customer survey and callback: the quality team works the queues and
-    # contacts (duty managers read a contact), duty managers handle remedy tasks, the owner
-    # audits samples, managers read the KPIs; admin and owner edit categories and scripts.
-    # No contact, import, task, sample or item 999999.
+    # contacts (duty managers read a contact), callers of the floor call back only the
+    # contacts given to them (the world's contact is given to nobody: 404), duty managers
+    # (and the owner) give callbacks and handle remedy tasks, the owner audits samples,
+    # managers read the KPIs; admin and owner edit categories and scripts.
+    # No contact, import, task, sample, item or problem 999999.
     ("GET", "/survey", "survey.survey_queue", each(QUALITY, 200)),
     ("GET", "/survey/callbacks", "survey.callback_queue", each(QUALITY, 200)),
-    ("GET", "/survey/contacts/999999", "survey.contact", each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("GET", "/survey/contacts/999999", "survey.contact",
+     each(CALLERS | {R.DUTY_MANAGER}, 404)),
     ("GET", "/survey/contacts/{contact_id}", "survey.contact",
-     each(QUALITY | {R.DUTY_MANAGER}, 200)),
+     {**each(QUALITY | {R.DUTY_MANAGER}, 200), **each(FLOOR_CALLERS, 404)}),
     ("GET", "/survey/contacts/{contact_id}/script", "survey.script", each(QUALITY, 200)),
-    ("POST", "/survey/contacts/{contact_id}/review", "survey.review", each(QUALITY, 303)),
-    ("POST", "/survey/contacts/{contact_id}/reveal", "survey.reveal", each(QUALITY, 200)),
+    ("POST", "/survey/contacts/{contact_id}/review", "survey.review",
+     {**each(QUALITY, 303), **each(FLOOR_CALLERS, 404)}),
+    ("POST", "/survey/contacts/{contact_id}/reveal", "survey.reveal",
+     {**each(QUALITY, 200), **each(FLOOR_CALLERS, 404)}),
     ("GET", "/survey/contacts/999999/script", "survey.script", each(QUALITY, 404)),
     ("POST", "/survey/contacts/999999/marks", "survey.marks", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/review", "survey.review", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/review", "survey.review", each(CALLERS, 404)),
     ("POST", "/survey/contacts/999999/survey", "survey.record_survey", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/hold", "survey.hold", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/chase", "survey.chase", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/release", "survey.release", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/callback", "survey.record_callback", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/reveal", "survey.reveal", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/hold", "survey.hold", each(CALLERS, 404)),
+    ("POST", "/survey/contacts/999999/chase", "survey.chase", each(CALLERS, 404)),
+    ("POST", "/survey/contacts/999999/release", "survey.release", each(CALLERS, 404)),
+    ("POST", "/survey/contacts/999999/callback", "survey.record_callback", each(CALLERS, 404)),
+    ("POST", "/survey/contacts/999999/reveal", "survey.reveal", each(CALLERS, 404)),
+    ("GET", "/survey/contacts/{contact_id}/supervision", "supervision.issue_for_contact",
+     each(QUALITY, 200)),
+    ("POST", "/survey/contacts/{contact_id}/supervision", "supervision.issue_for_contact",
+     each(QUALITY, 303)),
+    ("GET", "/survey/mine", "survey.mine", each(CALLERS, 200)),
+    ("GET", "/survey/assign", "survey.assign", each(ASSIGNERS, 200)),
+    ("POST", "/survey/assign/999999", "survey.assign_one", each(ASSIGNERS, 422)),  # no caller
+    ("POST", "/survey/assign/count", "survey.assign_count", each(ASSIGNERS, 422)),
+    ("POST", "/survey/assign/area", "survey.assign_area", each(ASSIGNERS, 422)),
+    ("GET", "/survey/problems", "survey.problems", each(QUALITY | {R.DUTY_MANAGER}, 200)),
+    ("GET", "/survey/problems/999999", "survey.problem", each(CALLERS | {R.DUTY_MANAGER}, 404)),
+    ("POST", "/survey/problems/999999/diagnosis", "survey.problem_step",
+     each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("POST", "/survey/problems/999999/grade", "survey.regrade",
+     each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("GET", "/survey/ranking", "survey.ranking", each(ALL - {R.ADMIN}, 200)),
+    ("POST", "/survey/ranking/publish", "survey.publish_ranking", each(ASSIGNERS, 303)),
+    ("GET", "/survey/analysis", "survey.analysis", each(REPORTERS, 200)),
+    ("POST", "/survey/analysis/findings", "survey.record_finding", {R.DUTY_MANAGER: 422}),
+    ("POST", "/survey/analysis/training", "survey.record_training",
+     each({R.DUTY_MANAGER, R.OWNER}, 422)),
+    ("POST", "/survey/config/callbacks", "survey.save_callback_settings",
+     each({R.ADMIN, R.OWNER}, 422)),
     ("GET", "/survey/import", "survey.upload", each(QUALITY, 200)),
     ("POST", "/survey/import", "survey.upload", each(QUALITY, 422)),  # no file
     ("GET", "/survey/imports/999999", "survey.preview", each(QUALITY, 404)),
@@ -245,8 +276,10 @@ POST_DATA = {
     "admin.save_recording_link": {"recording_url_template": "https://rec.intranet/call/{id}"},
     "survey.review": {"part": "survey"},
     "survey.save_category": {"channel": "qq", "name": "新类别", "script": "话术", "active": "y"},
-    "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "satisfied_min": "9",
-                             "fairly_min": "7"},
+    "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "threshold": "8"},
+    "survey.publish_ranking": {"month": "2026-11"},
+    "supervision.issue_for_contact": {"request": "请反馈处理结果", "due_at": "2026-11-24T10:00",
+                                      "department": "技术组"},
     "cases.edit": {"title": "争执", "summary": "概述", "analysis": "分析", "lesson": "教训",
                    "handling": "处理"},
     "risks.new": {"title": "高峰排队", "probability": "4", "impact": "4",

@@ -58,6 +58,7 @@ def register(app):
     from backup import backup_command, restore_command
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(directory_cli)
 
 
 @click.command("sweep")
@@ -77,3 +78,30 @@ def sweep():
     overdue = alert_overdue(now)
     click.echo(f"sweep: closed {votes} vote(s) and {closed} ticket(s), "
                f"raised {warnings} warning(s), {overdue} overdue supervision order(s)")
+
+
+directory_cli = AppGroup("directory", help="Directory (LDAP) accounts.")
+
+
+@directory_cli.command("sync")
+@click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
+def directory_sync(dry_run):
+    """Update names, roles and teams of directory accounts from the directory; deactivate
+    those who left it or whose groups no longer map (ending their sessions). Audited.
+    Safe from cron (e.g. hourly)."""
+    from services import directory
+    try:
+        report = directory.sync(now=utcnow(), dry_run=dry_run)
+    except directory.DirectoryUnavailable as exc:
+        raise click.ClickException(f"directory sync: nothing changed: {exc}") from None
+    prefix = "would " if dry_run else ""
+    for change in report.changes:
+        if change.deactivate:
+            click.echo(f"{change.employee_no}: {prefix}deactivate ({change.deactivate})")
+        else:
+            fields = ", ".join(f"{key} {before or '-'} -> {after or '-'}"
+                               for key, (before, after) in sorted(change.fields.items()))
+            click.echo(f"{change.employee_no}: {prefix}update {fields}")
+    click.echo(f"directory sync{' (dry run)' if dry_run else ''}: {len(report.changes)} "
+               f"change(s), {report.unchanged} up to date, {report.directory_people} "
+               f"people in the directory")

@@ -36,6 +36,12 @@ DEFAULTS = {
     # (ISO dates), and the satisfaction bands.
     "survey_calendar": {"holidays": [], "workdays": []},
     "survey_bands": asdict(Bands()),
+    # Directory groups -> Zikong role and team (services/directory.py): rows of
+    # {"group": DN, "role": role, "team": team name or ""}.
+    "directory_groups": [],
+    # Which events go to which notification channel (services/notify): rows of
+    # {"event": kind, "channel": name, "role": role or "", "team": team name or ""}.
+    "notify_routes": [],
 }
 
 

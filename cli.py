@@ -55,6 +55,7 @@ def register(app):
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(sweep)
+    app.cli.add_command(notify)
     from backup import backup_command, restore_command
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
@@ -65,19 +66,34 @@ def register(app):
 def sweep():
     """Close panel votes past their deadline, then tickets whose reply is recorded and whose
     appeal window has passed; raise the weekly warnings; alert the owner about supervision
-    orders past their due time (once each). Safe to run from cron every minute, from
-    several hosts."""
+    orders past their due time (once each); remind leads of reviews due within 30 minutes
+    and reply keepers of replies due within 4 hours (once each). Safe to run from cron every
+    minute, from several hosts."""
     from services.appeals import close_due_votes
     from services.notices import weekly_warnings
     from services.quality import close_due
+    from services.reminders import remind_due
     from services.supervision import alert_overdue
     now = utcnow()
     votes = close_due_votes(now)
     closed = close_due(now, limit=10_000)
     warnings = weekly_warnings(now)
     overdue = alert_overdue(now)
+    reminded = remind_due(now)
     click.echo(f"sweep: closed {votes} vote(s) and {closed} ticket(s), "
-               f"raised {warnings} warning(s), {overdue} overdue supervision order(s)")
+               f"raised {warnings} warning(s), {overdue} overdue supervision order(s), "
+               f"{reminded} deadline reminder(s)")
+
+
+@click.command("notify")
+def notify():
+    """Deliver the notification outbox (企业微信 / 钉钉 robots, e-mail, the SMS platform):
+    due messages within each channel's rate limit, failures retried with backoff, dead
+    letters for the administrator. Safe from cron every minute, from several hosts."""
+    from services.channels import run
+    tally = run(utcnow())
+    click.echo("notify: " + (", ".join(f"{n} {status}" for status, n in sorted(tally.items()))
+                             or "nothing due"))
 
 
 directory_cli = AppGroup("directory", help="Directory (LDAP) accounts.")

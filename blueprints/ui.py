@@ -75,6 +75,9 @@ ALERT_LABELS = {
     "supervision_overdue": _l("A supervision order is overdue"),
     "proposal": _l("A proposal waits for your decision"),
     "proposal_decided": _l("A decision on your proposal"),
+    # deadline reminders (services/reminders.py, issue 19)
+    "review_due": _l("A ticket's review is due within 30 minutes"),
+    "reply_due": _l("A customer reply is due within 4 hours"),
 }
 WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion rising"),
                   "keyword": _l("Keyword rising"), "note": _l("From a feedback note")}

@@ -200,3 +200,36 @@ def remove_route(index: int, *, actor, now: datetime) -> bool:
     settings.update({"notify_routes": rows}, actor=actor, now=now, action="notify_routes",
                     detail={"removed": removed})
     return True
+
+
+# --- what 系统配置 shows ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    """A channel as the admin page shows it: never its webhook, secret or password, only
+    whether each is set."""
+    name: str
+    kind: str
+    per_minute: int
+    secrets: dict          # label -> set or not
+
+
+def channel_status() -> list[ChannelStatus]:
+    shown = []
+    for name, spec in sorted(channels().items()):
+        kind = spec["type"]
+        if kind == "email":
+            secrets = {"server": bool(spec.get("host")), "password": bool(spec.get("password")),
+                       "recipients": bool(spec.get("to"))}
+        else:
+            secrets = {"webhook": bool(spec.get("webhook"))}
+            if kind == "dingtalk":
+                secrets["secret"] = bool(spec.get("secret"))
+        shown.append(ChannelStatus(name, kind, limit_of(name), secrets))
+    return shown
+
+
+def sms_status() -> dict:
+    config = current_app.config
+    return {"gateway": config.get("SMS_GATEWAY", "outbox"), "url": bool(config["SMS_HTTP_URL"]),
+            "auth": bool(config["SMS_HTTP_AUTH_HEADER"]), "per_minute": limit_of(SMS)}

@@ -128,3 +128,24 @@ def test_a_dead_letter_is_listed_and_sent_again(app, admin_client, now):
     assert admin_client.post(f"/admin/notifications/{message_id}/retry").status_code == 303
     assert db.session.get(OutboxMessage, message_id).status == "pending"
     assert admin_client.post(f"/admin/notifications/{message_id}/retry").status_code == 404
+
+
+def test_the_reply_record_shows_each_sms_delivery(app, client, make, auth, now, httpserver):
+    from datetime import timedelta
+
+    from services import channels, quality
+    app.config.update(SMS_GATEWAY="http", SMS_HTTP_URL=httpserver.url_for("/sms"))
+    httpserver.expect_request("/sms").respond_with_json({"code": 0})
+    checker = make.user(Role.CHECKER)
+    ticket = make.ticket("verifying", checker=checker)
+    quality.log_attempt(ticket.id, at=now, reached=False, note="", actor=checker, now=now)
+    quality.send_sms(ticket.id, kind="notice", text="请致电10010查询。", actor=checker, now=now)
+    auth.login(checker)
+
+    def status():
+        body = page(client.get(f"/tickets/{ticket.id}"))
+        return body.split('id="sms-list"')[1].split('class="sms-status">')[1].split("<")[0]
+
+    assert status() == "已排队，等待短信平台发送"
+    channels.run(now + timedelta(seconds=1))
+    assert status() == "短信平台已接收"

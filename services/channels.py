@@ -154,22 +154,37 @@ def _deliver(item: outbox.Claimed) -> bool:
     return True
 
 
-def run(now, batch: int = 100) -> dict[str, int]:
-    """One `notify` run: claim what is due, deliver it, record each outcome."""
+#: A run stops claiming after this long, so that every row it claimed is sent well within
+#: the lease (rules.LEASE) and runs started by cron each minute do not pile up.
+RUN_SECONDS = 45
+
+
+def run(now, batch: int = 10) -> dict[str, int]:
+    """One `notify` run: claim what is due a few rows at a time, deliver, record each
+    outcome; until nothing more may go now, or RUN_SECONDS have passed."""
     tally: dict[str, int] = {}
     base = current_app.config.get("PUBLIC_URL") or "http://localhost/"
+    started = time.monotonic()
     with current_app.test_request_context("/", base_url=base):
-        for item in outbox.claim(now, batch):
-            try:
-                sent = _deliver(item)
-                status = outbox.finish(item, error=None, now=now, skipped=not sent)
-            except DeliveryError as exc:
-                status = outbox.finish(item, error=str(exc), now=now)
-            except Exception as exc:  # a bug or a bad channel setting: retried, and logged
-                current_app.logger.exception("notify: message %s failed", item.id)
-                db.session.rollback()
-                status = outbox.finish(item, error=f"{type(exc).__name__}: {exc}", now=now)
-            finally:
-                db.session.rollback()  # nothing read for the message stays open
-            tally[status] = tally.get(status, 0) + 1
+        while time.monotonic() - started < RUN_SECONDS:
+            claimed = outbox.claim(now, batch)
+            if not claimed:
+                break
+            for item in claimed:
+                status = _attempt(item, now)
+                tally[status] = tally.get(status, 0) + 1
     return tally
+
+
+def _attempt(item: outbox.Claimed, now) -> str:
+    try:
+        sent = _deliver(item)
+        return outbox.finish(item, error=None, now=now, skipped=not sent)
+    except DeliveryError as exc:
+        return outbox.finish(item, error=str(exc), now=now)
+    except Exception as exc:  # a bug or a bad channel setting: retried, and logged
+        current_app.logger.exception("notify: message %s failed", item.id)
+        db.session.rollback()
+        return outbox.finish(item, error=f"{type(exc).__name__}: {exc}", now=now)
+    finally:
+        db.session.rollback()  # nothing read for the message stays open

@@ -51,10 +51,12 @@ def authenticate(employee_no: str, password: str, *, now: datetime) -> SignIn:
     if not config.enabled:
         user = user_service.authenticate(employee_no, password)
         return SignIn(user=user, problem=None if user else "wrong")
-    local = db.session.scalar(select(User).where(User.employee_no == employee_no))
+    local = db.session.execute(select(User.role, User.auth_source).where(
+        User.employee_no == employee_no)).one_or_none()
     if local is not None and local.role == Role.ADMIN and local.auth_source == LOCAL:
         user = user_service.authenticate(employee_no, password)
         return SignIn(user=user, problem=None if user else "wrong")
+    db.session.rollback()  # no transaction stays open while the directory answers
     try:
         entry = client.verify(config, employee_no, password)
     except DirectoryUnavailable:

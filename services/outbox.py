@@ -81,26 +81,35 @@ class Claimed:
     claimed_at: datetime
 
 
-def claim(now: datetime, batch: int = 100) -> list[Claimed]:
-    """Take due rows for delivery, at most each channel's rate limit over the last minute
-    (attempts by every host count). PostgreSQL: rows locked FOR UPDATE SKIP LOCKED, so hosts
-    claiming at once take different rows, and a per-channel advisory lock around the count;
-    SQLite: the whole claim under BEGIN IMMEDIATE. Delivery happens after the commit, with
-    no transaction open; a row whose run died is taken again after the lease."""
+def _due(now: datetime):
+    """Rows due for an attempt: pending and due, or left "sending" past the lease by a run
+    that died."""
+    return or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+               and_(OutboxMessage.status == "sending",
+                    OutboxMessage.claimed_at < now - rules.LEASE))
+
+
+def claim(now: datetime, batch: int = 10) -> list[Claimed]:
+    """Take due rows for delivery: per channel, at most what its rate limit leaves of the
+    last minute (attempts by every host count), and at most `batch` in all. PostgreSQL:
+    a per-channel advisory lock around the count, and rows locked FOR UPDATE SKIP LOCKED,
+    so hosts claiming at once take different rows; SQLite: the whole claim under BEGIN
+    IMMEDIATE. Delivery happens after the commit, with no transaction open. A channel at
+    its limit does not hold up the others; a row for a channel no longer configured is
+    dead at once."""
     postgres = db.engine.dialect.name == "postgresql"
+    taken = []
     with write_transaction():
-        due = (select(OutboxMessage).where(or_(
-            and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
-            and_(OutboxMessage.status == "sending",
-                 OutboxMessage.claimed_at < now - rules.LEASE)))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(batch))
-        if postgres:
-            due = due.with_for_update(skip_locked=True)
-        rows = list(db.session.scalars(due))
-        budget = {}
-        for channel in sorted({row.channel for row in rows}):
+        waiting = sorted(db.session.scalars(
+            select(OutboxMessage.channel).where(_due(now)).distinct()))
+        for channel in waiting:
+            if len(taken) >= batch:
+                break
             limit = limit_of(channel)
             if limit is None:
+                db.session.execute(update(OutboxMessage).where(
+                    OutboxMessage.channel == channel, _due(now)).values(
+                    status="dead", last_error="channel not configured"))
                 continue
             if postgres:
                 db.session.execute(select(func.pg_advisory_xact_lock(
@@ -108,18 +117,17 @@ def claim(now: datetime, batch: int = 100) -> list[Claimed]:
             used = db.session.scalar(select(func.count(OutboxMessage.id)).where(
                 OutboxMessage.channel == channel,
                 OutboxMessage.claimed_at > now - timedelta(minutes=1)))
-            budget[channel] = limit - used
-        taken = []
-        for row in rows:
-            if row.channel not in budget:
-                row.status, row.last_error = "dead", "channel not configured"
+            room = min(limit - used, batch - len(taken))
+            if room <= 0:
                 continue
-            if budget[row.channel] <= 0:
-                continue
-            budget[row.channel] -= 1
-            row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
-            taken.append(Claimed(row.id, row.channel, row.event, row.ticket_id, row.ref_id,
-                                 row.sms_id, row.attempts, now))
+            rows = (select(OutboxMessage).where(OutboxMessage.channel == channel, _due(now))
+                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(room))
+            if postgres:
+                rows = rows.with_for_update(skip_locked=True)
+            for row in db.session.scalars(rows):
+                row.status, row.claimed_at, row.attempts = "sending", now, row.attempts + 1
+                taken.append(Claimed(row.id, row.channel, row.event, row.ticket_id,
+                                     row.ref_id, row.sms_id, row.attempts, now))
     return taken
 
 

@@ -185,6 +185,18 @@ def test_a_robot_gets_at_most_20_messages_a_minute(app, robots, make, now):
     assert len(robots.log) == 25
 
 
+def test_a_channel_at_its_limit_does_not_hold_up_another(app, robots, now):
+    robots.expect_request("/cgi-bin/webhook/send").respond_with_json(OK)
+    robots.expect_request("/robot/send").respond_with_json(OK)
+    for channel in ["一班企业微信群"] * 30 + ["自控组钉钉群"]:
+        db.session.add(OutboxMessage(channel=channel, event="warning", status="pending",
+                                     attempts=0, next_attempt_at=now, last_error="",
+                                     created_at=now))
+    db.session.commit()
+    assert channels.run(now) == {"sent": 21}
+    assert sum(1 for request, _ in robots.log if request.path == "/robot/send") == 1
+
+
 def test_a_message_for_a_channel_no_longer_configured_is_a_dead_letter(app, robots, now):
     db.session.add(OutboxMessage(channel="gone", event="warning", status="pending", attempts=0,
                                  next_attempt_at=now, last_error="", created_at=now))

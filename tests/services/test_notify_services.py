@@ -384,3 +384,13 @@ def test_the_verdict_words_are_checked_again_right_before_sending(app, sms_platf
 def test_outbox_only_stays_the_default(app, make, now):
     assert notice_sms(make, now).status == "recorded"
     assert pending() == []
+
+
+def test_the_notify_command_sends_what_is_due(app, robots, make, now):
+    admin = make.user(Role.ADMIN)
+    route(admin, now, event="returned", channel="一班企业微信群")
+    make.ticket("returned_to_staff", at=now - timedelta(hours=1))  # returned 50 min ago
+    robots.expect_request("/cgi-bin/webhook/send").respond_with_json(OK)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["notify"]).output.strip() == "notify: 1 sent"
+    assert runner.invoke(args=["notify"]).output.strip() == "notify: nothing due"

@@ -3,8 +3,9 @@ and what a sync changes. Pure: the LDAP conversation is services/directory_clien
 from dataclasses import dataclass, field
 
 from .errors import N_
+from .people import team_name_problem
 from .roles import TEAM_ROLES, Role
-from .text import BIDI_IN_NAME, has_bidi_controls, strip_bidi_controls
+from .text import strip_bidi_controls
 
 #: When someone's groups map to several roles, the one highest here wins: a lead is usually
 #: in the agents' group as well, and a mapping row is not a place to encode precedence.
@@ -68,10 +69,8 @@ def mapping_problems(group: str, role: str, team: str) -> dict[str, str]:
         problems["role"] = N_("Choose a role.")
     elif Role(role) in TEAM_ROLES and not (team or "").strip():
         problems["team"] = N_("Agents and team leads belong to a team.")
-    if len(team or "") > 64:
-        problems["team"] = N_("A team name is at most 64 characters.")
-    elif has_bidi_controls(team):
-        problems["team"] = BIDI_IN_NAME
+    if problem := team_name_problem(team):
+        problems["team"] = problem
     return problems
 
 

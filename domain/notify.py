@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from .errors import N_
+from .people import team_name_problem
 from .roles import Role
-from .text import BIDI_IN_NAME, has_bidi_controls
 
 #: The events a route may send out, with what the message asks of its readers. Never the
 #: customer's number, never a verdict: a ticket number, what to do, and a link.
@@ -87,10 +87,8 @@ def route_problems(event: str, channel: str, role: str, team: str, channels) -> 
         problems["channel"] = N_("Choose a configured channel.")
     if role and role not in set(Role):
         problems["role"] = N_("Choose a role.")
-    if len(team or "") > 64:
-        problems["team"] = N_("A team name is at most 64 characters.")
-    elif has_bidi_controls(team):
-        problems["team"] = BIDI_IN_NAME
+    if problem := team_name_problem(team):
+        problems["team"] = problem
     return problems
 
 

@@ -1,7 +1,7 @@
 """Directory sign-in and sync (目录登录与同步): who signs in against the directory, the account
 a first sign-in creates, `flask directory sync`, and the group mapping kept in 系统配置."""
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -204,21 +204,11 @@ def remove_group(index: int, *, actor: User, now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class Status:
-    """The directory settings as the admin page shows them: values, but for the password
-    only whether it is set."""
-    enabled: bool
-    urls: tuple[str, ...]
-    tls: str                  # "ldaps", "starttls" or "none"
-    ca_file: str
-    bind_dn: str
+    """The directory settings as the admin page shows them: `settings` with the bind
+    password blanked, and only whether it is set."""
+    settings: client.Settings
     bind_password_set: bool
-    user_dn_template: str
-    base_dn: str
-    user_filter: str
-    employee_attr: str
-    name_attr: str
-    group_base_dn: str
-    group_filter: str
+    tls: str                  # "ldaps", "starttls" or "none"
     mapping: list
 
 
@@ -226,9 +216,5 @@ def status() -> Status:
     s = client.settings()
     tls = "ldaps" if s.urls and all(u.lower().startswith("ldaps://") for u in s.urls) else \
         "starttls" if s.starttls else "none"
-    return Status(enabled=s.enabled, urls=s.urls, tls=tls, ca_file=s.ca_file,
-                  bind_dn=s.bind_dn, bind_password_set=bool(s.bind_password),
-                  user_dn_template=s.user_dn_template, base_dn=s.base_dn,
-                  user_filter=s.user_filter, employee_attr=s.employee_attr,
-                  name_attr=s.name_attr, group_base_dn=s.group_base_dn,
-                  group_filter=s.group_filter, mapping=mapping())
+    return Status(settings=replace(s, bind_password=""), bind_password_set=bool(s.bind_password),
+                  tls=tls, mapping=mapping())

@@ -81,6 +81,9 @@ ALERT_LABELS = {
     "callback_assigned": _l("Callbacks were given to you"),
     "problem_urgent": _l("An urgent problem was raised"),
     "problem_overdue": _l("A problem's clock ran out"),
+    # deadline reminders (services/reminders.py, issue 19)
+    "review_due": _l("A ticket's review is due within 30 minutes"),
+    "reply_due": _l("A customer reply is due within 4 hours"),
 }
 WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion rising"),
                   "keyword": _l("Keyword rising"), "note": _l("From a feedback note")}
@@ -97,6 +100,12 @@ NOTE_OUTCOME_LABELS = {"discussed": _l("Discussed"), "warning": _l("Turned into 
                        "proposal": _l("Turned into a proposal"), "dismissed": _l("Dismissed")}
 
 SMS_KIND_LABELS = {"notice": _l("Notice after a failed call"), "reply": _l("SMS reply")}
+# Delivery of an SMS (services/sms_gateway.py, issue 19).
+SMS_STATUS_LABELS = {"recorded": _l("Recorded (not sent)"),
+                     "queued": _l("Queued for the SMS platform"),
+                     "retrying": _l("Not delivered yet: retrying"),
+                     "sent": _l("Accepted by the SMS platform"),
+                     "failed": _l("Delivery failed")}
 
 CHANNEL_LABELS = {Channel.HOTLINE: _l("Hotline"), Channel.QQ: _l("QQ")}
 OUTCOME_LABELS = {
@@ -447,7 +456,9 @@ def register(app):
         reason_label=reason_label,
         tracking_label=lambda v: label(TRACKING_LABELS, v),
         reply_method_label=lambda v: label(REPLY_METHOD_LABELS, v),
-        sms_kind_label=lambda v: label(SMS_KIND_LABELS, v), NOTIFY_NUMBERS=NOTIFY_NUMBERS,
+        sms_kind_label=lambda v: label(SMS_KIND_LABELS, v),
+        sms_status_label=lambda v: label(SMS_STATUS_LABELS, v),  # issue 19
+        NOTIFY_NUMBERS=NOTIFY_NUMBERS,
         alert_label=lambda v: label(ALERT_LABELS, v),
         channel_label=lambda v: label(CHANNEL_LABELS, v) if v else "",
         outcome_label=lambda v: label(OUTCOME_LABELS, v) if v else "",

@@ -5,6 +5,7 @@ from .cases import Case, Risk  # noqa: F401  (case library, risk register)
 from .config import Criterion, RouteRule, Setting
 from .evidence import AudioExcerpt, RecordingRef
 from .notices import Alert, Announcement, AnnouncementRecipient, EarlyWarning
+from .outbox import OutboxMessage, Reminder
 from .quality import ContactAttempt, Judgement, Notification, SmsMessage
 from .security import LoginFailure
 from .supervision import SupervisionOrder
@@ -22,4 +23,5 @@ __all__ = ["Appeal", "AuditEntry", "ContactAttempt", "Criterion", "HandoverEntry
            "AnnouncementRecipient", "EarlyWarning", "FeedbackNote", "Proposal", "ProposalReview",
            "SupervisionOrder",
            "Notification", "RouteRule", "Setting", "SmsMessage", "Team", "Ticket",
-           "TicketSequence", "User", "WallboardScreen", "AudioExcerpt", "RecordingRef"]
+           "TicketSequence", "User", "WallboardScreen", "AudioExcerpt", "RecordingRef",
+           "OutboxMessage", "Reminder"]

@@ -48,6 +48,12 @@ DEFAULTS = {
                     "请您保持联系方式的畅通，以便回访专员能够联系到您。",
         "goodbye": "非常抱歉打扰到您，祝您生活愉快，再见！"},
     "analysis_satisfaction_min": 80,
+    # Directory groups -> Zikong role and team (services/directory.py): rows of
+    # {"group": DN, "role": role, "team": team name or ""}.
+    "directory_groups": [],
+    # Which events go to which notification channel (services/notify): rows of
+    # {"event": kind, "channel": name, "role": role or "", "team": team name or ""}.
+    "notify_routes": [],
 }
 
 

@@ -142,6 +142,16 @@ MATRIX = [
     ("POST", "/tickets/{verifying}/evidence", "evidence.upload", each(QUALITY, 422)),  # no file
     ("GET", "/tickets/{verifying}/evidence/1", "evidence.audio", each(VIEWERS, 404)),  # none yet
     ("POST", "/admin/recording-link", "admin.save_recording_link", {R.ADMIN: 303}),
+    # directory sign-in and notifications (issue 19): admin only; the world has no mapping
+    # row, no route and no outbox message, and no channel to route to (422)
+    ("GET", "/admin/directory", "admin.directory_settings", {R.ADMIN: 200}),
+    ("POST", "/admin/directory/groups", "admin.save_group_mapping", {R.ADMIN: 303}),
+    ("POST", "/admin/directory/groups/0/delete", "admin.delete_group_mapping", {R.ADMIN: 404}),
+    ("GET", "/admin/notifications", "admin.notifications", {R.ADMIN: 200}),
+    ("POST", "/admin/notifications/routes", "admin.save_notify_route", {R.ADMIN: 422}),
+    ("POST", "/admin/notifications/routes/0/delete", "admin.delete_notify_route",
+     {R.ADMIN: 404}),
+    ("POST", "/admin/notifications/999999/retry", "admin.retry_notification", {R.ADMIN: 404}),
     # dissatisfied-customer survey and callback: the quality team works the queues and
     # contacts (duty managers read a contact), callers of the floor call back only the
     # contacts given to them (the world's contact is given to nobody: 404), duty managers
@@ -274,6 +284,8 @@ POST_DATA = {
     "admin.save_deputy": {"deputy": ""},
     "evidence.set_recording": {"recording-reference": "CALL-20261123-0001"},
     "admin.save_recording_link": {"recording_url_template": "https://rec.intranet/call/{id}"},
+    "admin.save_group_mapping": {"group": "cn=zk-quality,ou=groups,dc=corp", "role": "checker"},
+    "admin.save_notify_route": {"event": "vote", "channel": "none", "role": ""},
     "survey.review": {"part": "survey"},
     "survey.save_category": {"channel": "qq", "name": "新类别", "script": "话术", "active": "y"},
     "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "threshold": "8"},

@@ -32,7 +32,10 @@ BASE_CONFIG = {
 def pytest_generate_tests(metafunc):
     if "db_backend" in metafunc.fixturenames:
         backends = ["sqlite"]
-        if metafunc.definition.get_closest_marker("postgres"):
+        marker = metafunc.definition.get_closest_marker("postgres")
+        if marker and marker.kwargs.get("only"):  # a PostgreSQL feature, nothing to run on SQLite
+            backends = ["postgresql"]
+        elif marker:
             backends.append("postgresql")
         metafunc.parametrize("db_backend", backends, indirect=True)
 

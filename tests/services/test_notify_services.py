@@ -206,10 +206,8 @@ def test_a_message_for_a_channel_no_longer_configured_is_a_dead_letter(app, robo
         [("gone", "channel not configured")]
 
 
+@pytest.mark.postgres(only=True)  # SKIP LOCKED is PostgreSQL's; SQLite has one writer at a time
 def test_hosts_claiming_at_once_take_different_rows(app, db_backend, now):
-    if db_backend != "postgresql":
-        pytest.skip("FOR UPDATE SKIP LOCKED is PostgreSQL's; SQLite claims under "
-                    "BEGIN IMMEDIATE, one writer at a time")
     app.config["NOTIFY_CHANNELS"] = {"c": {"type": "email"}}
     for _i in range(2):
         db.session.add(OutboxMessage(channel="c", event="warning", status="pending", attempts=0,

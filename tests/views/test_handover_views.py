@@ -131,3 +131,29 @@ def test_signing_with_nothing_checked_says_so(client, auth, make):
     response = client.get("/review/sign")
     assert response.status_code == 303
     assert "请先勾选" in text_of(html(client.get("/review")), "flash")
+
+
+# --- the day's table as XLSX, from the handover page ------------------------------------------
+
+def test_the_lead_downloads_the_days_table_of_the_own_team(client, auth, make):
+    import io
+
+    from openpyxl import load_workbook
+
+    from ._support import element
+    lead, agent = make.team_with_lead()
+    mine = make.ticket("handed_over", submitter=agent)
+    _other_lead, other_agent = make.team_with_lead()
+    theirs = make.ticket("handed_over", submitter=other_agent)
+    auth.login(lead)
+    page = html(client.get("/handover?day=2026-11-23"))
+    attrs, label = element(page, "handover-xlsx")
+    assert label == "导出 XLSX"
+    href = attrs["href"].replace("&amp;", "&")
+    assert href == "/handover/export.xlsx?from=2026-11-23&to=2026-11-23"
+    response = client.get(href)
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][3] == "确认领班"
+    assert [r[1] for r in rows[1:]] == [mine.number]          # the lead's team only
+    assert theirs.number not in str(rows)

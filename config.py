@@ -56,6 +56,10 @@ class Defaults:
     POSTGRES_LOCK_TIMEOUT_MS = 25_000
     BUSY_RETRY_AFTER = 10  # seconds, the Retry-After of that 503
     QUEUE_REFRESH_SECONDS = 30
+    # The floor's day (班次日) starts at this local time: before it, the handover table, the
+    # homes and the feedback notes still count the previous day (the night shift). The
+    # 系统配置 page can override it.
+    DAY_START = "08:00"
     # Recording evidence (audio excerpts): stored outside static/ under random names, in
     # UPLOAD_DIR (default instance/uploads, set in load_config), at most this size each.
     UPLOAD_DIR = None
@@ -119,7 +123,7 @@ ENV_KEYS = {
                                "LDAP_CONNECT_TIMEOUT", "LDAP_TIMEOUT", "SMS_GATEWAY",
                                "SMS_HTTP_URL", "SMS_HTTP_METHOD", "SMS_HTTP_AUTH_HEADER",
                                "SMS_HTTP_CONTENT_TYPE", "SMS_HTTP_BODY_TEMPLATE",
-                               "SMS_HTTP_PER_MINUTE")},
+                               "SMS_HTTP_PER_MINUTE", "DAY_START")},
 }
 _INTEGERS = {"EVIDENCE_MAX_BYTES", "PROXY_COUNT", "SQLITE_BUSY_TIMEOUT_MS",
              "POSTGRES_LOCK_TIMEOUT_MS", "NOTIFY_TIMEOUT", "LDAP_CONNECT_TIMEOUT",

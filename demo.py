@@ -1,4 +1,5 @@
-"""Demo data: one account per role, two teams, tickets in several states (`flask demo`)."""
+"""Demo data: one account per role, two teams, tickets in several states, cases and risks
+(`flask demo`), placed so that every role's home shows work at any hour of the floor's day."""
 from datetime import timedelta
 
 import click
@@ -8,7 +9,7 @@ from sqlalchemy import func, select
 from services import appeals, quality
 from services import tickets as ticket_service
 from services import users as user_service
-from services.clock import utcnow
+from services.clock import utcnow, work_day_bounds, work_today
 from services.db import db
 
 # Published in the README on purpose: demo data only, never loaded into a used database.
@@ -64,9 +65,20 @@ def _load():
         user, _ = user_service.create_user(user_service.UserInput(
             employee_no=no, name=name, role=role, team=team, password=DEMO_PASSWORD), now=now)
         people[no] = user
-    for submitter, ago, caller, contact, complaint, demand, accused, then in sorted(
-            TICKETS, key=lambda row: -row[1]):  # oldest first, so numbers follow time
+    # The tickets signed over and waiting to be claimed are signed within today's floor day
+    # (from DAY_START), so the "signed over today" lists are never empty, whatever the hour.
+    floor_start = work_day_bounds(work_today(now))[0]
+
+    def filed_at(ago, then):
         at = now - timedelta(minutes=ago)
+        return max(at, floor_start) if then == "signed" else at
+
+    def signed_at(at):
+        return at + min(timedelta(minutes=50), (now - at) / 2)
+
+    for submitter, at, caller, contact, complaint, demand, accused, then in sorted(
+            ((row[0], filed_at(row[1], row[-1]), *row[2:]) for row in TICKETS),
+            key=lambda row: row[1]):  # oldest first, so numbers follow time
         author = people[submitter]
         lead = db.session.get(type(author), author.id).team.lead
         ticket = ticket_service.submit_ticket(ticket_service.TicketInput(
@@ -79,13 +91,14 @@ def _load():
             continue
         if then == "submitted":
             continue
-        ticket_service.sign_handover(ticket.id, actor=lead, now=at + timedelta(minutes=50))
+        ticket_service.sign_handover(ticket.id, actor=lead, now=signed_at(at))
         if then in ("verifying", "judged", "returned_to_lead", "voting"):
             _quality_steps(ticket.id, "judged" if then == "voting" else then, people, at)
         if then == "voting":
             _appeal_steps(ticket.id, people, at)
     _survey_week(people, now)
     _issue16(people, now)
+    _prevention(people, now)
 
 
 def _appeal_steps(ticket_id, people, at):
@@ -304,10 +317,12 @@ def _issue16(people, now):
              "3. 对反复来电的客户由领班优先接听。",
         actor=owner, now=now - timedelta(hours=3))
     proposals.acknowledge(proposal.id, actor=people["160000"], now=now - timedelta(hours=1))
-    today = local_today(now)
+    today = work_today(now)       # the notes' days are floor days: "yesterday" at any hour
+    start = work_day_bounds(today)[0]
     for author, days, hour, text, outcome in NOTES:
         local = datetime.combine(today - timedelta(days=days), time(hour), tzinfo=zone())
         at = min(local.astimezone(UTC).replace(tzinfo=None), now - timedelta(minutes=10))
+        at = max(at, start) if days == 0 else at
         note = feedback.post_note(text, actor=people[author], now=at)
         if outcome:
             feedback.review_note(note.id, outcome, note="早会已讨论，提醒全体按知识库口径解释",
@@ -329,3 +344,37 @@ def demo_command(if_empty):
     _load()
     click.echo(f"demo: loaded {len(ACCOUNTS)} accounts (password {DEMO_PASSWORD}) "
                f"and {len(TICKETS)} tickets")
+
+
+#: Risks: title, description, probability, impact, owner, review in days (negative: overdue)
+RISKS = [
+    ("月初话费高峰排队超时", "每月1—3日账单咨询集中，排队超过60秒的来电占比明显上升，易引发投诉。",
+     4, 4, "160001", 14),
+    ("宽带资费口径不一致", "知识库与营业厅宣传的宽带提速资费说法不同，员工解释容易出错。",
+     3, 5, "190000", -2),
+    ("新员工漫游业务不熟", "新上岗员工对国际漫游包生效规则掌握不足。", 4, 2, "200100", 30),
+]
+
+
+def _prevention(people, now):
+    """Complaint prevention (seed 002): the judged ticket as a case in the case library, and
+    a risk register with one risk in three quadrants (one past its review date)."""
+    from models import Ticket
+    from services import cases, quality, risks
+    owner = people[OWNER]
+    judged = db.session.scalar(select(Ticket).where(Ticket.accused_no == "200333",
+                                                    Ticket.verdict == "established"))
+    criteria = [c.id for c in quality.active_criteria() if c.code == "A1"]
+    cases.create_case(judged.id, cases.CaseInput(
+        title="资费解释中与客户争执并挂断电话",
+        summary="客户来电咨询资费，员工在解释过程中与客户争执，并先行挂断电话。",
+        analysis="员工对资费规则不熟，客户追问时情绪失控；未按首问责任制安抚客户。",
+        lesson="遇客户质疑时先致歉、复述问题，不确定的口径转领班确认，严禁先行挂断。",
+        handling="判定态度类成立（A1），已电话回复客户并致歉；班组开展话术培训。",
+        criteria_ids=criteria), actor=owner, now=now - timedelta(minutes=15))
+    today = work_today(now)
+    for title, text, probability, impact, holder, days in RISKS:
+        risks.create_risk(risks.RiskInput(
+            title=title, description=text, probability=probability, impact=impact,
+            owner_id=people[holder].id, review_on=today + timedelta(days=days)),
+            actor=owner, now=now - timedelta(minutes=12))

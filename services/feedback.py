@@ -13,7 +13,7 @@ from domain.text import escape_like, mask_numbers
 from models import FeedbackNote, User
 
 from . import audit
-from .clock import local_day
+from .clock import work_day
 from .db import db, write_transaction
 from .tickets import flush_guarded
 
@@ -32,7 +32,7 @@ def post_note(text: str, *, actor: User, now: datetime) -> FeedbackNote:
                                         "characters)."), {"max": rules.TEXT_MAX})})
     with write_transaction():
         note = FeedbackNote(author_id=actor.id, team_id=actor.team_id, text=text,
-                            day=local_day(now), created_at=now, outcome_note="")
+                            day=work_day(now), created_at=now, outcome_note="")
         db.session.add(note)
         db.session.flush()
         audit.record("note_post", actor=actor, now=now, note=text, detail={"note": note.id})

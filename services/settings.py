@@ -2,11 +2,13 @@
 words), read once per request and audited when changed."""
 import json
 from dataclasses import asdict, fields
+from datetime import time
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import select
 
 from domain import sla
+from domain.floor_day import DEFAULT_START, parse_start
 from domain.sms import DEFAULT_FORBIDDEN
 from domain.problems import DEFAULT_LIMITS, limits_as_setting
 from domain.survey import THRESHOLD
@@ -54,6 +56,8 @@ DEFAULTS = {
     # Which events go to which notification channel (services/notify): rows of
     # {"event": kind, "channel": name, "role": role or "", "team": team name or ""}.
     "notify_routes": [],
+    # The floor's day (班次日) starts at this local time ("HH:MM"); "" means config DAY_START.
+    "day_start": "",
 }
 
 
@@ -76,6 +80,12 @@ def _all() -> dict:
 
 def get(key: str):
     return _all()[key]
+
+
+def day_start() -> time:
+    """When the floor's day starts: the 系统配置 value, else config DAY_START, else 08:00."""
+    return (parse_start(get("day_start")) or parse_start(current_app.config.get("DAY_START"))
+            or DEFAULT_START)
 
 
 def limits() -> sla.Limits:

@@ -24,7 +24,7 @@ from models.survey import SurveyContact
 from . import audit, chain, settings
 from .alerts import alert
 from . import routing as routing_service
-from .clock import local_day
+from .clock import local_day, work_day
 from .db import LOST_RACE, db, write_transaction
 
 
@@ -248,7 +248,7 @@ def resubmit_ticket(ticket_id: int, data: TicketInput, *, actor: User, now: date
 
 def sign_handover(ticket_id: int, *, actor: User, now: datetime,
                   version: int | None = None) -> Ticket:
-    """The lead signs the ticket over (签字确认): it joins today's handover table."""
+    """The lead signs the ticket over (签字确认): it joins the floor day's handover table."""
     with write_transaction():
         ticket = load_visible(ticket_id, actor)
         before, after = move(ticket, Action.SIGN, actor, version)
@@ -257,7 +257,7 @@ def sign_handover(ticket_id: int, *, actor: User, now: datetime,
         ticket.reply_due_at = sla.reply_due(now, _limits())
         ticket.route_group = routing_service.group_of(ticket.accused_no)
         db.session.add(HandoverEntry(
-            ticket=ticket, day=local_day(now), lead_id=actor.id, lead_name=actor.name,
+            ticket=ticket, day=work_day(now), lead_id=actor.id, lead_name=actor.name,
             lead_employee_no=actor.employee_no, signed_at=now))
         flush_guarded()
         audit.record(Action.SIGN, actor=actor, now=now, ticket=ticket, from_state=before,

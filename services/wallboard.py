@@ -3,7 +3,7 @@ links of the screens that show them. Nothing here names a customer or shows a nu
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, literal, select, union_all, update
 
@@ -17,7 +17,7 @@ from models.notes import FeedbackNote
 from models.quality import judgement_criteria
 
 from . import audit, settings
-from .clock import local_today, zone
+from .clock import work_day_bounds, work_today
 from .db import db, write_transaction
 
 #: The states in which a customer still waits for the reply.
@@ -38,7 +38,9 @@ class Figure:
 
 
 def _utc(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC).replace(tzinfo=None)
+    """When the floor's day `day` began: the board's "today" follows the shift, and its week
+    is the seven floor days from Monday's start."""
+    return work_day_bounds(day)[0]
 
 
 def _flag(condition):
@@ -48,7 +50,7 @@ def _flag(condition):
 def figures(now: datetime) -> list[Figure]:
     """Every indicator of the board, as of `now`."""
     limits = rules.thresholds(settings.get("wallboard_thresholds"))
-    today = local_today(now)
+    today = work_today(now)
     week = today - timedelta(days=today.weekday())
     values: dict[str, tuple[float | None, tuple]] = {}
 

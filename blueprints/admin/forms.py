@@ -6,6 +6,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from blueprints.forms import Form, NameField
+from domain.floor_day import parse_start
 from domain.people import is_employee_no
 from domain.roles import TEAM_ROLES, Role
 from services.users import UserInput
@@ -69,6 +70,10 @@ class LimitsForm(Form):
     appeal_hours = IntegerField(_l("Appeal window (hours)"), validators=[
         InputRequired(_l("This field is required.")),
         NumberRange(1, 720, message=_l("Between %(min)s and %(max)s."))])
+    day_start = StringField(_l("The floor's day starts at"), description=_l(
+        "Before this time the handover table, the home pages and the feedback notes still "
+        "count the previous day (the night shift). HH:MM, e.g. 08:00; empty: the server's "
+        "setting (DAY_START)."))
     sms_notice_template = TextAreaField(_l("SMS notice after a failed call"), validators=[
         DataRequired(_l("This field is required.")),
         Length(max=300, message=_l("At most %(max)d characters."))])
@@ -78,6 +83,15 @@ class LimitsForm(Form):
     sms_forbidden_words = StringField(_l("Words an SMS may not contain"), validators=[
         Length(max=500, message=_l("At most %(max)d characters."))],
         description=_l("Separated by spaces or commas."))
+
+    def validate_day_start(self, field):
+        if not (field.data or "").strip():
+            field.data = ""
+            return
+        start = parse_start(field.data)
+        if start is None:
+            raise ValidationError(_l("A time of day as HH:MM, e.g. 08:00."))
+        field.data = start.strftime("%H:%M")
 
     def words(self) -> list[str]:
         raw = (self.sms_forbidden_words.data or "").replace("，", ",").replace("、", ",")

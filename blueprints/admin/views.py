@@ -106,6 +106,7 @@ def _config_page(status=200, limits_form=None, route_form=None, criterion_form=N
         limits_form = LimitsForm(
             formdata=None, review_hours=limits.review_hours, reply_hours=limits.reply_hours,
             follow_up_days=limits.follow_up_days, appeal_hours=limits.appeal_hours,
+            day_start=settings_service.get("day_start"),
             sms_notice_template=settings_service.get("sms_notice_template"),
             sms_reply_template=settings_service.get("sms_reply_template"),
             sms_forbidden_words=" ".join(settings_service.get("sms_forbidden_words")))
@@ -137,6 +138,7 @@ def configuration():
         "sms_notice_template": form.sms_notice_template.data.strip(),
         "sms_reply_template": form.sms_reply_template.data.strip(),
         "sms_forbidden_words": form.words(),
+        "day_start": form.day_start.data,
     }, actor=current_user, now=utcnow())
     flash(_("Settings saved."), "success")
     return redirect(url_for("admin.configuration"), code=303)

@@ -18,7 +18,7 @@ from services import quality as quality_service
 from services import reports as reports_service
 from services import supervision as supervision_service
 from services import tickets as ticket_service
-from services.clock import local_today, utcnow
+from services.clock import utcnow, work_today
 
 from . import bp
 
@@ -62,11 +62,11 @@ def home():
         context["order_counts"] = supervision_service.open_counts(context["now"])
     if role == Role.DUTY_MANAGER:
         context["notes_pending"] = feedback_service.pending_count(
-            local_today() - timedelta(days=1))
+            work_today() - timedelta(days=1))
     if role in (Role.GROUP_HEAD, Role.SITE_HEAD):
         context["proposals_waiting"] = proposals_service.waiting_for(current_user)
     if role in (Role.OWNER, Role.DUTY_MANAGER):
         context["escalated"] = quality_service.escalated_open()
     if role in SEES_ALL_HANDED_OVER:
-        context["handover"] = handover_service.handover_rows(local_today(), actor=current_user)
+        context["handover"] = handover_service.handover_rows(work_today(), actor=current_user)
     return render("main/home.html", **context)

@@ -14,7 +14,7 @@ from blueprints.ui import parse_day
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.notes import AUTHORS, READERS, REVIEWERS
 from services import feedback as service
-from services.clock import local_today, utcnow
+from services.clock import utcnow, work_today
 
 from . import bp
 from .forms import NoteForm, ReviewForm
@@ -40,7 +40,7 @@ def mine():
 
 
 def _review_page(day, *, status=200, bad_form=None, bad_id=None):
-    today = local_today()
+    today = work_today()
     return render("notes/review.html", status=status, day=day, today=today,
                   rows=service.notes_of_day(day, actor=current_user),
                   prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
@@ -53,7 +53,7 @@ def _review_page(day, *, status=200, bad_form=None, bad_id=None):
 def review():
     """The morning review: a day's notes (?day=YYYY-MM-DD, yesterday by default)."""
     g.nav_active = "warnings"
-    yesterday = local_today() - timedelta(days=1)
+    yesterday = work_today() - timedelta(days=1)
     return _review_page(parse_day(request.args.get("day"), yesterday))
 
 

@@ -1,7 +1,7 @@
 """Routes of the quality team (checker, owner) and the lead's 确认退回. Each action is a POST
 that answers with the ticket page: a redirect on success, the page with the form's errors
 beside the fields (422) or the reason it was refused (409) otherwise."""
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import timedelta
 
 from flask import abort, g, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +20,7 @@ from domain.reply import DECIDERS
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
 from services import quality as service
 from services import replies
-from services.clock import local_today, utcnow, zone
+from services.clock import utcnow, work_day_bounds, work_today
 
 from . import bp
 from .forms import AccusedForm, AttemptForm, EscalateForm, NotificationForm, QueueFilterForm
@@ -284,17 +284,12 @@ def reveal(ticket_id: int):
 
 # --- the whitelist handover table (白名单交接表) ------------------------------------------------
 
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime.combine(day, time.min, tzinfo=zone()).astimezone(UTC).replace(tzinfo=None)
-    return start, start + timedelta(days=1)
-
-
 @bp.route("/whitelist-handover")
 @roles(*SEES_ALL_HANDED_OVER)
 def whitelist_table():
     """白名单交接表: the outbound notifications of one day."""
     g.nav_active = "whitelist"
-    day = parse_day(request.args.get("day"), local_today())
-    rows = service.notifications_on(*_day_bounds(day))
-    return render("quality/whitelist.html", day=day, rows=rows, today=local_today(),
+    day = parse_day(request.args.get("day"), work_today())
+    rows = service.notifications_on(*work_day_bounds(day))
+    return render("quality/whitelist.html", day=day, rows=rows, today=work_today(),
                   prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1))

@@ -17,7 +17,7 @@ from domain.roles import Role
 from services import reports as service
 from services import settings
 from services import tickets as ticket_service
-from services.clock import local_today, utcnow
+from services.clock import local_today, utcnow, work_day_bounds, work_today
 from services.tickets import TicketFilter
 
 from . import bp
@@ -168,7 +168,7 @@ def export_dashboard():
 # --- exports of the paper forms ---------------------------------------------------------------
 
 def _export_span():
-    today = local_today()
+    today = work_today()
     start = parse_day(request.args.get("from"), today)
     end = parse_day(request.args.get("to"), today) if request.args.get("to") else start
     return (start, end) if start <= end else (end, start)
@@ -177,12 +177,13 @@ def _export_span():
 @bp.route("/handover/export.xlsx")
 @roles(Role.TEAM_LEAD, Role.CHECKER, *REPORT_ROLES)
 def export_handover():
-    """领班与内部服务质量自控交接表 for ?from=…&to=… (local dates, inclusive)."""
+    """领班与内部服务质量自控交接表 for ?from=…&to=… (floor days, inclusive): the handover page
+    links here for its day; a lead gets the own team's rows (services.handover)."""
     from blueprints.ui import localtime, reason_label
     from services.handover import handover_rows
     from services.xlsx import xlsx_response
     start, end = _export_span()
-    header = [_("Date"), _("Ticket no."), _("Submitter no."), _("Lead signature"),
+    header = [_("Date"), _("Ticket no."), _("Submitter no."), _("Signed over by"),
               _("Signed at"), _("Received by"), _("Remarks / return reason"),
               _("Lead confirms return")]
 
@@ -207,9 +208,8 @@ def export_notifications():
     from blueprints.ui import group_label_text, localtime, tracking_label_text
     from services.quality import notifications_on
     from services.xlsx import xlsx_response
-    from domain.periods import Span
     start, end = _export_span()
-    bounds = service.utc_bounds(Span(start, date.fromordinal(end.toordinal() + 1)))
+    bounds = work_day_bounds(start)[0], work_day_bounds(end)[1]   # as the page's floor days
     header = [_("Ticket no."), _("Route group"), _("Number called"), _("Call time"),
               _("Lead spoken to"), _("Tracking"), _("Their result"), _("Checker")]
 

@@ -23,8 +23,9 @@ def test_each_indicator_counts_the_floor(db_backend, make, now):
     verified with a failed call and a reply due within 4 h, one is judged 成立 today, and a
     vote is open."""
     lead, agent = make.team_with_lead()
-    make.ticket(submitter=agent, at=now - 3 * H, complaint="客户说员工态度差还挂断电话")
-    make.ticket(submitter=agent, at=now - H)
+    make.ticket(submitter=agent, at=now - 3 * H)
+    # filed at 09:00 Monday: this floor week's (the one at 07:00 was Sunday's night shift)
+    make.ticket(submitter=agent, at=now - H, complaint="客户说员工态度差还挂断电话")
     make.ticket("handed_over", submitter=agent, at=now - 2 * H)
     checker = make.user(Role.CHECKER)
     due_soon = make.ticket("verifying", submitter=agent, checker=checker, at=now - 46 * H)

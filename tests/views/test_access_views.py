@@ -68,6 +68,8 @@ MATRIX = [
     ("POST", "/tickets/{submitted}/sign", "tickets.sign", {R.TEAM_LEAD: 303}),
     ("POST", "/tickets/{submitted}/return", "tickets.return_to_staff", {R.TEAM_LEAD: 303}),
     ("GET", "/review", "handover.queue", {R.TEAM_LEAD: 200}),
+    ("GET", "/review/sign?ticket={submitted}", "handover.sign_several", {R.TEAM_LEAD: 200}),
+    ("POST", "/review/sign", "handover.sign_several", {R.TEAM_LEAD: 303}),
     ("GET", "/handover", "handover.table", each({R.TEAM_LEAD} | MANAGEMENT, 200)),
     ("GET", "/admin/users", "admin.users", {R.ADMIN: 200}),
     ("GET", "/admin/users/new", "admin.new_user", {R.ADMIN: 200}),

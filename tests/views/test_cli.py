@@ -1,8 +1,10 @@
 """The IT command line (`flask user create|import`, `flask demo`) through Flask's CLI runner,
 checked by what then exists in the database and who can sign in."""
 import re
+from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from extensions import db
 from models import Team, Ticket, User
@@ -209,3 +211,47 @@ def test_the_demo_shows_a_callback_week_in_progress(app, client):
     assert {"general", "important"} <= grades
     assert signs_in(client, "200101", "zikong-demo")
     assert "138****0002" in client.get("/survey/mine").get_data(as_text=True)
+
+
+#: What each role's home must show from the demo, by element id (templates/main/home.html).
+HOME_WORK = {
+    "200101": ["home-votes", "returned"], "200100": ["home-queue-count", "home-returns"],
+    "200200": ["home-orders"], "190001": ["home-mine-open", "home-handover"],
+    "190000": ["home-handover"], "160001": ["home-notes", "home-handover"],
+    "160000": ["home-proposals", "home-votes"], "150000": ["home-proposals", "home-handover"],
+}
+
+
+@pytest.mark.parametrize("local_hour", [2, 8, 23])
+def test_every_roles_home_shows_demo_work_at_any_hour(app, client, local_hour):
+    """At 02:51 the homes showed an empty "today": the demo now places its work in the floor
+    day (DAY_START 08:00), whatever the hour it is loaded."""
+    from datetime import timedelta
+
+    from models import Case, HandoverEntry, Risk, SupervisionOrder
+    from services.clock import utcnow, work_today
+    moment = utcnow().replace(hour=(local_hour - 8) % 24, minute=51 if local_hour != 8 else 3)
+    app.config["CLOCK_OFFSET_SECONDS"] += (moment - utcnow()).total_seconds()
+    assert run(app, "demo").exit_code == 0
+    db.session.rollback()
+    today = work_today()
+    assert db.session.scalar(select(func.count()).where(HandoverEntry.day == today)) >= 2
+    for employee_no, ids in HOME_WORK.items():
+        assert signs_in(client, employee_no, "zikong-demo")
+        page = client.get("/").get_data(as_text=True)
+        for element_id in ids:
+            assert f'id="{element_id}"' in page, (employee_no, element_id)
+        if "home-handover" in ids:
+            assert re.search(r'id="home-handover">\s*<div class="card-head"><h2>[^<]*'
+                             r'<span class="badge">[1-9]', page), employee_no
+        if employee_no == "160001":
+            assert re.search(r'id="home-notes">.*?<span class="n">[1-9]', page)
+        client.post("/logout")
+    # the README's description of the demo, counted
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    assert "nine tickets" in readme and count(Ticket) == 9
+    assert "three risks (one past its review date)" in readme and count(Risk) == 3
+    assert count(Case) == 1 and count(SupervisionOrder) == 4
+    assert db.session.scalar(select(func.count()).where(
+        Risk.review_on < today)) == 1
+    assert timedelta(0) <= utcnow() - moment < timedelta(minutes=5)

@@ -50,7 +50,7 @@ def create_app(test_config=None):
         configure_waits(db.engine, sqlite_busy_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
                         postgres_lock_ms=app.config["POSTGRES_LOCK_TIMEOUT_MS"])
 
-    from blueprints import _access, ui
+    from blueprints import _access, refusal, ui
     from blueprints.admin import bp as admin_bp
     from blueprints.appeals import bp as appeals_bp
     from blueprints.auth import bp as auth_bp
@@ -85,6 +85,7 @@ def create_app(test_config=None):
     app.before_request(enforce_limits)  # before access control: an expired session is anonymous
     app.before_request(_access.enforce)
     ui.register(app)
+    refusal.register(app)  # refused actions: the form's error summary
     app.context_processor(_template_context)
     app.after_request(_security_headers)
     _register_errors(app)

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from blueprints._access import roles
 from blueprints._htmx import hx_redirect, is_htmx, render
+from blueprints.refusal import flash_form_problems
 from blueprints.forms import VersionForm
 from blueprints.ui import (ELEMENT_LABELS, GROUP_LABELS, VERDICT_LABELS, localtime, parse_day,
                           state_label)
@@ -189,6 +190,8 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
                 page=None, order_form=None, **panel_overrides):
     """The ticket page; `panel_overrides` carry a quality form bound to its errors. Forms are
     built only for the moves this user may make now (the page shows no other)."""
+    if status == 422:
+        flash_form_problems()
     if page is None:
         ticket, page = load_page(ticket.id)
     now = utcnow()

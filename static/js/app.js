@@ -60,6 +60,23 @@
   }
   setInterval(refreshCountdowns, 30000);
 
+  // A refused action: the error summary at the top of its form (the action_form macro) gets
+  // the focus and the screen, on a full page (the #refusal fragment already scrolls there
+  // without JavaScript) and after an htmx swap.
+  // Each summary once: a poll swapping something else in later never takes the focus back.
+  function showRefusal() {
+    var summary = document.querySelector("[data-refusal]:not([data-shown])");
+    if (!summary) { return; }
+    summary.setAttribute("data-shown", "");
+    for (var el = summary.parentElement; el; el = el.parentElement) {
+      if (el.tagName === "DETAILS") { el.open = true; }
+    }
+    summary.focus({ preventScroll: true });
+    summary.scrollIntoView({ block: "center" });
+  }
+  document.addEventListener("DOMContentLoaded", showRefusal);
+  document.addEventListener("htmx:afterSettle", showRefusal);
+
   // Print buttons (no inline handlers: the CSP forbids them).
   document.addEventListener("click", function (event) {
     var btn = event.target.closest && event.target.closest("[data-print]");

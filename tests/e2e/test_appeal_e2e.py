@@ -159,6 +159,7 @@ def test_the_agents_objection_climbs_the_chain(open_session, live_server):
     manager.get_by_role("button", name="提交异议").click()
     manager.locator("#flash .flash.success").wait_for()
     assert "待白名单负责人复审" in manager.locator("h1").inner_text()
+    manager.locator("#timeline summary").click()   # the history folds to one line
     timeline = manager.locator(".timeline").inner_text()
     assert "提出异议申请" in timeline and "异议申请不予提交" in timeline
     assert "根据员工异议申请提交异议单" in timeline

@@ -57,12 +57,15 @@ def test_upload_play_and_seek_from_a_timestamp(open_session, live_server, tmp_pa
     checker = open_session("checker")
     checker.goto(f"{live_server.url}/tickets/{ticket_id}")
 
+    checker.locator("#evidence summary").first.click()   # folded: nothing recorded yet
+    checker.get_by_text("填写录音编号").click()
     checker.get_by_label("录音编号").fill("C20261123-0815")
     checker.get_by_role("button", name="保存录音编号").click()
     link = checker.locator("#recording-link")
     link.wait_for()
     assert link.get_attribute("href") == "https://rec.intranet/call/C20261123-0815"
 
+    checker.get_by_text("添加录音片段").click()
     form = checker.locator("#excerpt-form")
     form.get_by_label("录音片段").set_input_files(
         {"name": "excerpt.wav", "mimeType": "audio/wav", "buffer": tone_wav()})

@@ -53,6 +53,8 @@ def test_a_supervision_order_issued_and_answered(open_session, live_server):
     checker.get_by_label("督办事项").fill("请督促后台当班领班今日回电客户并反馈结果")
     checker.get_by_label("接收人（工号）").fill(live_server.people["lead"][0])
     checker.get_by_role("button", name="下达督办单").click()
+    checker.wait_for_url(re.compile(r"#supervision$"))
+    checker.locator("#supervision summary").click()   # the orders fold to one line
     checker.locator("#supervision-orders").wait_for()
     assert live_server.people["lead"][1] in checker.locator("#supervision-orders").inner_text()
     shot(checker, "60-supervision-on-ticket")

@@ -46,8 +46,8 @@ def test_checker_flow_from_claim_to_closing(open_session, live_server):
 
     checker.get_by_label("对方领班姓名").fill("钱七")
     checker.get_by_role("button", name="记录通知").click()
-    checker.locator("#notifications").wait_for()
-    assert "钱七" in checker.locator("#notifications").inner_text()
+    checker.locator("#judge-form").wait_for()   # the judgement is the step at hand now
+    assert "钱七" in checker.locator("#notifying > summary").inner_text()   # the call, one line
 
     judge = checker.locator("#judge-form")
     judge.get_by_label("态度类").check()

@@ -43,7 +43,7 @@ def fresh(ticket_id: int) -> Ticket:
 def timeline_items(page: str) -> list[str]:
     """The timeline entries, each as its visible text."""
     start = page.index('id="timeline"')
-    section = page[start:page.index("</section>", start)]
+    section = page[start:page.index("</ol>", start)]
     return [" ".join(re.sub(r"<[^>]+>", " ", item).split())
             for item in re.findall(r"<li>(.*?)</li>", section, re.DOTALL)]
 

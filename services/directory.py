@@ -216,5 +216,5 @@ def status() -> Status:
     s = client.settings()
     tls = "ldaps" if s.urls and all(u.lower().startswith("ldaps://") for u in s.urls) else \
         "starttls" if s.starttls else "none"
-    return Status(settings=replace(s, bind_password=""), bind_password_set=bool(s.bind_password),
+    return Status(settings=replace(s, bind_password=""), bind_password_set=bool(s.bind_password),  # nosec B106: blanks it
                   tls=tls, mapping=mapping())

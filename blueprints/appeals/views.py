@@ -13,6 +13,7 @@ from blueprints.ui import VERDICT_LABELS
 from domain.errors import Conflict, InvalidTransition
 from domain.roles import APPEAL_CHAIN, FILERS, PANELLIST_ROLES, Role
 from domain.tickets import Action
+from services import appeal_list
 from services import appeals as service
 from services import objections as objection_service
 from services import tickets as ticket_service
@@ -211,6 +212,19 @@ def sheet(ticket_id: int):
         abort(404)
     return render("appeals/sheet.html", ticket=ticket, appeal=ticket.appeal)
 
+
+
+@bp.route("/appeals")
+@roles(*appeal_list.LISTERS)
+def index():
+    """判责异议列表: the appeals in the user's scope, filtered by stage."""
+    g.nav_active = "appeals"
+    stage = request.args.get("stage") or None
+    stage = stage if stage in appeal_list.STAGES else None
+    return render("appeals/index.html", "appeal_rows",
+                  rows=appeal_list.list_appeals(actor=current_user, stage=stage),
+                  stage=stage, stages=appeal_list.STAGES, stage_of=appeal_list.stage_of,
+                  decided=appeal_list.DECIDED)
 
 
 @bp.route("/appeals/export.xlsx")

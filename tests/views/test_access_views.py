@@ -133,6 +133,9 @@ MATRIX = [
     ("GET", "/reply-records/export.xlsx", "quality.export_reply_records",
      each(MANAGEMENT, 200)),
     ("GET", "/reports/export.xlsx", "reports.export_dashboard", each(REPORTERS, 200)),
+    # the appeal list (issue 18): the appeal path's deciders; a lead sees the team's
+    ("GET", "/appeals", "appeals.index", each({R.TEAM_LEAD} | REPORTERS, 200)),
+    ("GET", "/appeals?stage=decided", "appeals.index", each({R.TEAM_LEAD} | REPORTERS, 200)),
     ("GET", "/appeals/export.xlsx", "appeals.export",
      each({R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}, 200)),
     ("GET", "/tickets/{verifying}/appeal-sheet", "appeals.sheet",

@@ -36,9 +36,9 @@ def _e(endpoint, label, *active, only=None, label_for=()):
 _NOT_STAFF = frozenset(Role) - {Role.STAFF}
 _MANAGEMENT = frozenset({Role.OWNER, Role.DUTY_MANAGER, Role.GROUP_HEAD, Role.SITE_HEAD})
 
-#: (group label, entries), in the menu's order.
+#: (group key, entries), in the menu's order; templates/_nav.html names the groups.
 MENU = (
-    (_l("Tickets"), (
+    ("tickets", (
         _e("tickets.new", _l("New ticket"), "new"),
         _e("tickets.index", _l("Ticket list"), "mine",
            label_for=((FILERS, _l("My tickets")),)),
@@ -48,37 +48,37 @@ MENU = (
         _e("tickets.lookup", _l("Reply scripts"), "lookup", only=FILERS),
         _e("notes.mine", _l("My feedback notes"), "notes"),
     )),
-    (_l("Self-control"), (
+    ("quality", (
         _e("quality.queue", _l("Quality queue"), "quality"),
         _e("quality.reply_records", _l("Reply record"), "replies"),
         _e("supervision.index", _l("Supervision orders"), "supervision", only=_NOT_STAFF),
         _e("notes.review", _l("Feedback notes"), "notes"),
     )),
-    (_l("Appeals and panels"), (
+    ("appeals", (
         _e("appeals.index", _l("Appeal list"), "appeals"),
         _e("appeals.my_votes", _l("My votes"), "votes", only=_MANAGEMENT | {Role.TEAM_LEAD}),
     )),
-    (_l("Reports"), (
+    ("reports", (
         _e("reports.dashboard", _l("Report dashboard"), "reports"),
         _e("survey.kpis", _l("Callback KPIs"), "survey_kpis"),
         _e("survey.analysis", _l("Monthly analysis"), "analysis"),
         _e("wallboard.board", _l("Wallboard"), "wallboard", only=_MANAGEMENT),
     )),
-    (_l("Prevention"), (
+    ("prevention", (
         _e("notices.announcements", _l("Announcements"), "announcements"),
         _e("cases.index", _l("Case library"), "cases"),
         _e("risks.index", _l("Risk register"), "risks"),
         _e("notices.warnings", _l("Warnings"), "warnings"),
         _e("proposals.index", _l("Proposals"), "proposals"),
     )),
-    (_l("Survey and callbacks"), (
+    ("callbacks", (
         _e("survey.survey_queue", _l("Survey"), "survey"),
         _e("survey.callback_queue", _l("Callback"), "callback"),
         _e("survey.mine", _l("My callbacks"), "my_callbacks"),
         _e("survey.assign", _l("Callback assignment"), "assign", "problems"),
         _e("survey.remedies", _l("Remedy tasks"), "remedies"),
     )),
-    (_l("Settings"), (
+    ("settings", (
         _e("admin.users", _l("Users"), "admin"),
         _e("admin.teams", _l("Teams"), "teams"),
         _e("admin.configuration", _l("Configuration"), "config"),
@@ -97,7 +97,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Group:
-    label: object
+    key: str
     links: tuple
     active: bool
 
@@ -111,9 +111,9 @@ def _admits(entry: Entry, role: str) -> bool:
 def menu_for(role: str, active: str | None) -> list[Group]:
     """The groups of links this role may open; empty groups are left out."""
     groups = []
-    for label, entries in MENU:
+    for key, entries in MENU:
         links = tuple(Link(e.endpoint, e.label_of(role), active in e.active)
                       for e in entries if _admits(e, role))
         if links:
-            groups.append(Group(label, links, any(link.active for link in links)))
+            groups.append(Group(key, links, any(link.active for link in links)))
     return groups

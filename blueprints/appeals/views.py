@@ -14,6 +14,7 @@ from domain.errors import Conflict, InvalidTransition
 from domain.roles import APPEAL_CHAIN, FILERS, PANELLIST_ROLES, Role
 from domain.tickets import Action
 from services import appeal_list
+from services import panel_people as panel_people_service
 from services import appeals as service
 from services import objections as objection_service
 from services import tickets as ticket_service
@@ -126,6 +127,22 @@ def name_panel(ticket_id: int):
     return _act(ticket_id, lambda: service.name_panel(
         ticket_id, employee_nos=form.employee_nos(), actor=current_user, now=utcnow()),
         _("Panellists named."), "panel_form", form)
+
+
+@bp.route("/tickets/<int:ticket_id>/panel/people")
+@roles(*NAMERS)
+def panel_people(ticket_id: int):
+    """The people picker for naming a panel: a GET search listing matches with role, team
+    and why someone cannot sit; the picks so far ride along in the query string, so it
+    works without JavaScript."""
+    query = request.args.get("q", "")[:50]
+    picks = [p.strip() for p in request.args.getlist("pick") if p.strip()][:3]
+    candidates = panel_people_service.panel_candidates(ticket_id, query=query,
+                                                        actor=current_user)
+    ticket = load_ticket(ticket_id)
+    form = PanelForm(formdata=None, **{f"member{i}": no for i, no in enumerate(picks, 1)})
+    return render("appeals/people.html", "people_results", ticket=ticket, query=query,
+                  picks=picks, candidates=candidates, form=form)
 
 
 @bp.route("/tickets/<int:ticket_id>/rule", methods=["POST"])

@@ -475,6 +475,8 @@ def register(app):
         note_outcome_label=lambda v: label(NOTE_OUTCOME_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between,
         nav_links=nav_links, bell=bell, countdown=countdown, day_label=day_label)
+    from .nav import menu_for
+    app.jinja_env.globals["menu_for"] = menu_for
     app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc,
                                  mask_name=mask_name)
     app.jinja_env.globals["field"] = app.jinja_env.get_template("_macros.html").module.field

@@ -35,6 +35,21 @@ def panel_problems(named: list[int], *, other_side: set[int], excluded: set[int]
     return None
 
 
+def panellist_problem(user_id: int, *, may_sit: bool, accused: int | None, judge: int | None,
+                      other_side: set[int]) -> str | None:
+    """Why this one person cannot be named, or None: the rules of panel_problems, person by
+    person, for the people picker. `may_sit`: an active user who is not IT."""
+    if not may_sit:
+        return N_("Not an active user, or a system administrator.")
+    if user_id == accused:
+        return N_("The accused agent may not sit on the panel.")
+    if user_id == judge:
+        return N_("The checker who judged may not sit on the panel.")
+    if user_id in other_side:
+        return N_("Already on the other side's list.")
+    return None
+
+
 @dataclass(frozen=True)
 class Tally:
     established: int

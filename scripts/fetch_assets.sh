@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Fetch pinned third-party front-end files from the npm registry into static/vendor/,
 # checking each tarball against the integrity string committed in scripts/assets.lock.
+# Test-only files (axe-core, for the browser tests' accessibility checks) come the same way
+# from scripts/test_assets.lock into tests/e2e/vendor/: outside static/, never served.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 lock="$root/scripts/assets.lock"
@@ -20,11 +22,16 @@ fetch_npm() {  # name version integrity path-in-package destination
   rm -rf "$tmp"
 }
 
-grep -v '^\s*#' "$lock" | while read -r name version integrity path dest; do
-  [ -n "$name" ] || continue
-  stamp="$vendor/.$name-$version"
-  if [ -f "$vendor/$dest" ] && [ -f "$stamp" ]; then continue; fi
-  echo "fetching $name@$version"
-  fetch_npm "$name" "$version" "$integrity" "$path" "$vendor/$dest"
-  touch "$stamp"
-done
+fetch_lock() {  # lock-file destination-folder
+  grep -v '^\s*#' "$1" | while read -r name version integrity path dest; do
+    [ -n "$name" ] || continue
+    stamp="$2/.$name-$version"
+    if [ -f "$2/$dest" ] && [ -f "$stamp" ]; then continue; fi
+    echo "fetching $name@$version"
+    fetch_npm "$name" "$version" "$integrity" "$path" "$2/$dest"
+    touch "$stamp"
+  done
+}
+
+fetch_lock "$lock" "$vendor"
+fetch_lock "$root/scripts/test_assets.lock" "$root/tests/e2e/vendor"

@@ -13,6 +13,8 @@ from blueprints.ui import VERDICT_LABELS
 from domain.errors import Conflict, InvalidTransition
 from domain.roles import APPEAL_CHAIN, FILERS, PANELLIST_ROLES, Role
 from domain.tickets import Action
+from services import appeal_list
+from services import panel_people as panel_people_service
 from services import appeals as service
 from services import objections as objection_service
 from services import tickets as ticket_service
@@ -127,6 +129,22 @@ def name_panel(ticket_id: int):
         _("Panellists named."), "panel_form", form)
 
 
+@bp.route("/tickets/<int:ticket_id>/panel/people")
+@roles(*NAMERS)
+def panel_people(ticket_id: int):
+    """The people picker for naming a panel: a GET search listing matches with role, team
+    and why someone cannot sit; the picks so far ride along in the query string, so it
+    works without JavaScript."""
+    query = request.args.get("q", "")[:50]
+    picks = [p.strip() for p in request.args.getlist("pick") if p.strip()][:3]
+    candidates = panel_people_service.panel_candidates(ticket_id, query=query,
+                                                        actor=current_user)
+    ticket = load_ticket(ticket_id)
+    form = PanelForm(formdata=None, **{f"member{i}": no for i, no in enumerate(picks, 1)})
+    return render("appeals/people.html", "people_results", ticket=ticket, query=query,
+                  picks=picks, candidates=candidates, form=form)
+
+
 @bp.route("/tickets/<int:ticket_id>/rule", methods=["POST"])
 @roles(Role.SITE_HEAD, Role.GROUP_HEAD)
 def rule(ticket_id: int):
@@ -211,6 +229,19 @@ def sheet(ticket_id: int):
         abort(404)
     return render("appeals/sheet.html", ticket=ticket, appeal=ticket.appeal)
 
+
+
+@bp.route("/appeals")
+@roles(*appeal_list.LISTERS)
+def index():
+    """判责异议列表: the appeals in the user's scope, filtered by stage."""
+    g.nav_active = "appeals"
+    stage = request.args.get("stage") or None
+    stage = stage if stage in appeal_list.STAGES else None
+    return render("appeals/index.html", "appeal_rows",
+                  rows=appeal_list.list_appeals(actor=current_user, stage=stage),
+                  stage=stage, stages=appeal_list.STAGES, stage_of=appeal_list.stage_of,
+                  decided=appeal_list.DECIDED)
 
 
 @bp.route("/appeals/export.xlsx")

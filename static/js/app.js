@@ -83,3 +83,23 @@
     if (btn) { event.preventDefault(); window.print(); }
   });
 })();
+
+// The menu's groups (<details>): one open at a time, closed by Escape or a click elsewhere.
+(function () {
+  "use strict";
+  function groups() { return document.querySelectorAll(".navgroup"); }
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!opened.classList || !opened.classList.contains("navgroup") || !opened.open) { return; }
+    groups().forEach(function (g) { if (g !== opened) { g.open = false; } });
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".navgroup")) { return; }
+    groups().forEach(function (g) { g.open = false; });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.querySelector(".navgroup[open]");
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+})();

@@ -85,3 +85,13 @@ def test_the_objection_chain_goes_lead_duty_manager_group_head():
     assert objection_deciders(Level.GROUP_HEAD, EVERYONE, accused_leads=leads) == {GROUP_HEAD}
     nobody_above = People(duty_managers=frozenset({DUTY}))
     assert objection_deciders(Level.GROUP_HEAD, nobody_above, accused_leads=leads) == {DUTY}
+
+
+def test_the_picker_gives_each_person_the_reason_panel_problems_would():
+    from domain.appeals import panellist_problem
+    ok = {"may_sit": True, "accused": 2, "judge": 3, "other_side": {4}}
+    assert panellist_problem(1, **ok) is None
+    assert "accused" in panellist_problem(2, **ok)
+    assert "checker who judged" in panellist_problem(3, **ok)
+    assert "other side" in panellist_problem(4, **ok)
+    assert "active" in panellist_problem(1, **{**ok, "may_sit": False})

@@ -1,13 +1,21 @@
 """Answering an action: a redirect back to where it was taken on success, the page again with
 the form's messages beside the fields (422), or the reason a move was refused (409 for the
-state, 403 for the person). `answer` is the rule; `act` applies it to the ticket page, and
-other pages (the survey contact page) give it their own page and destination."""
-from flask import flash, redirect, request, url_for
+state, 403 for the person). `answer` is the rule; blueprints/ticket_page/actions.py applies it
+to the ticket page, and other pages (the survey contact page) give it their own page and
+destination."""
+from flask import flash
 from flask_babel import gettext as _
 
-from blueprints._htmx import hx_redirect, wants_fragment
-from blueprints.tickets.views import load_ticket, show_ticket, translate
+from blueprints.ui import state_label
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed
+
+
+def translate(exc) -> str:
+    """A domain error's message in the user's language."""
+    params = dict(exc.params)
+    if "state" in params:
+        params["state"] = state_label(params["state"])
+    return _(exc.message, **params)
 
 
 def answer(call, *, done, refused, invalid):
@@ -54,37 +62,3 @@ def put_problems(form, exc: FormProblems, *, elsewhere=None) -> None:
             errors = list(errors)
             target.errors = errors
         errors.append(text)
-
-
-def done(ticket_id: int, message: str, anchor: str = "quality"):
-    flash(message, "success")
-    if request.form.get("from") == "queue":
-        return hx_redirect(url_for("quality.queue"))
-    if request.form.get("from") == "review":
-        return hx_redirect(url_for("handover.queue"))
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id) + "#" +
-                       request.form.get("anchor", anchor))
-
-
-def refused(ticket_id: int, exc, status: int = 409):
-    """A move refused (409: the state no longer allows it; 403: not this user's to make):
-    say why and show the ticket as it is."""
-    flash(translate(exc), "error")
-    if request.form.get("from") == "queue":
-        if wants_fragment():
-            return hx_redirect(url_for("quality.queue"))
-        return redirect(url_for("quality.queue"), code=303)
-    return show_ticket(load_ticket(ticket_id), status=status)
-
-
-def invalid(ticket_id: int, form_name: str, form, exc=None):
-    """Put the service's field messages beside the fields and show the page again (422)."""
-    if exc is not None:
-        put_problems(form, exc)
-    return show_ticket(load_ticket(ticket_id), status=422, **{form_name: form})
-
-
-def act(ticket_id, call, success, form_name=None, form=None, anchor: str = "quality"):
-    return answer(call, done=lambda _result: done(ticket_id, success, anchor),
-                  refused=lambda exc, status: refused(ticket_id, exc, status),
-                  invalid=lambda exc: invalid(ticket_id, form_name, form, exc))

@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
+from blueprints._actions import translate
 from blueprints._htmx import render
-from blueprints._actions import act
-from blueprints._actions import invalid as _invalid
-from blueprints.tickets.views import load_ticket, show_ticket, translate
+from blueprints.ticket_page import load_ticket, show_ticket
+from blueprints.ticket_page.actions import act
+from blueprints.ticket_page.actions import invalid as _invalid
 from blueprints.ui import VERDICT_LABELS
 from domain.errors import Conflict, InvalidTransition
 from domain.roles import APPEAL_CHAIN, FILERS, PANELLIST_ROLES, Role

@@ -7,8 +7,10 @@ from flask_login import current_user
 from werkzeug.http import parse_range_header
 
 from blueprints._access import roles
+from blueprints._actions import translate
 from blueprints._htmx import hx_redirect, render
-from blueprints.tickets.views import VIEWERS, load_ticket, show_ticket, translate
+from blueprints.ticket_page import VIEWERS, load_ticket, show_ticket
+from blueprints.ticket_page.evidence import evidence_panel, excerpt_choices, size_text
 from domain.errors import Conflict, InvalidTransition, NotAllowed, NotFound
 from domain.roles import QUALITY, Role
 from services import evidence as service
@@ -29,42 +31,15 @@ def allow_large_upload():
         request.max_content_length = service.request_limit()
 
 
-# --- what the ticket and vote pages show -----------------------------------------------------
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
-    return f"{max(n // 1024, 1)} KB"
-
-
-def _choices(rows, numbers):
-    return [(str(x.id), _("Excerpt %(n)d: %(what)s", n=numbers[x.id], what=x.description))
-            for x in rows if x.superseded_at is None]
+@bp.record_once
+def _upload_limit_first(state):
+    # Flask-WTF's CSRF check reads the form in an application before_request hook, which
+    # parses the whole body under the 1 MiB MAX_CONTENT_LENGTH. The upload route's larger
+    # limit must therefore be set before that hook runs, not in the view.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, allow_large_upload)
 
 
-def evidence_panel(ticket) -> dict:
-    """Template global: the evidence section of `ticket` for the signed-in user (who can
-    already see the ticket: the page that includes it checked)."""
-    rows = service.excerpts(ticket.id)
-    numbers = {x.id: n for n, x in enumerate(rows, start=1)}
-    ref = service.current_ref(ticket.id)
-    manage = service.may_manage(ticket, current_user)
-    forms = g.get("evidence_forms", {})
-    context = {
-        "ref": ref, "ref_url": service.recording_url(ref.reference) if ref else None,
-        "excerpts": rows, "numbers": numbers, "size": _size, "may_manage": manage,
-        "max_size": _size(service.max_bytes()),
-        "shown": bool(rows or ref or manage),
-    }
-    if manage:
-        context["ref_form"] = forms.get("ref") or RecordingRefForm(
-            formdata=None, reference=ref.reference if ref else None)
-        context["excerpt_form"] = forms.get("excerpt") or ExcerptForm(
-            formdata=None, choices=_choices(rows, numbers))
-    return context
-
-
-bp.add_app_template_global(evidence_panel, "evidence_panel")
+bp.add_app_template_global(evidence_panel, "evidence_panel")  # the ticket and vote pages
 
 
 def _page_with_errors(ticket_id: int, name: str, form, exc=None):
@@ -128,7 +103,7 @@ def upload(ticket_id: int):
     request.max_content_length = service.request_limit()
     rows = service.excerpts(ticket.id)
     numbers = {x.id: n for n, x in enumerate(rows, start=1)}
-    form = ExcerptForm(choices=_choices(rows, numbers))
+    form = ExcerptForm(choices=excerpt_choices(rows, numbers))
     if not form.validate():
         return _page_with_errors(ticket_id, "excerpt", form)
     upload = form.audio.data
@@ -187,4 +162,4 @@ def too_large(_e):
     return render("errors/error.html", "error_body", status=413, status_code=413,
                   title=_("Too large"),
                   message=_("An audio excerpt may be at most %(size)s. Cut a shorter excerpt "
-                            "and upload it again.", size=_size(service.max_bytes())))
+                            "and upload it again.", size=size_text(service.max_bytes())))

@@ -8,8 +8,8 @@ from flask_login import current_user
 
 from blueprints._access import roles
 from blueprints._htmx import hx_redirect, render
+from blueprints._actions import translate
 from blueprints.forms import add_problems
-from blueprints.tickets.views import translate
 from blueprints.ui import parse_day
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.notes import AUTHORS, READERS, REVIEWERS

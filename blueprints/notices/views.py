@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from blueprints._access import roles, signed_in
 from blueprints._htmx import hx_redirect, render
+from blueprints.ticket_page import load_ticket
+from blueprints.ticket_page.actions import invalid as _invalid
+from blueprints.ticket_page.actions import refused as _refused
 from blueprints.ui import bell as bell_fragment
-from blueprints._actions import invalid as _invalid
-from blueprints._actions import refused as _refused
-from blueprints.tickets.views import load_ticket
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.roles import PANELLIST_ROLES, QUALITY, Role
 from services import feedback as feedback_service

@@ -9,11 +9,12 @@ from flask_login import current_user
 
 from blueprints._access import roles
 from blueprints._htmx import render, wants_fragment
-from blueprints._actions import act as _act
-from blueprints._actions import invalid as _invalid  # noqa: F401  (also used by other areas)
-from blueprints._actions import refused as _refused  # noqa: F401
 from blueprints.forms import VersionForm
-from blueprints.tickets.views import load_ticket, show_ticket
+from blueprints.ticket_page import load_ticket, show_ticket
+from blueprints.ticket_page.actions import act as _act
+from blueprints.ticket_page.actions import invalid as _invalid
+from blueprints.ticket_page.quality import (decision_form, judge_form, notification_update_form,
+                                            reply_form, return_to_lead_form, sms_form)
 from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day, request_language
 from domain.errors import NotAllowed
 from domain.reply import DECIDERS
@@ -24,8 +25,6 @@ from services.clock import local_today, utcnow, zone
 
 from . import bp
 from .forms import AccusedForm, AttemptForm, EscalateForm, NotificationForm, QueueFilterForm
-from .panels import (decision_form, judge_form, notification_update_form, reply_form,
-                     return_to_lead_form, sms_form)
 
 QUALITY_ROLES = tuple(QUALITY)
 

@@ -5,11 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import act
-from blueprints._actions import invalid as _invalid
+from blueprints._actions import translate
 from blueprints._htmx import hx_redirect, render
 from blueprints.forms import add_problems
-from blueprints.tickets.views import load_ticket, translate
+from blueprints.ticket_page import load_ticket
+from blueprints.ticket_page.actions import act
+from blueprints.ticket_page.actions import invalid as _invalid
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
 from domain.roles import ALL_ROLES, Role
 from domain.supervision import ISSUERS, READERS_OF_ALL, Action

@@ -5,12 +5,3 @@ exports), audits (the owner's sample audit) and config."""
 from flask import Blueprint
 
 bp = Blueprint("survey", __name__)
-
-from . import audits, config, contacts, imports, kpis, queues, remedies  # noqa: E402,F401
-
-
-@bp.record_once
-def _upload_limit_first(state):
-    # As for evidence uploads: Flask-WTF's CSRF check parses the body under the 1 MiB
-    # MAX_CONTENT_LENGTH before the view runs, so the import's larger limit is set first.
-    state.app.before_request_funcs.setdefault(None, []).insert(0, imports.allow_import_upload)

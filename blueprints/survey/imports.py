@@ -31,6 +31,13 @@ def allow_import_upload():
         request.max_content_length = import_limit()
 
 
+@bp.record_once
+def _upload_limit_first(state):
+    # As for evidence uploads: Flask-WTF's CSRF check parses the body under the 1 MiB
+    # MAX_CONTENT_LENGTH before the view runs, so the import's larger limit is set first.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, allow_import_upload)
+
+
 def _size_text(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 

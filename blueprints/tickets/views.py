@@ -8,18 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
+from blueprints._actions import translate
 from blueprints._htmx import hx_redirect, is_htmx, render
 from blueprints.forms import VersionForm
+from blueprints.ticket_page import VIEWERS, load_page, load_ticket, show_ticket
 from blueprints.ui import (ELEMENT_LABELS, GROUP_LABELS, VERDICT_LABELS, localtime, parse_day,
                           state_label)
-from domain.errors import Conflict, InvalidTransition, NotFound
-from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
+from domain.errors import Conflict, InvalidTransition
+from domain.roles import Role
 from domain.periods import Span
-from domain.reply import DECIDERS
 from domain.phones import mask_phone
 from domain.tickets import Action, State
 from services import appeals as appeals_service
-from services import evidence as evidence_service
 from services import quality as quality_service
 from services import tickets as service
 from services.clock import local_today, utcnow
@@ -28,36 +28,11 @@ from services.reports import utc_bounds
 from . import bp
 from .forms import LookupForm, ReturnForm, TicketForm, TransferredTicketForm
 
-VIEWERS = tuple(FILERS | SEES_ALL_HANDED_OVER)
 MAX_PAGE = 10_000
 
 
 def element_label_text(name: str) -> str:
     return str(ELEMENT_LABELS[name])
-
-
-def translate(exc) -> str:
-    """A domain error's message in the user's language."""
-    params = dict(exc.params)
-    if "state" in params:
-        params["state"] = state_label(params["state"])
-    return _(exc.message, **params)
-
-
-def load_ticket(ticket_id: int):
-    """The ticket, or 404 when it does not exist or the user may not see it."""
-    try:
-        return service.get_ticket(ticket_id, actor=current_user)
-    except NotFound:
-        abort(404)
-
-
-def load_page(ticket_id: int):
-    """The ticket with what its page shows (service.load_page), or 404 like load_ticket."""
-    try:
-        return service.load_page(ticket_id, actor=current_user)
-    except NotFound:
-        abort(404)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -181,38 +156,6 @@ def export():
                    states[t.state], localtime(t.submitted_at), verdicts.get(t.verdict, "")]
 
     return xlsx_response(_("Self-control tickets"), header, rows(), filename="tickets.xlsx")
-
-
-def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=False,
-                page=None, order_form=None, **panel_overrides):
-    """The ticket page; `panel_overrides` carry a quality form bound to its errors. Forms are
-    built only for the moves this user may make now (the page shows no other)."""
-    if page is None:
-        ticket, page = load_page(ticket.id)
-    now = utcnow()
-    actions = service.permitted_actions(ticket, current_user)
-    if return_form is None and Action.RETURN_TO_STAFF in actions:
-        return_form = ReturnForm(element_labels=ELEMENT_LABELS, formdata=None,
-                                 version=ticket.version)
-    sign_form = VersionForm(formdata=None, version=ticket.version) \
-        if Action.SIGN in actions else None
-    panels = {}
-    if current_user.role_enum in QUALITY or Action.CONFIRM_RETURN in actions \
-            or (ticket.escalated_at is not None and current_user.role_enum in DECIDERS):
-        from blueprints.quality.panels import panel_context
-        panels = panel_context(ticket, current_user, now, **panel_overrides)
-    appeal_panel = {}
-    from blueprints.appeals.panel import appeal_context, shows_appeal
-    if shows_appeal(ticket, current_user, actions):  # else the page has no appeal panel
-        appeal_panel = appeal_context(ticket, current_user, now, actions, **panel_overrides)
-    evidence_shown = page.has_evidence or evidence_service.may_manage(ticket, current_user)
-    from blueprints.supervision.panel import ticket_section
-    supervision = ticket_section(ticket, page, order_form)
-    return render("tickets/show.html", block, status=status, ticket=ticket, actions=actions,
-                  supervision=supervision,
-                  timeline=service.timeline(ticket), return_form=return_form,
-                  sign_form=sign_form, now=now, page=page, evidence_shown=evidence_shown,
-                  panels=panels, appeal_panel=appeal_panel, revealed=revealed)
 
 
 @bp.route("/<int:ticket_id>")

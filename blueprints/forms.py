@@ -52,6 +52,10 @@ class Form(FlaskForm):
     from a kept catalogue. Every text field but passwords and names drops direction
     controls from what is typed, so no displayed text can be reordered."""
 
+    #: A bare button (nothing typed): one that does not validate is a bad request (400), as
+    #: there is no field to show a message beside (blueprints/_actions.checked).
+    is_button = False
+
     class Meta:
         def get_translations(self, form):
             return _MESSAGES
@@ -73,27 +77,17 @@ class Form(FlaskForm):
 class VersionForm(Form):
     """A CSRF-protected button that carries the version of the record it acts on, so a stale
     page or a double click changes nothing."""
+    is_button = True
     version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
 
 class EmptyForm(Form):
     """A CSRF-protected bare button."""
+    is_button = True
 
 
 def required_message():
     return _l("This field is required.")
-
-
-def add_problems(form, exc) -> None:
-    """Put a service's field messages (FormProblems.problems) beside the form's fields."""
-    from flask_babel import gettext
-    for name, problem in exc.problems.items():
-        message, params = (problem, {}) if isinstance(problem, str) else problem
-        target = getattr(form, name, None)
-        if target is None:
-            form.form_errors.append(gettext(message, **params))
-        else:
-            target.errors = [*target.errors, gettext(message, **params)]
 
 
 def first_error(form) -> str | None:
@@ -103,5 +97,5 @@ def first_error(form) -> str | None:
     return None
 
 
-__all__ = ["add_problems", "EmptyForm", "Form", "HiddenField", "NameField", "VersionForm",
+__all__ = ["EmptyForm", "Form", "HiddenField", "NameField", "VersionForm",
            "first_error", "required_message"]

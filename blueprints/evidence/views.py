@@ -1,21 +1,21 @@
 """Evidence routes: the recording reference, uploading an excerpt (or its new version), and
 playing one. Scope is the ticket's: whoever may not see the ticket gets 404 for its
 evidence, by page or by direct URL."""
-from flask import abort, flash, g, request, send_file, url_for
+from flask import abort, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import parse_range_header
 
 from blueprints._access import roles
-from blueprints._actions import translate
-from blueprints._htmx import hx_redirect, render
-from blueprints.ticket_page import VIEWERS, load_ticket, show_ticket
+from blueprints._actions import answer, refuse
+from blueprints._htmx import render
+from blueprints.ticket_page import VIEWERS, load_ticket
+from blueprints.ticket_page.actions import act, page_of
 from blueprints.ticket_page.evidence import evidence_panel, excerpt_choices, size_text
-from domain.errors import Conflict, InvalidTransition, NotAllowed, NotFound
+from domain.errors import InvalidTransition, NotAllowed, NotFound
 from domain.roles import QUALITY, Role
 from services import evidence as service
 from services.clock import utcnow
-from services.quality import FormProblems
 
 from . import bp
 from .forms import ExcerptForm, RecordingRefForm
@@ -42,29 +42,6 @@ def _upload_limit_first(state):
 bp.add_app_template_global(evidence_panel, "evidence_panel")  # the ticket and vote pages
 
 
-def _page_with_errors(ticket_id: int, name: str, form, exc=None):
-    """The ticket page again (422) with the form's messages beside its fields."""
-    if exc is not None:
-        for field, problem in exc.problems.items():
-            message, params = (problem, {}) if isinstance(problem, str) else problem
-            target = getattr(form, field)
-            target.errors = [*target.errors, _(message, **params)]
-    g.evidence_forms = {name: form}
-    return show_ticket(load_ticket(ticket_id), status=422)
-
-
-def _refused(ticket_id: int, exc, status: int = 409):
-    """A refused action (409: the state no longer allows it; 403: not this user's): say why
-    and show the ticket as it is."""
-    flash(translate(exc), "error")
-    return show_ticket(load_ticket(ticket_id), status=status)
-
-
-def _done(ticket_id: int, message: str):
-    flash(message, "success")
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id) + "#evidence")
-
-
 # --- routes ----------------------------------------------------------------------------------
 
 @bp.route("/tickets/<int:ticket_id>/recording", methods=["POST"])
@@ -73,18 +50,9 @@ def set_recording(ticket_id: int):
     """The call's id in the recording system."""
     load_ticket(ticket_id)
     form = RecordingRefForm()
-    if not form.validate():
-        return _page_with_errors(ticket_id, "ref", form)
-    try:
-        service.set_recording_ref(ticket_id, form.reference.data, actor=current_user,
-                                  now=utcnow())
-    except FormProblems as exc:
-        return _page_with_errors(ticket_id, "ref", form, exc)
-    except (InvalidTransition, Conflict) as exc:
-        return _refused(ticket_id, exc)
-    except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
-    return _done(ticket_id, _("Recording reference saved."))
+    return act(ticket_id, lambda: service.set_recording_ref(
+        ticket_id, form.reference.data, actor=current_user, now=utcnow()),
+        _("Recording reference saved."), form=form, form_name="ref_form", anchor="evidence")
 
 
 @bp.route("/tickets/<int:ticket_id>/evidence", methods=["POST"])
@@ -94,37 +62,35 @@ def upload(ticket_id: int):
     before the file is copied into the upload directory, and the copy is made before the
     write transaction starts (a slow upload never holds the database's write lock)."""
     ticket = load_ticket(ticket_id)
+    page = page_of(ticket_id, "excerpt_form")
     try:
         service.check_may_manage(ticket, current_user)
     except InvalidTransition as exc:
-        return _refused(ticket_id, exc)
+        return refuse(exc, 409, page)
     except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
+        return refuse(exc, 403, page)
     request.max_content_length = service.request_limit()
     rows = service.excerpts(ticket.id)
     numbers = {x.id: n for n, x in enumerate(rows, start=1)}
     form = ExcerptForm(choices=excerpt_choices(rows, numbers))
-    if not form.validate():
-        return _page_with_errors(ticket_id, "excerpt", form)
-    upload = form.audio.data
-    try:
-        stored = service.store_audio(upload.stream, original_name=upload.filename or "")
-    except FormProblems as exc:
-        return _page_with_errors(ticket_id, "excerpt", form, exc)
-    except service.TooLarge:
-        abort(413)
-    replaces = form.replaces_id()
-    try:
-        service.attach_excerpt(ticket_id, stored, description=form.description.data,
-                               replaces_id=replaces, actor=current_user, now=utcnow())
-    except FormProblems as exc:
-        return _page_with_errors(ticket_id, "excerpt", form, exc)
-    except (InvalidTransition, Conflict) as exc:
-        return _refused(ticket_id, exc)
-    except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
-    return _done(ticket_id, _("New version of the excerpt added; the earlier one is kept.")
-                 if replaces else _("Audio excerpt added."))
+
+    def attach():
+        audio = form.audio.data
+        try:
+            stored = service.store_audio(audio.stream, original_name=audio.filename or "")
+        except service.TooLarge:
+            abort(413)
+        return service.attach_excerpt(ticket_id, stored, description=form.description.data,
+                                      replaces_id=form.replaces_id(), actor=current_user,
+                                      now=utcnow())
+
+    def done(_excerpt):
+        if form.replaces_id():
+            return _("New version of the excerpt added; the earlier one is kept.")
+        return _("Audio excerpt added.")
+
+    return answer(attach, page=page, form=form, done=done,
+                  back=url_for("tickets.show", ticket_id=ticket_id, _anchor="evidence"))
 
 
 def _ignore_unusable_range() -> None:

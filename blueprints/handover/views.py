@@ -1,11 +1,11 @@
 """Review queue (team lead) and the daily handover table (lead, quality team, management)."""
 from datetime import timedelta
 
-from flask import g, redirect, request, url_for
+from flask import g, request
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import render, wants_fragment
+from blueprints._htmx import render
 from blueprints.ui import parse_day
 from domain.roles import SEES_ALL_HANDED_OVER, Role
 from services import handover as handover_service
@@ -16,26 +16,16 @@ from services.clock import local_today, utcnow
 from . import bp
 
 
-def queue_response(status: int = 200):
-    """The queue rows for htmx; after a plain form post, back to the queue page."""
-    if not wants_fragment():
-        return redirect(url_for("handover.queue"), code=303)
-    return _render_queue(status=status)
-
-
-def _render_queue(status: int = 200, with_flash: bool = True):
-    rows = ticket_service.review_queue(actor=current_user)
-    return render("handover/queue.html", "queue_rows", status=status, with_flash=with_flash,
-                  rows=rows, now=utcnow(),
-                  returns=quality_service.returns_to_confirm(actor=current_user))
-
-
 @bp.route("/review")
 @roles(Role.TEAM_LEAD)
 def queue():
-    """待审核: the team's submitted tickets, earliest 2-hour deadline first."""
+    """待审核: the team's submitted tickets, earliest 2-hour deadline first. Its sign and
+    confirm-return buttons name this page as their `next` (blueprints/_actions)."""
     g.nav_active = "review"
-    return _render_queue(with_flash=False)  # the 30-second refresh must not eat messages
+    rows = ticket_service.review_queue(actor=current_user)
+    # with_flash=False: the 30-second refresh of the rows must not eat messages
+    return render("handover/queue.html", "queue_rows", with_flash=False, rows=rows,
+                  now=utcnow(), returns=quality_service.returns_to_confirm(actor=current_user))
 
 
 @bp.route("/handover")

@@ -1,6 +1,6 @@
 """Posting a feedback note; the duty manager's outcome for one."""
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
 from blueprints.forms import Form
@@ -13,7 +13,6 @@ class NoteForm(Form):
         InputRequired(_l("This field is required.")),
         Length(max=TEXT_MAX, message=_l("At most %(max)d characters."))],
         description=_l("e.g. 客户对赠品领取方式有疑问. Customer numbers are masked."))
-    next = HiddenField()
 
 
 class ReviewForm(Form):

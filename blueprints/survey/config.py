@@ -2,13 +2,13 @@
 satisfaction bands (admin and owner)."""
 from datetime import date
 
-from flask import flash, g, url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import on_page
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer, checked
+from blueprints._htmx import render
 from blueprints.ui import CHANNEL_LABELS
 from domain.survey import MAY, Task
 from services.clock import utcnow
@@ -47,11 +47,6 @@ def _page(status=200, category_form=None, settings_form=None):
                   category_form=category_form, settings_form=settings_form)
 
 
-def _saved(message: str, anchor: str):
-    flash(message, "success")
-    return hx_redirect(url_for("survey.config") + "#" + anchor)
-
-
 @bp.route("/survey/config")
 @roles(*MAY[Task.CONFIGURE])
 def config():
@@ -64,21 +59,24 @@ def config():
 def save_category():
     form = CategoryForm()
     form.channel.choices = _channels()
-    if not form.validate():
-        return _page(422, category_form=form)
-    return on_page(lambda: service.save_category(
+    return answer(lambda: service.save_category(
         channel=form.channel.data, name=form.name.data, script=form.script.data or "",
         active=form.active.data, actor=current_user, now=utcnow()),
-        done=lambda _row: _saved(_("Category saved."), "categories"),
-        page=lambda status: _page(status, category_form=form), form=form)
+        page=lambda status, _bound=None: _page(status, category_form=form), form=form,
+        done=_("Category saved."), back=url_for("survey.config", _anchor="categories"))
 
 
 @bp.route("/survey/config/settings", methods=["POST"])
 @roles(*MAY[Task.CONFIGURE])
 def save_settings():
     form = SettingsForm()
-    if not form.validate():
-        return _page(422, settings_form=form)
+
+    def page(status, _bound=None):
+        return _page(status, settings_form=form)
+
+    invalid = checked(form, page)
+    if invalid is not None:
+        return invalid
     holidays, bad_h = _dates(form.holidays.data)
     workdays, bad_w = _dates(form.workdays.data)
     if bad_h or bad_w:
@@ -86,9 +84,9 @@ def save_settings():
             form.holidays.errors = [_("Not a date: %(value)s", value="、".join(bad_h[:5]))]
         if bad_w:
             form.workdays.errors = [_("Not a date: %(value)s", value="、".join(bad_w[:5]))]
-        return _page(422, settings_form=form)
-    return on_page(lambda: service.save_settings(
+        return page(422)
+    return answer(lambda: service.save_settings(
         holidays=holidays, workdays=workdays, satisfied_min=form.satisfied_min.data,
         fairly_min=form.fairly_min.data, actor=current_user, now=utcnow()),
-        done=lambda _none: _saved(_("Settings saved."), "settings"),
-        page=lambda status: _page(status, settings_form=form), form=form)
+        page=page, form=form, done=_("Settings saved."),
+        back=url_for("survey.config", _anchor="settings"))

@@ -45,6 +45,7 @@ class MarksForm(Form):
 
 class ReviewForm(Form):
     """我已听取录音、查看记录, for the survey or for the callback."""
+    is_button = True
     part = HiddenField(validators=[AnyOf(("survey", "callback"))])
 
 

@@ -41,8 +41,9 @@ def load_page(ticket_id: int):
 
 def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=False,
                 page=None, order_form=None, **panel_overrides):
-    """The ticket page; `panel_overrides` carry a quality form bound to its errors. Forms are
-    built only for the moves this user may make now (the page shows no other)."""
+    """The ticket page; `panel_overrides` carry a panel's form bound to what was posted, by
+    its name in the panel (judge_form, appeal_form, ref_form …), shown with its messages.
+    Forms are built only for the moves this user may make now (the page shows no other)."""
     if page is None:
         ticket, page = load_page(ticket.id)
     now = utcnow()
@@ -65,4 +66,5 @@ def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=Fa
                   supervision=supervision,
                   timeline=service.timeline(ticket), return_form=return_form,
                   sign_form=sign_form, now=now, page=page, evidence_shown=evidence_shown,
-                  panels=panels, appeal_panel=appeal_panel, revealed=revealed)
+                  panels=panels, appeal_panel=appeal_panel, revealed=revealed,
+                  posted_forms=panel_overrides)

@@ -3,18 +3,19 @@ is enforced by the service, which answers NotFound for tickets outside it."""
 import uuid
 from datetime import timedelta
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import translate
-from blueprints._htmx import hx_redirect, is_htmx, render
+from blueprints._actions import answer, translate
+from blueprints._htmx import hx_redirect, render, wants_fragment
 from blueprints.forms import VersionForm
 from blueprints.ticket_page import VIEWERS, load_page, load_ticket, show_ticket
+from blueprints.ticket_page.actions import act
 from blueprints.ui import (ELEMENT_LABELS, GROUP_LABELS, VERDICT_LABELS, localtime, parse_day,
                           state_label)
-from domain.errors import Conflict, InvalidTransition
+from domain.errors import Conflict
 from domain.roles import Role
 from domain.periods import Span
 from domain.phones import mask_phone
@@ -185,30 +186,25 @@ def edit(ticket_id: int):
         flash(_("This ticket is not waiting for your changes."), "error")
         return redirect(url_for("tickets.show", ticket_id=ticket.id))
     form = TicketForm(obj=None if request.method == "POST" else ticket)
+
+    def page(status, bound=None):
+        if bound is not None:
+            return render("tickets/form.html", "ticket_form", status=status, form=bound,
+                          ticket=ticket)
+        # Refused: the ticket page, as it is now, says why. htmx would swap it into the
+        # form, so it is sent there instead.
+        if wants_fragment():
+            return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
+        return show_ticket(load_ticket(ticket.id), status=status)
+
     if request.method == "GET":
         form.version.data = ticket.version
-    if form.validate_on_submit():
-        try:
-            service.resubmit_ticket(ticket.id, form.to_input(), actor=current_user,
-                                    now=utcnow(), version=form.version.data)
-        except (InvalidTransition, Conflict) as exc:
-            return _back(ticket.id, translate(exc), error=True, status=409)
-        flash(_("Ticket %(number)s resubmitted.", number=ticket.number), "success")
-        return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
-    return render("tickets/form.html", "ticket_form", status=422 if form.errors else 200,
-                  form=form, ticket=ticket)
-
-
-def _back(ticket_id: int, message: str, *, error: bool, status: int = 200):
-    """Answer a lead's action where it was taken: the review queue (a fragment for htmx,
-    a redirect otherwise) or the ticket page."""
-    flash(message, "error" if error else "success")
-    if request.form.get("from") == "queue":
-        from blueprints.handover.views import queue_response
-        return queue_response(status=status)
-    if error and not is_htmx():
-        return show_ticket(load_ticket(ticket_id), status=status)
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
+        return page(200, form)
+    return answer(lambda: service.resubmit_ticket(
+        ticket.id, form.to_input(), actor=current_user, now=utcnow(),
+        version=form.version.data), page=page, form=form,
+        done=_("Ticket %(number)s resubmitted.", number=ticket.number),
+        back=url_for("tickets.show", ticket_id=ticket.id))
 
 
 @bp.route("/<int:ticket_id>/return", methods=["POST"])
@@ -217,30 +213,21 @@ def return_to_staff(ticket_id: int):
     """The lead returns the ticket to the agent (退回)."""
     ticket = load_ticket(ticket_id)
     form = ReturnForm(element_labels=ELEMENT_LABELS)
-    if not form.validate():
-        return show_ticket(ticket, return_form=form, status=422)
-    try:
-        service.return_to_staff(ticket.id, actor=current_user, now=utcnow(),
-                                elements=form.elements.data, note=(form.note.data or "").strip(),
-                                version=form.version.data)
-    except (InvalidTransition, Conflict) as exc:
-        return _back(ticket.id, translate(exc), error=True, status=409)
-    return _back(ticket.id, _("Ticket %(number)s returned to %(name)s.",
-                              number=ticket.number, name=ticket.submitter.name), error=False)
+    return act(ticket.id, lambda: service.return_to_staff(
+        ticket.id, actor=current_user, now=utcnow(), elements=form.elements.data,
+        note=(form.note.data or "").strip(), version=form.version.data),
+        _("Ticket %(number)s returned to %(name)s.", number=ticket.number,
+          name=ticket.submitter.name), form=form, form_name="return_form", anchor=None)
 
 
 @bp.route("/<int:ticket_id>/sign", methods=["POST"])
 @roles(Role.TEAM_LEAD)
 def sign(ticket_id: int):
-    """The lead signs the ticket over to the quality team (签字确认)."""
+    """The lead signs the ticket over to the quality team (签字确认), from its page or from
+    the review queue (which names itself as the form's `next`)."""
     ticket = load_ticket(ticket_id)
     form = VersionForm()
-    if not form.validate():
-        abort(400)
-    try:
-        service.sign_handover(ticket.id, actor=current_user, now=utcnow(),
-                              version=form.version.data)
-    except (InvalidTransition, Conflict) as exc:
-        return _back(ticket.id, translate(exc), error=True, status=409)
-    return _back(ticket.id, _("Ticket %(number)s signed over to the quality team.",
-                              number=ticket.number), error=False)
+    return act(ticket.id, lambda: service.sign_handover(
+        ticket.id, actor=current_user, now=utcnow(), version=form.version.data),
+        _("Ticket %(number)s signed over to the quality team.", number=ticket.number),
+        form=form, anchor=None)

@@ -25,12 +25,12 @@ def test_an_agent_posts_a_note_from_home(client, auth, floor):
     auth.login(agent)
     home = html(client.get("/"))
     assert element(home, "note-form") is not None
-    response = client.post("/notes/mine", data={"text": "客" * 201, "next": "home"})
+    response = client.post("/notes/mine", data={"text": "客" * 201, "next": "/"})
     assert response.status_code == 422
     page = html(response)
     assert "200" in text_of(page, "text-field") and "客" * 201 in page
     response = client.post("/notes/mine", data={"text": "客户13812345678对赠品领取方式有疑问",
-                                                "next": "home"})
+                                                "next": "/"})
     assert response.status_code == 303 and response.headers["Location"] == "/"
     mine = text_of(html(client.get("/")), "home-my-notes")
     assert "客户138****5678对赠品领取方式有疑问" in mine and "待处理" in mine

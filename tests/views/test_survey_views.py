@@ -16,7 +16,7 @@ from models.survey import RemedyTask, SampleItem, SurveyCategory, SurveyContact
 from services.survey import config, contacts
 from services.clock import local_today, utcnow, zone
 
-from ._support import element, html
+from ._support import element, html, text_of
 
 HEADER = "客户电话,渠道,接触时间,工号,问题摘要,满意度"
 
@@ -74,7 +74,9 @@ def test_import_preview_then_import(client, auth, checker):
     batch_id = response.headers["Location"].rsplit("/", 1)[1]
     done = client.post(f"/survey/imports/{batch_id}/confirm")
     assert done.status_code == 303 and contact_count() == 1
-    assert client.post(f"/survey/imports/{batch_id}/confirm").status_code == 303
+    again = client.post(f"/survey/imports/{batch_id}/confirm")
+    assert again.status_code == 409  # the preview again, saying why
+    assert "该文件已导入" in text_of(html(again), "flash")
     assert contact_count() == 1
 
 
@@ -162,7 +164,8 @@ def test_callback_below_8_needs_a_reason_and_6_opens_a_remedy(client, auth, chec
         'data-deadline' in page
     early = client.post(f"/survey/remedies/{task.id}/remedied",
                         data={f"t{task.id}-remedied-note": "补偿"})
-    assert early.status_code == 303  # refused with a message: contact first
+    assert early.status_code == 409  # the list again, saying why: contact first
+    assert "请先记录联系用户" in text_of(html(early), "flash")
     db.session.rollback()
     assert db.session.get(RemedyTask, task.id).remedied_at is None
     empty = client.post(f"/survey/remedies/{task.id}/contacted",

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.i18n import messages_path
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from blueprints._busy import showing_again
 from blueprints.ui import request_language
@@ -74,11 +74,20 @@ class Form(FlaskForm):
         return super().validate(extra_validators) and not showing_again()
 
 
+def version_field():
+    """The version of the record a form acts on, as its page showed it: a stale page or a
+    second click then changes nothing (the service compares it). Required: a form without it
+    would skip that check, so it is refused (400, blueprints/_actions.checked). The browser
+    is not asked to require it (`required` off): nobody can fill in a hidden field."""
+    return IntegerField(validators=[InputRequired()],
+                        render_kw={"hidden": True, "required": False})
+
+
 class VersionForm(Form):
     """A CSRF-protected button that carries the version of the record it acts on, so a stale
     page or a double click changes nothing."""
     is_button = True
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class EmptyForm(Form):
@@ -97,5 +106,5 @@ def first_error(form) -> str | None:
     return None
 
 
-__all__ = ["EmptyForm", "Form", "HiddenField", "NameField", "VersionForm",
+__all__ = ["EmptyForm", "Form", "HiddenField", "NameField", "VersionForm", "version_field",
            "first_error", "required_message"]

@@ -17,7 +17,7 @@ from services.clock import utcnow
 from services.risks import VIEWERS as RISK_VIEWERS
 
 from . import bp
-from .forms import CaseForm, CaseSearchForm
+from .forms import CaseEditForm, CaseForm, CaseSearchForm
 
 READERS = tuple(ALL_ROLES - {Role.ADMIN})
 MAX_PAGE = 10_000
@@ -180,14 +180,14 @@ def edit(case_id: int):
         first — their text is shown and nothing of ours was written)."""
         shown = case if bound is not None else _load(case_id)
         if bound is None:
-            bound = CaseForm(formdata=None, obj=shown,
+            bound = CaseEditForm(formdata=None, obj=shown,
                              criteria=_choices_for([c.id for c in shown.criteria]))
             bound.criteria.data = [c.id for c in shown.criteria]
         return _form_page(bound, ticket=shown.ticket, case=shown, status=status)
 
     if request.method == "GET":
         return page(200)
-    form = CaseForm(criteria=_choices_for(
+    form = CaseEditForm(criteria=_choices_for(
         [c.id for c in case.criteria] + request.form.getlist("criteria", type=_int)))
     return answer(lambda: service.update_case(case.id, _input(form), actor=current_user,
                                               now=utcnow(), version=form.version.data),

@@ -1,9 +1,9 @@
 """Posting a feedback note; the duty manager's outcome for one."""
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import Form, version_field
 from domain.notes import OUTCOME_NOTE_MAX, TEXT_MAX
 from services.feedback import DIRECT
 
@@ -20,4 +20,4 @@ class ReviewForm(Form):
     outcome = StringField(validators=[AnyOf([o.value for o in DIRECT])])
     note = StringField(_l("Remark"), validators=[
         Optional(), Length(max=OUTCOME_NOTE_MAX, message=_l("At most %(max)d characters."))])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()

@@ -18,7 +18,7 @@ from services.clock import local_today, utcnow
 
 from . import bp
 from .chart import quadrant_chart
-from .forms import IMPACT_LABELS, PROBABILITY_LABELS, RiskForm
+from .forms import IMPACT_LABELS, PROBABILITY_LABELS, RiskEditForm, RiskForm
 
 QUADRANT_LABELS = {
     rules.Quadrant.PLAN_AHEAD: _l("Plan ahead"),
@@ -73,7 +73,8 @@ def _form(risk=None, **kwargs) -> RiskForm:
     owners = service.owner_choices()
     if risk is not None and risk.owner not in owners:
         owners.append(risk.owner)  # a deactivated owner stays visible until replaced
-    return RiskForm(owners=owners, status_labels=status_labels(), **kwargs)
+    kind = RiskForm if risk is None else RiskEditForm
+    return kind(owners=owners, status_labels=status_labels(), **kwargs)
 
 
 def _input(form: RiskForm) -> service.RiskInput:

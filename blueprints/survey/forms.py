@@ -6,7 +6,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
                      StringField, TextAreaField)
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from blueprints.forms import Form
+from blueprints.forms import Form, version_field
 from domain.survey import SCORE_MAX, SCORE_MIN, needs_reason
 
 
@@ -40,7 +40,7 @@ class MarksForm(Form):
     needs_callback = RadioField(_l("Callback"), choices=[
         ("yes", _l("Needs a callback")), ("no", _l("No callback needed")),
         ("", _l("Decide at the survey"))], validators=[Optional()])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class ReviewForm(Form):
@@ -107,7 +107,7 @@ class UploadForm(Form):
 
 class RemedyForm(Form):
     note = TextAreaField(_l("What was done"), validators=[_required(), _length(1000)])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class DrawForm(Form):

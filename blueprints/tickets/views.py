@@ -27,7 +27,7 @@ from services.clock import local_today, utcnow
 from services.reports import utc_bounds
 
 from . import bp
-from .forms import LookupForm, ReturnForm, TicketForm, TransferredTicketForm
+from .forms import LookupForm, ResubmitForm, ReturnForm, TicketForm, TransferredTicketForm
 
 MAX_PAGE = 10_000
 
@@ -185,7 +185,7 @@ def edit(ticket_id: int):
             and request.method == "GET":
         flash(_("This ticket is not waiting for your changes."), "error")
         return redirect(url_for("tickets.show", ticket_id=ticket.id))
-    form = TicketForm(obj=None if request.method == "POST" else ticket)
+    form = ResubmitForm(obj=None if request.method == "POST" else ticket)
 
     def page(status, bound=None):
         if bound is not None:

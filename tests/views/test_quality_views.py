@@ -11,7 +11,7 @@ from extensions import db
 from models import AuditEntry, Ticket
 from services import quality
 
-from ._support import element, html, text_of
+from ._support import element, html, text_of, version_of
 
 
 @pytest.fixture
@@ -49,8 +49,9 @@ def test_back_office_ticket_shows_whom_to_call(client, auth, checker, claimed):
 def test_judge_errors_come_back_beside_the_fields_with_choices_kept(client, auth, checker,
                                                                    claimed):
     auth.login(checker)
-    response = client.post(f"/tickets/{claimed.id}/judge",
-                           data={"kind": "attitude", "verdict": "established", "basis": " "})
+    response = client.post(f"/tickets/{claimed.id}/judge", data={
+        "kind": "attitude", "verdict": "established", "basis": " ",
+        "version": version_of(Ticket, claimed.id)})
     assert response.status_code == 422
     page = html(response)
     assert text_of(page, "criteria-error")

@@ -10,7 +10,7 @@ from extensions import db
 from models import AuditEntry, HandoverEntry, Ticket
 from services.clock import local_today, utcnow
 
-from ._support import count, element, html, new_client, text_of
+from ._support import count, element, html, new_client, text_of, version_of
 
 NUMBER = re.compile(r"ZK-\d{8}-\d{4}")
 
@@ -534,8 +534,8 @@ def test_typed_markup_is_shown_as_text_everywhere(app, client, auth, make, paylo
         "review queue": html(lead_browser.get("/review")),
     }
     # the lead's note on a return is free text too
-    returned = lead_browser.post(f"/tickets/{ticket_id}/return",
-                                 data={"elements": ["demand"], "note": payload})
+    returned = lead_browser.post(f"/tickets/{ticket_id}/return", data={
+        "elements": ["demand"], "note": payload, "version": version_of(Ticket, ticket_id)})
     assert returned.status_code == 303
     pages["returned ticket page"] = html(client.get(f"/tickets/{ticket_id}"))
     pages["edit form"] = html(client.get(f"/tickets/{ticket_id}/edit"))

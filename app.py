@@ -201,6 +201,10 @@ def _register_errors(app):
         refused(403)
         return page(403, _("Not permitted"), _("Your role may not open this page."))
 
+    @app.errorhandler(410)
+    def gone(_e):
+        return page(410, _("Deleted"), _("This was deleted when its retention period ended."))
+
     @app.errorhandler(404)
     def not_found(_e):
         refused(404)

@@ -50,11 +50,14 @@ ENDPOINTS = {
                                          "HX-Target": "bell", "HX-Current-URL": "/"}),
     "dashboard": ("owner", ["/reports?period=month&by=team"], {}),
     "search": ("checker", "{search}", {}),
+    # The floor's big screen polling its board (htmx `every 60s`), many screens at once.
+    "wallboard": ("manager", ["/wallboard"], {"HX-Request": "true", "HX-Trigger": "board",
+                                              "HX-Target": "board"}),
 }
 LABELS = {"healthz": "/healthz (the floor)", "quality": "/quality (checker queue)",
           "review": "/review (lead queue)", "ticket": "/tickets/<id>",
           "bell": "/alerts/bell (htmx)", "dashboard": "/reports month by team",
-          "search": "/quality?q=<a customer number>"}
+          "search": "/quality?q=<a customer number>", "wallboard": "/wallboard (htmx poll)"}
 SWEEP = ("healthz", "quality", "ticket", "bell")
 
 TARGETS = {
@@ -542,7 +545,7 @@ def judge(report) -> dict:
         ok = value is not None and (value <= limit if below else value >= limit)
         checks[name] = {"value": value, "limit": limit, "ok": ok}
 
-    for name in ("quality", "review", "ticket", "search"):
+    for name in ("quality", "review", "ticket", "search", "wallboard"):
         check(f"{name} throughput ≥ {t['page_ratio']} × healthz", e[name]["ratio"],
               t["page_ratio"], below=False)
         check(f"{name} p99 ≤ {t['page_p99_ms']:g} ms", e[name]["p99_ms"], t["page_p99_ms"])

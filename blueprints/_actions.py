@@ -75,13 +75,15 @@ def checked(form, page):
     return page(422, form)
 
 
-def answer(call, *, page, back, done=None, form=None, elsewhere=None):
+def answer(call, *, page, back=None, done=None, form=None, elsewhere=None, show=None):
     """Check `form`, run `call` (one use case) and answer as the module says.
 
     page(status, form=None): the page the action belongs to, with `form` bound to its
         messages (422) or afresh (409, 403).
     back: where success goes when the form names no `next`: an address, or a function of
         what `call` returned.
+    show: instead of going back, success answers with show(what `call` returned), a page
+        (200): for what is shown once and kept nowhere (a new screen's link) or a look-up.
     done: the success message: text, a function of what `call` returned, or None.
     form: the posted form (None: nothing posted but the CSRF token, checked for every POST).
         The use case's messages (FormProblems) go beside its fields; a message for no field
@@ -107,6 +109,8 @@ def answer(call, *, page, back, done=None, form=None, elsewhere=None):
     message = done(result) if callable(done) else done
     if message:
         flash(message, "success")
+    if show is not None:
+        return show(result)
     return hx_redirect(target or (back(result) if callable(back) else back))
 
 

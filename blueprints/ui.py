@@ -15,7 +15,10 @@ from domain.judgement import Kind, Verdict
 from domain.phones import mask_phone
 from domain.roles import Role
 from domain.routing import NOTIFY_NUMBERS, Group
-from domain.survey import Channel, Outcome
+from domain.analysis import STEPS
+from domain.problems import Grade
+from domain.problems import Source as ProblemSource
+from domain.survey import Channel, Method, Outcome, mask_name
 from domain.tickets import Action, ReturnReason, State
 from services.clock import to_local
 
@@ -75,6 +78,12 @@ ALERT_LABELS = {
     "supervision_overdue": _l("A supervision order is overdue"),
     "proposal": _l("A proposal waits for your decision"),
     "proposal_decided": _l("A decision on your proposal"),
+    "callback_assigned": _l("Callbacks were given to you"),
+    "problem_urgent": _l("An urgent problem was raised"),
+    "problem_overdue": _l("A problem's clock ran out"),
+    # deadline reminders (services/reminders.py, issue 19)
+    "review_due": _l("A ticket's review is due within 30 minutes"),
+    "reply_due": _l("A customer reply is due within 4 hours"),
 }
 WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion rising"),
                   "keyword": _l("Keyword rising"), "note": _l("From a feedback note")}
@@ -91,6 +100,12 @@ NOTE_OUTCOME_LABELS = {"discussed": _l("Discussed"), "warning": _l("Turned into 
                        "proposal": _l("Turned into a proposal"), "dismissed": _l("Dismissed")}
 
 SMS_KIND_LABELS = {"notice": _l("Notice after a failed call"), "reply": _l("SMS reply")}
+# Delivery of an SMS (services/sms_gateway.py, issue 19).
+SMS_STATUS_LABELS = {"recorded": _l("Recorded (not sent)"),
+                     "queued": _l("Queued for the SMS platform"),
+                     "retrying": _l("Not delivered yet: retrying"),
+                     "sent": _l("Accepted by the SMS platform"),
+                     "failed": _l("Delivery failed")}
 
 CHANNEL_LABELS = {Channel.HOTLINE: _l("Hotline"), Channel.QQ: _l("QQ")}
 OUTCOME_LABELS = {
@@ -100,6 +115,24 @@ OUTCOME_LABELS = {
     Outcome.ACCEPTED: _l("Accepted"),
     Outcome.NOT_ACCEPTED: _l("Not accepted"),
 }
+
+METHOD_LABELS = {
+    Method.PHONE: _l("By phone"),
+    Method.SMS: _l("By SMS"),
+    Method.ONLINE: _l("Online questionnaire"),
+    Method.IN_PERSON: _l("Face to face"),
+}
+GRADE_LABELS = {Grade.GENERAL: _l("General"), Grade.IMPORTANT: _l("Important"),
+                Grade.URGENT: _l("Urgent")}
+PROBLEM_SOURCE_LABELS = {ProblemSource.SURVEY: _l("Event appended at the survey"),
+                         ProblemSource.CALLBACK: _l("Event appended at a callback"),
+                         ProblemSource.REMEDY: _l("Dissatisfied: remedy task")}
+STEP_LABELS = dict(zip(STEPS, (
+    _l("Survey (Monday to Wednesday)"), _l("Callback (Thursday to Sunday)"),
+    _l("Remedy: customer contacted"), _l("Remedy: in place"), _l("Problem: diagnosis"),
+    _l("Problem: plan")), strict=True))
+MOVED_LABELS = {"recovered": _l("Recovered"), "better": _l("Better"),
+                "worse": _l("No better"), "no_data": _l("No data this month")}
 
 ROLE_LABELS = {
     Role.STAFF: _l("Agent"),
@@ -423,10 +456,17 @@ def register(app):
         reason_label=reason_label,
         tracking_label=lambda v: label(TRACKING_LABELS, v),
         reply_method_label=lambda v: label(REPLY_METHOD_LABELS, v),
-        sms_kind_label=lambda v: label(SMS_KIND_LABELS, v), NOTIFY_NUMBERS=NOTIFY_NUMBERS,
+        sms_kind_label=lambda v: label(SMS_KIND_LABELS, v),
+        sms_status_label=lambda v: label(SMS_STATUS_LABELS, v),  # issue 19
+        NOTIFY_NUMBERS=NOTIFY_NUMBERS,
         alert_label=lambda v: label(ALERT_LABELS, v),
         channel_label=lambda v: label(CHANNEL_LABELS, v) if v else "",
         outcome_label=lambda v: label(OUTCOME_LABELS, v) if v else "",
+        method_label=lambda v: label(METHOD_LABELS, v) if v else "",
+        grade_label=lambda v: label(GRADE_LABELS, v) if v else "",
+        problem_source_label=lambda v: label(PROBLEM_SOURCE_LABELS, v),
+        step_label=lambda v: label(STEP_LABELS, v),
+        moved_label=lambda v: label(MOVED_LABELS, v),
         warning_label=lambda v: label(WARNING_LABELS, v),
         supervision_state_label=supervision_state_text,
         proposal_state_label=lambda v: label(PROPOSAL_STATE_LABELS, v),
@@ -435,7 +475,8 @@ def register(app):
         note_outcome_label=lambda v: label(NOTE_OUTCOME_LABELS, v),
         Action=Action, State=State, Role=Role, minutes_between=minutes_between,
         nav_links=nav_links, bell=bell, countdown=countdown, day_label=day_label)
-    app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)
+    app.jinja_env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc,
+                                 mask_name=mask_name)
     app.jinja_env.globals["field"] = app.jinja_env.get_template("_macros.html").module.field
     app.jinja_env.globals["charts"] = app.jinja_env.get_template("_charts.html").module
     from blueprints.evidence.timestamps import link_timestamps  # mm:ss → seek links

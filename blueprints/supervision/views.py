@@ -11,9 +11,10 @@ from blueprints.ticket_page import load_ticket
 from blueprints.ticket_page.actions import act
 from blueprints.ui import localtime, supervision_state_text
 from domain.errors import NotFound
-from domain.roles import ALL_ROLES, Role
+from domain.roles import ALL_ROLES, QUALITY, Role
 from domain.supervision import ISSUERS, READERS_OF_ALL, Action, is_overdue
 from services import supervision as service
+from services.survey import contacts as survey_contacts
 from services.clock import utcnow
 
 from . import bp
@@ -34,6 +35,33 @@ def issue(ticket_id: int):
         ticket_id, form.to_input(), actor=current_user, now=utcnow()),
         _("Supervision order issued."), form=form, form_name="order_form",
         anchor="supervision")
+
+
+@bp.route("/survey/contacts/<int:contact_id>/supervision", methods=["GET", "POST"])
+@roles(*ISSUERS)
+def issue_for_contact(contact_id: int):
+    """下督办单 about a dissatisfied contact whose issue involves another department: the form,
+    filled in with the contact's issue."""
+    g.nav_active = "callback"
+    contact = survey_contacts.get_contact(contact_id, actor=current_user)
+    if request.method == "POST":
+        form = OrderForm()
+    else:
+        form = OrderForm(formdata=None, request=_(
+            "A dissatisfied customer's issue involves your department: %(summary)s Please "
+            "handle it and answer by the due time.", summary=contact.summary))
+
+    def page(status=200):
+        return render("supervision/new_for_contact.html", status=status, form=form,
+                      contact=contact)
+
+    if request.method != "POST":
+        return page()
+    return answer_action(lambda: service.issue_for_contact(
+        contact_id, form.to_input(), actor=current_user, now=utcnow()),
+        page=lambda status, _bound=None: page(status), form=form,
+        done=_("Supervision order issued."),
+        back=url_for("survey.contact", contact_id=contact_id, _anchor="supervision"))
 
 
 def _show(show: str) -> str:
@@ -71,7 +99,8 @@ def _page(order, *, status=200, answer_form=None, no_answer_form=None):
                   answer_form=answer_form if may_answer else None,
                   no_answer_form=no_answer_form if may_close else None,
                   addressee=service.addressee(order),
-                  sees_tickets=current_user.role_enum in READERS_OF_ALL)
+                  sees_tickets=current_user.role_enum in READERS_OF_ALL,
+                  sees_contacts=current_user.role in (QUALITY | {Role.DUTY_MANAGER}))
 
 
 @bp.route("/supervision/<int:order_id>")

@@ -1,0 +1,4 @@
+"""个人信息: how long customer data is kept, and a customer's request to anonymise theirs."""
+from flask import Blueprint
+
+bp = Blueprint("privacy", __name__)

@@ -1,0 +1,4 @@
+"""The wallboard (大屏): the floor's live figures on a big screen, and its set-up."""
+from flask import Blueprint
+
+bp = Blueprint("wallboard", __name__)

@@ -15,7 +15,7 @@ from models.callbacks import ContactProblem, MonthlyFinding
 from models.survey import SurveyContact
 from services.survey import records
 
-from ._support import element, html
+from ._support import element, html, version_of
 from .test_survey_views import category_id, new_contact
 
 
@@ -27,12 +27,6 @@ def checker(make):
 @pytest.fixture
 def duty(make):
     return make.user(Role.DUTY_MANAGER)
-
-
-def version_of(model, row_id: int) -> str:
-    """The record's version as its page shows it now (posted with its forms)."""
-    db.session.rollback()
-    return str(db.session.get(model, row_id).version)
 
 
 def surveyed(checker, now, phone="13800000001"):

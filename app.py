@@ -50,37 +50,9 @@ def create_app(test_config=None):
         configure_waits(db.engine, sqlite_busy_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"],
                         postgres_lock_ms=app.config["POSTGRES_LOCK_TIMEOUT_MS"])
 
-    from blueprints import _access, refusal, ui
-    from blueprints.admin import bp as admin_bp
-    from blueprints.appeals import bp as appeals_bp
-    from blueprints.auth import bp as auth_bp
-    from blueprints.cases import bp as cases_bp
-    from blueprints.evidence import bp as evidence_bp
-    from blueprints.handover import bp as handover_bp
-    from blueprints.main import bp as main_bp
-    from blueprints.notices import bp as notices_bp
-    from blueprints.quality import bp as quality_bp
-    from blueprints.reports import bp as reports_bp
-    from blueprints.risks import bp as risks_bp
-    from blueprints.tickets import bp as tickets_bp
-    for bp in (main_bp, auth_bp, tickets_bp, handover_bp, quality_bp, appeals_bp,
-               reports_bp, notices_bp, admin_bp):
+    from blueprints import _access, areas, refusal, ui
+    for bp in areas.BLUEPRINTS:
         app.register_blueprint(bp)
-    app.register_blueprint(cases_bp)  # case library
-    app.register_blueprint(risks_bp)  # risk register
-    app.register_blueprint(evidence_bp)  # recording evidence
-    from blueprints.survey import bp as survey_bp
-    app.register_blueprint(survey_bp)  # dissatisfied-customer survey and callback
-    from blueprints.notes import bp as notes_bp
-    from blueprints.proposals import bp as proposals_bp
-    from blueprints.supervision import bp as supervision_bp
-    app.register_blueprint(supervision_bp)  # supervision orders (督办单)
-    app.register_blueprint(proposals_bp)  # proposals sent up (建议上报)
-    app.register_blueprint(notes_bp)  # feedback notes (服务反馈便签)
-    from blueprints.wallboard import bp as wallboard_bp
-    app.register_blueprint(wallboard_bp)  # the floor's big screen (大屏)
-    from blueprints.privacy import bp as privacy_bp
-    app.register_blueprint(privacy_bp)  # personal data: retention and customers' requests
     from blueprints.auth.sessions import enforce_limits
     app.before_request(enforce_limits)  # before access control: an expired session is anonymous
     app.before_request(_access.enforce)

@@ -1,42 +1,126 @@
-"""Answering an action: a redirect back to where it was taken on success, the page again with
-the form's messages beside the fields (422), or the reason a move was refused (409 for the
-state, 403 for the person). `answer` is the rule; `act` applies it to the ticket page, and
-other pages (the survey contact page) give it their own page and destination."""
-from flask import flash, redirect, request, url_for
-from flask_babel import gettext as _
+"""Answering an action, the one way every page does it (`answer`): the posted form checked
+first, then one use case, then
 
-from blueprints._htmx import hx_redirect, wants_fragment
-from blueprints.tickets.views import load_ticket, show_ticket, translate
+- done: the message, and back where the action was taken — to the form's `next` when it
+  names one (a page of this site on the BACK_TO list, and nowhere else), else to the page
+  the action belongs to; POST/redirect/GET, or HX-Redirect for htmx;
+- refused: the reason as a message and the page again, 409 when the state no longer allows
+  the move or someone changed the record first, 403 when the move is not this person's to
+  make (a form that came from another page, by its `next`, is sent back there instead);
+- invalid: the page again with the messages beside the fields, 422. A bare button that does
+  not validate, or a form without the version of the record it acts on, is a bad request
+  (400): there is no field for the person to correct."""
+import re
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from blueprints._htmx import hx_redirect
+from blueprints.ui import state_label
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed
 
+#: The pages a form may name as its `next`: the ticket page and the pages that hold forms for
+#: another area's actions (the review queue, the home page).
+BACK_TO = frozenset({"tickets.show", "handover.queue", "main.home"})
+#: A path on this site: printable ASCII without spaces or backslashes, not `//…`.
+_LOCAL_PATH = re.compile(r"/(?!/)[!-\[\]-~]{0,500}")
 
-def answer(call, *, done, refused, invalid):
-    """Run one use case and answer: done(what it returned) on success; invalid(exc) for field
-    problems (the page again, 422); refused(exc, status) when the state no longer allows the
-    move or someone changed the record (409), or the person may not make it (403)."""
+
+def translate(exc) -> str:
+    """A domain error's message in the user's language."""
+    params = dict(exc.params)
+    if "state" in params:
+        params["state"] = state_label(params["state"])
+    return _(exc.message, **params)
+
+
+def back_to(target: str | None) -> str | None:
+    """`target` when it is the address of a page on BACK_TO, else None."""
+    if not target or not _LOCAL_PATH.fullmatch(target):
+        return None
+    path = urlsplit(target).path
+    root = request.script_root
+    if not path.startswith(root + "/"):
+        return None
+    try:
+        endpoint, _args = current_app.create_url_adapter(request).match(
+            path[len(root):], method="GET")
+    except HTTPException:
+        return None
+    return target if endpoint in BACK_TO else None
+
+
+def next_url() -> str | None:
+    """The posted form's `next` (None when it names none). Any other address than a page on
+    BACK_TO is a forged form: 400, before anything runs."""
+    target = request.form.get("next")
+    if not target:
+        return None
+    if back_to(target) is None:
+        abort(400)
+    return target
+
+
+def checked(form, page):
+    """None when `form` validates; else the answer: 400 for a bare button or a form without
+    the version of its record, the page with the messages beside the fields (422) otherwise.
+    answer() does this itself; a view that looks at the form before the use case (the
+    confirmation step of a decision) calls it first."""
+    if form.validate():
+        return None
+    if form.is_button or "version" in form.errors:
+        abort(400)
+    return page(422, form)
+
+
+def answer(call, *, page, back=None, done=None, form=None, elsewhere=None, show=None):
+    """Check `form`, run `call` (one use case) and answer as the module says.
+
+    page(status, form=None): the page the action belongs to, with `form` bound to its
+        messages (422) or afresh (409, 403).
+    back: where success goes when the form names no `next`: an address, or a function of
+        what `call` returned.
+    show: instead of going back, success answers with show(what `call` returned), a page
+        (200): for what is shown once and kept nowhere (a new screen's link) or a look-up.
+    done: the success message: text, a function of what `call` returned, or None.
+    form: the posted form (None: nothing posted but the CSRF token, checked for every POST).
+        The use case's messages (FormProblems) go beside its fields; a message for no field
+        goes to elsewhere(text) when given, else above the form. A bare button has no field:
+        its messages are the reason it was refused (409).
+    """
+    target = next_url()
+    if form is not None:
+        invalid = checked(form, page)
+        if invalid is not None:
+            return invalid
     try:
         result = call()
     except FormProblems as exc:
-        return invalid(exc)
+        if form is None or form.is_button:
+            return refuse(exc, 409, page, target)
+        put_problems(form, exc, elsewhere=elsewhere)
+        return page(422, form)
     except (InvalidTransition, Conflict) as exc:
-        return refused(exc, 409)
+        return refuse(exc, 409, page, target)
     except NotAllowed as exc:
-        return refused(exc, 403)
-    return done(result)
+        return refuse(exc, 403, page, target)
+    message = done(result) if callable(done) else done
+    if message:
+        flash(message, "success")
+    if show is not None:
+        return show(result)
+    return hx_redirect(target or (back(result) if callable(back) else back))
 
 
-def on_page(call, *, done, page, form):
-    """answer() for an action whose form is shown by page(status): the reason a move was
-    refused above the page (409/403), field problems beside the form's fields (422)."""
-    def refused(exc, status):
-        flash(translate(exc), "error")
-        return page(status)
-
-    def invalid(exc):
-        put_problems(form, exc)
-        return page(422)
-
-    return answer(call, done=done, refused=refused, invalid=invalid)
+def refuse(exc, status: int, page, target: str | None = None):
+    """The reason a move was refused, above its page (409/403), or above the page the form
+    came from (`target`, its `next`) after a redirect."""
+    flash(translate(exc), "error")
+    if target is not None:
+        return hx_redirect(target)
+    return page(status)
 
 
 def put_problems(form, exc: FormProblems, *, elsewhere=None) -> None:
@@ -54,37 +138,3 @@ def put_problems(form, exc: FormProblems, *, elsewhere=None) -> None:
             errors = list(errors)
             target.errors = errors
         errors.append(text)
-
-
-def done(ticket_id: int, message: str, anchor: str = "quality"):
-    flash(message, "success")
-    if request.form.get("from") == "queue":
-        return hx_redirect(url_for("quality.queue"))
-    if request.form.get("from") == "review":
-        return hx_redirect(url_for("handover.queue"))
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id) + "#" +
-                       request.form.get("anchor", anchor))
-
-
-def refused(ticket_id: int, exc, status: int = 409):
-    """A move refused (409: the state no longer allows it; 403: not this user's to make):
-    say why and show the ticket as it is."""
-    flash(translate(exc), "error")
-    if request.form.get("from") == "queue":
-        if wants_fragment():
-            return hx_redirect(url_for("quality.queue"))
-        return redirect(url_for("quality.queue"), code=303)
-    return show_ticket(load_ticket(ticket_id), status=status)
-
-
-def invalid(ticket_id: int, form_name: str, form, exc=None):
-    """Put the service's field messages beside the fields and show the page again (422)."""
-    if exc is not None:
-        put_problems(form, exc)
-    return show_ticket(load_ticket(ticket_id), status=422, **{form_name: form})
-
-
-def act(ticket_id, call, success, form_name=None, form=None, anchor: str = "quality"):
-    return answer(call, done=lambda _result: done(ticket_id, success, anchor),
-                  refused=lambda exc, status: refused(ticket_id, exc, status),
-                  invalid=lambda exc: invalid(ticket_id, form_name, form, exc))

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, PasswordField, StringField
 from wtforms.i18n import messages_path
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from blueprints._busy import showing_again
 from blueprints.ui import request_language
@@ -52,6 +52,10 @@ class Form(FlaskForm):
     from a kept catalogue. Every text field but passwords and names drops direction
     controls from what is typed, so no displayed text can be reordered."""
 
+    #: A bare button (nothing typed): one that does not validate is a bad request (400), as
+    #: there is no field to show a message beside (blueprints/_actions.checked).
+    is_button = False
+
     class Meta:
         def get_translations(self, form):
             return _MESSAGES
@@ -70,30 +74,29 @@ class Form(FlaskForm):
         return super().validate(extra_validators) and not showing_again()
 
 
+def version_field():
+    """The version of the record a form acts on, as its page showed it: a stale page or a
+    second click then changes nothing (the service compares it). Required: a form without it
+    would skip that check, so it is refused (400, blueprints/_actions.checked). The browser
+    is not asked to require it (`required` off): nobody can fill in a hidden field."""
+    return IntegerField(validators=[InputRequired()],
+                        render_kw={"hidden": True, "required": False})
+
+
 class VersionForm(Form):
     """A CSRF-protected button that carries the version of the record it acts on, so a stale
     page or a double click changes nothing."""
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    is_button = True
+    version = version_field()
 
 
 class EmptyForm(Form):
     """A CSRF-protected bare button."""
+    is_button = True
 
 
 def required_message():
     return _l("This field is required.")
-
-
-def add_problems(form, exc) -> None:
-    """Put a service's field messages (FormProblems.problems) beside the form's fields."""
-    from flask_babel import gettext
-    for name, problem in exc.problems.items():
-        message, params = (problem, {}) if isinstance(problem, str) else problem
-        target = getattr(form, name, None)
-        if target is None:
-            form.form_errors.append(gettext(message, **params))
-        else:
-            target.errors = [*target.errors, gettext(message, **params)]
 
 
 def first_error(form) -> str | None:
@@ -103,5 +106,5 @@ def first_error(form) -> str | None:
     return None
 
 
-__all__ = ["add_problems", "EmptyForm", "Form", "HiddenField", "NameField", "VersionForm",
+__all__ = ["EmptyForm", "Form", "HiddenField", "NameField", "VersionForm", "version_field",
            "first_error", "required_message"]

@@ -2,5 +2,3 @@
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-from . import integrations, views  # noqa: E402,F401

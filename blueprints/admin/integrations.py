@@ -1,7 +1,7 @@
 """系统配置 for the world outside: directory sign-in (目录登录: the settings, read-only, and the
 group mapping) and notifications (通知: channels, routes, dead letters). Admin only. Secrets
 are never shown: only whether each is set."""
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,10 +9,10 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from blueprints._access import roles
+from blueprints._actions import answer
 from blueprints._htmx import render
 from blueprints.forms import EmptyForm, Form, NameField
 from blueprints.ui import ROLE_LABELS
-from domain.errors import FormProblems, NotFound
 from domain.notify import EVENTS
 from domain.roles import Role
 from services import directory
@@ -69,11 +69,9 @@ class RouteForm(Form):
                                                      for r in Role if r != Role.ADMIN]
 
 
-def _problems(form: Form, exc: FormProblems) -> None:
-    """A service's field problems beside the fields (the first field for the others)."""
-    for name, problem in exc.problems.items():
-        message, params = (problem, {}) if isinstance(problem, str) else problem
-        getattr(form, name, form[next(iter(form.data))]).errors.append(_(message, **params))
+def _beside_first(form: Form):
+    """Where a service's message for no field of `form` goes: beside its first field."""
+    return lambda text: form[next(iter(form.data))].errors.append(text)
 
 
 # --- directory ----------------------------------------------------------------------------
@@ -94,26 +92,24 @@ def directory_settings():
 @roles(Role.ADMIN)
 def save_group_mapping():
     form = GroupMappingForm()
-    if form.validate():
-        try:
-            directory.save_group(form.group.data, form.role.data, form.team.data or "",
-                                 actor=current_user, now=utcnow())
-        except FormProblems as exc:
-            _problems(form, exc)
-        else:
-            flash(_("Group mapping saved."), "success")
-            return redirect(url_for("admin.directory_settings") + "#mapping", code=303)
-    return _directory_page(422, form)
+    return answer(lambda: directory.save_group(
+        form.group.data, form.role.data, form.team.data or "", actor=current_user,
+        now=utcnow()),
+        page=lambda status, _bound=None: _directory_page(status, form), form=form,
+        elsewhere=_beside_first(form), done=_("Group mapping saved."),
+        back=url_for("admin.directory_settings", _anchor="mapping"))
 
 
 @bp.route("/directory/groups/<int:index>/delete", methods=["POST"])
 @roles(Role.ADMIN)
 def delete_group_mapping(index: int):
-    if EmptyForm().validate():
+    def call():
         if not directory.remove_group(index, actor=current_user, now=utcnow()):
             abort(404)
-        flash(_("Group mapping removed."), "success")
-    return redirect(url_for("admin.directory_settings") + "#mapping", code=303)
+
+    return answer(call, page=lambda status, _bound=None: _directory_page(status),
+                  form=EmptyForm(), done=_("Group mapping removed."),
+                  back=url_for("admin.directory_settings", _anchor="mapping"))
 
 
 # --- notifications ------------------------------------------------------------------------
@@ -137,35 +133,31 @@ def notifications():
 @roles(Role.ADMIN)
 def save_notify_route():
     form = RouteForm()
-    if form.validate():
-        try:
-            outbox.save_route(form.event.data, form.channel.data, form.role.data,
-                              form.team.data or "", actor=current_user, now=utcnow())
-        except FormProblems as exc:
-            _problems(form, exc)
-        else:
-            flash(_("Route saved."), "success")
-            return redirect(url_for("admin.notifications") + "#routes", code=303)
-    return _notify_page(422, form)
+    return answer(lambda: outbox.save_route(
+        form.event.data, form.channel.data, form.role.data, form.team.data or "",
+        actor=current_user, now=utcnow()),
+        page=lambda status, _bound=None: _notify_page(status, form), form=form,
+        elsewhere=_beside_first(form), done=_("Route saved."),
+        back=url_for("admin.notifications", _anchor="routes"))
 
 
 @bp.route("/notifications/routes/<int:index>/delete", methods=["POST"])
 @roles(Role.ADMIN)
 def delete_notify_route(index: int):
-    if EmptyForm().validate():
+    def call():
         if not outbox.remove_route(index, actor=current_user, now=utcnow()):
             abort(404)
-        flash(_("Route removed."), "success")
-    return redirect(url_for("admin.notifications") + "#routes", code=303)
+
+    return answer(call, page=lambda status, _bound=None: _notify_page(status),
+                  form=EmptyForm(), done=_("Route removed."),
+                  back=url_for("admin.notifications", _anchor="routes"))
 
 
 @bp.route("/notifications/<int:message_id>/retry", methods=["POST"])
 @roles(Role.ADMIN)
 def retry_notification(message_id: int):
-    if EmptyForm().validate():
-        try:
-            outbox.retry(message_id, actor=current_user, now=utcnow())
-        except NotFound:
-            abort(404)
-        flash(_("The message will be sent again with the next run."), "success")
-    return redirect(url_for("admin.notifications") + "#dead", code=303)
+    """A dead letter sent again with the next run (404 for no such message)."""
+    return answer(lambda: outbox.retry(message_id, actor=current_user, now=utcnow()),
+                  page=lambda status, _bound=None: _notify_page(status), form=EmptyForm(),
+                  done=_("The message will be sent again with the next run."),
+                  back=url_for("admin.notifications", _anchor="dead"))

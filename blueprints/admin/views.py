@@ -194,13 +194,13 @@ def save_route():
 @bp.route("/routing/<int:rule_id>/delete", methods=["POST"])
 @roles(Role.ADMIN)
 def delete_route(rule_id: int):
-    form = EmptyForm()
-    if form.validate():
-        try:
-            routing_service.delete_rule(rule_id, actor=current_user, now=utcnow())
-        except NotFound:
-            abort(404)
-        flash(_("Routing rule removed."), "success")
+    if not EmptyForm().validate():
+        abort(400)
+    try:
+        routing_service.delete_rule(rule_id, actor=current_user, now=utcnow())
+    except NotFound:
+        abort(404)
+    flash(_("Routing rule removed."), "success")
     return redirect(url_for("admin.configuration") + "#routing", code=303)
 
 

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import Form, version_field
 
 from ..ui import VERDICT_LABELS
 
@@ -29,7 +29,7 @@ class Confirmed:
 
 class AppealForm(Form):
     objection = _text(_l("Objection points about the call recording"))
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
     #: The agent's objection request this sheet answers, if any.
     objection_id = IntegerField(validators=[Optional()], render_kw={"hidden": True})
 
@@ -46,7 +46,7 @@ class DeclineObjectionForm(Form):
 class RejudgeForm(Confirmed, Form):
     decision = RadioField(_l("Re-judgement"), choices=[], validators=[_required()])
     reason = _text(_l("Reason for the decision"))
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,7 +78,7 @@ class BallotForm(Confirmed, Form):
 class RulingForm(Confirmed, Form):
     verdict = RadioField(_l("Ruling"), choices=[], validators=[_required()])
     reason = _text(_l("Reason for the decision"))
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,16 +1,15 @@
 """The appeal path. The ballot is a POST whose only field is the choice: it never appears in
 a URL, a flash message, a log line or an audit entry."""
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
+from blueprints._actions import answer, checked
 from blueprints._htmx import render
-from blueprints._actions import act
-from blueprints._actions import invalid as _invalid
-from blueprints.tickets.views import load_ticket, show_ticket, translate
-from blueprints.ui import VERDICT_LABELS
-from domain.errors import Conflict, InvalidTransition
+from blueprints.ticket_page import load_ticket, show_ticket
+from blueprints.ticket_page.actions import act, page_of
+from blueprints.ui import VERDICT_LABELS, localtime
 from domain.roles import APPEAL_CHAIN, FILERS, PANELLIST_ROLES, Role
 from domain.tickets import Action
 from services import appeal_list
@@ -32,7 +31,7 @@ REJUDGERS = (Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD)
 
 
 def _act(ticket_id, call, success, form_name, form):
-    return act(ticket_id, call, success, form_name, form, anchor="appeal")
+    return act(ticket_id, call, success, form=form, form_name=form_name, anchor="appeal")
 
 
 @bp.route("/tickets/<int:ticket_id>/appeal", methods=["POST"])
@@ -41,8 +40,6 @@ def file_appeal(ticket_id: int):
     """提交异议."""
     load_ticket(ticket_id)
     form = AppealForm()
-    if not form.validate():
-        return _invalid(ticket_id, "appeal_form", form)
     return _act(ticket_id, lambda: service.file_appeal(
         ticket_id, objection=form.objection.data, actor=current_user, now=utcnow(),
         version=form.version.data, objection_id=form.objection_id.data),
@@ -55,8 +52,6 @@ def raise_objection(ticket_id: int):
     """异议申请: the accused agent's points go to the next level of the appeal chain."""
     load_ticket(ticket_id)
     form = ObjectionForm()
-    if not form.validate():
-        return _invalid(ticket_id, "objection_form", form)
     return _act(ticket_id, lambda: objection_service.raise_objection(
         ticket_id, points=form.points.data, actor=current_user, now=utcnow()),
         _("Objection sent. You will be told what is decided."), "objection_form", form)
@@ -68,8 +63,6 @@ def decline_objection(ticket_id: int, objection_id: int):
     """Not filing the appeal sheet for an objection, with the reason the agent sees."""
     load_ticket(ticket_id)
     form = DeclineObjectionForm()
-    if not form.validate():
-        return _invalid(ticket_id, "decline_form", form)
     return _act(ticket_id, lambda: objection_service.decline(
         objection_id, reason=form.reason.data, actor=current_user, now=utcnow(),
         ticket_id=ticket_id), _("Objection declined. The agent sees your reason."),
@@ -97,8 +90,9 @@ def rejudge(ticket_id: int):
     """维持原判 / 改判, each confirmed on a second screen."""
     ticket = load_ticket(ticket_id)
     form = RejudgeForm()
-    if not form.validate():
-        return _invalid(ticket_id, "rejudge_form", form)
+    invalid = checked(form, page_of(ticket_id, "rejudge_form"))
+    if invalid is not None:
+        return invalid
     overturn = form.decision.data == "overturn"
     first = _two_steps(
         ticket, form, "rejudge_form", Action.OVERTURN if overturn else Action.UPHOLD,
@@ -122,8 +116,6 @@ def rejudge(ticket_id: int):
 def name_panel(ticket_id: int):
     load_ticket(ticket_id)
     form = PanelForm()
-    if not form.validate():
-        return _invalid(ticket_id, "panel_form", form)
     return _act(ticket_id, lambda: service.name_panel(
         ticket_id, employee_nos=form.employee_nos(), actor=current_user, now=utcnow()),
         _("Panellists named."), "panel_form", form)
@@ -151,8 +143,9 @@ def rule(ticket_id: int):
     """裁定, confirmed on a second screen."""
     ticket = load_ticket(ticket_id)
     form = RulingForm()
-    if not form.validate():
-        return _invalid(ticket_id, "ruling_form", form)
+    invalid = checked(form, page_of(ticket_id, "ruling_form"))
+    if invalid is not None:
+        return invalid
     verdict = str(VERDICT_LABELS.get(form.verdict.data, ""))
     first = _two_steps(
         ticket, form, "ruling_form", Action.DECIDE, title=_("Rule"),
@@ -185,30 +178,31 @@ def vote(ticket_id: int):
     service.close_due_votes(now)
     ticket = _panel_ticket(ticket_id)
     form = BallotForm()
-    status = 200
-    if request.method == "POST" and form.validate() and not request.form.get("back"):
-        if not form.confirmed and service.has_voted(ticket.appeal, current_user) is False:
-            # the second step says what happens and casts it
-            return render("appeals/confirm.html", ticket=ticket, form=form,
-                          title=_("Cast ballot"), confirm_label=_("Confirm my ballot"),
-                          consequence=_("Once cast, a ballot cannot be changed. Nobody can "
-                                        "see how you voted."),
-                          summary=[(_("Your ballot"), str(VERDICT_LABELS[form.choice.data]))],
-                          action=url_for("appeals.vote", ticket_id=ticket.id))
-        try:
-            service.cast_ballot(ticket.id, choice=form.choice.data, actor=current_user,
-                                now=now)
-        except (Conflict, InvalidTransition) as exc:
-            flash(translate(exc), "error")
-            return redirect(url_for("appeals.vote", ticket_id=ticket.id), code=303)
-        flash(_("Your ballot is cast."), "success")
-        return redirect(url_for("appeals.vote", ticket_id=ticket.id), code=303)
-    if request.method == "POST":
-        status = 422 if form.errors else 200
-    ticket = load_ticket(ticket_id)
-    return render("appeals/vote.html", status=status, ticket=ticket, appeal=ticket.appeal,
-                  form=form, voted=service.has_voted(ticket.appeal, current_user),
-                  voted_count=service.voted_count(ticket.appeal), now=now)
+
+    def page(status, bound=None):
+        shown = load_ticket(ticket_id)
+        return render("appeals/vote.html", status=status, ticket=shown, appeal=shown.appeal,
+                      form=bound or BallotForm(formdata=None),
+                      voted=service.has_voted(shown.appeal, current_user),
+                      voted_count=service.voted_count(shown.appeal), now=now)
+
+    if request.method == "GET" or request.form.get("back"):
+        return page(200, form)  # back from the second step: the choice kept
+    invalid = checked(form, page)
+    if invalid is not None:
+        return invalid
+    if not form.confirmed and service.has_voted(ticket.appeal, current_user) is False:
+        # the second step says what happens and casts it
+        return render("appeals/confirm.html", ticket=ticket, form=form,
+                      title=_("Cast ballot"), confirm_label=_("Confirm my ballot"),
+                      consequence=_("Once cast, a ballot cannot be changed. Nobody can "
+                                    "see how you voted."),
+                      summary=[(_("Your ballot"), str(VERDICT_LABELS[form.choice.data]))],
+                      action=url_for("appeals.vote", ticket_id=ticket.id))
+    return answer(lambda: service.cast_ballot(ticket.id, choice=form.choice.data,
+                                              actor=current_user, now=now),
+                  page=page, form=form, done=_("Your ballot is cast."),
+                  back=url_for("appeals.vote", ticket_id=ticket.id))
 
 
 @bp.route("/votes")
@@ -248,7 +242,6 @@ def index():
 @roles(Role.OWNER, Role.DUTY_MANAGER, Role.GROUP_HEAD, Role.SITE_HEAD)
 def export():
     """The appeal sheets as rows of a spreadsheet (内部服务质量判责异议单), newest first."""
-    from blueprints.ui import localtime
     from services.xlsx import xlsx_response
     decisions = {"uphold": _("Uphold"), "overturn": _("Overturn")}
     header = [_("Ticket no."), _("Accused employee no."), _("Appellant"), _("Filed at"),

@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from blueprints.forms import Form, required_message
+from blueprints.forms import Form, required_message, version_field
 from blueprints.quality.forms import MultiCheckboxField
 from services.cases import MAX_LENGTH, MAX_QUERY
 
@@ -24,11 +24,16 @@ class CaseForm(Form):
                      _l("What to say or do when a customer raises the same point."))
     criteria = MultiCheckboxField(_l("Criteria tags"), choices=[], coerce=int)
     archived = BooleanField(_l("Archived (kept, but left out of the library's list)"))
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})  # new: none
 
     def __init__(self, *args, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria.choices = [(c.id, f"{c.code} {c.text}") for c in criteria]
+
+
+class CaseEditForm(CaseForm):
+    """A case saved before, with the version it was opened at."""
+    version = version_field()
 
 
 class CaseSearchForm(Form):

@@ -8,16 +8,16 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from blueprints._access import roles
+from blueprints._actions import answer
 from blueprints._htmx import hx_redirect, render
-from domain.errors import Conflict, InvalidTransition, NotAllowed, NotFound
+from domain.errors import NotFound
 from domain.roles import ALL_ROLES, SEES_ALL_HANDED_OVER, Role
 from services import cases as service
 from services.clock import utcnow
-from services.quality import FormProblems
 from services.risks import VIEWERS as RISK_VIEWERS
 
 from . import bp
-from .forms import CaseForm, CaseSearchForm
+from .forms import CaseEditForm, CaseForm, CaseSearchForm
 
 READERS = tuple(ALL_ROLES - {Role.ADMIN})
 MAX_PAGE = 10_000
@@ -134,13 +134,6 @@ def _input(form: CaseForm) -> service.CaseInput:
         criteria_ids=list(form.criteria.data or []), archived=bool(form.archived.data))
 
 
-def _problems_beside_fields(form: CaseForm, exc: FormProblems) -> None:
-    for name, problem in exc.problems.items():
-        message, params = (problem, {}) if isinstance(problem, str) else problem
-        field = getattr(form, name)
-        field.errors = [*field.errors, _(message, **params)]
-
-
 def _form_page(form, *, ticket, case=None, status=200):
     return render("cases/form.html", "case_form", status=status, form=form, ticket=ticket,
                   case=case)
@@ -168,19 +161,12 @@ def new(ticket_id: int):
         form.criteria.data = draft.criteria_ids
         return _form_page(form, ticket=ticket)
     form = CaseForm(criteria=_choices_for(request.form.getlist("criteria", type=_int)))
-    if form.validate():
-        try:
-            case = service.create_case(ticket.id, _input(form), actor=current_user,
-                                       now=utcnow())
-        except FormProblems as exc:
-            _problems_beside_fields(form, exc)
-        except (Conflict, InvalidTransition, NotAllowed) as exc:
-            flash(_(exc.message, **exc.params), "error")
-            return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
-        else:
-            flash(_("Case saved in the library."), "success")
-            return hx_redirect(url_for("cases.show", case_id=case.id))
-    return _form_page(form, ticket=ticket, status=422)
+    return answer(lambda: service.create_case(ticket.id, _input(form), actor=current_user,
+                                              now=utcnow()),
+                  page=lambda status, _bound=None: _form_page(form, ticket=ticket,
+                                                              status=status),
+                  form=form, done=_("Case saved in the library."),
+                  back=lambda case: url_for("cases.show", case_id=case.id))
 
 
 @bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
@@ -188,32 +174,25 @@ def new(ticket_id: int):
 def edit(case_id: int):
     g.nav_active = "cases"
     case = _load(case_id)
+
+    def page(status, bound=None):
+        """With the form as posted (422), or as saved now (on GET; and 409: someone saved
+        first — their text is shown and nothing of ours was written)."""
+        shown = case if bound is not None else _load(case_id)
+        if bound is None:
+            bound = CaseEditForm(formdata=None, obj=shown,
+                             criteria=_choices_for([c.id for c in shown.criteria]))
+            bound.criteria.data = [c.id for c in shown.criteria]
+        return _form_page(bound, ticket=shown.ticket, case=shown, status=status)
+
     if request.method == "GET":
-        form = CaseForm(formdata=None, obj=case,
-                        criteria=_choices_for([c.id for c in case.criteria]))
-        form.criteria.data = [c.id for c in case.criteria]
-        return _form_page(form, ticket=case.ticket, case=case)
-    form = CaseForm(criteria=_choices_for(
+        return page(200)
+    form = CaseEditForm(criteria=_choices_for(
         [c.id for c in case.criteria] + request.form.getlist("criteria", type=_int)))
-    status = 422
-    if form.validate():
-        try:
-            service.update_case(case.id, _input(form), actor=current_user, now=utcnow(),
-                                version=form.version.data)
-        except FormProblems as exc:
-            _problems_beside_fields(form, exc)
-        except Conflict as exc:
-            # Someone saved first: show their text, and say so; nothing of ours was written.
-            flash(_(exc.message, **exc.params), "error")
-            case = _load(case_id)
-            form = CaseForm(formdata=None, obj=case,
-                            criteria=_choices_for([c.id for c in case.criteria]))
-            form.criteria.data = [c.id for c in case.criteria]
-            status = 409
-        else:
-            flash(_("Case saved."), "success")
-            return hx_redirect(url_for("cases.show", case_id=case.id))
-    return _form_page(form, ticket=case.ticket, case=case, status=status)
+    return answer(lambda: service.update_case(case.id, _input(form), actor=current_user,
+                                              now=utcnow(), version=form.version.data),
+                  page=page, form=form, done=_("Case saved."),
+                  back=url_for("cases.show", case_id=case.id))
 
 
 def _int(value: str) -> int:

@@ -1,19 +1,21 @@
 """Evidence routes: the recording reference, uploading an excerpt (or its new version), and
 playing one. Scope is the ticket's: whoever may not see the ticket gets 404 for its
 evidence, by page or by direct URL."""
-from flask import abort, flash, g, request, send_file, url_for
+from flask import abort, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import parse_range_header
 
 from blueprints._access import roles
-from blueprints._htmx import hx_redirect, render
-from blueprints.tickets.views import VIEWERS, load_ticket, show_ticket, translate
-from domain.errors import Conflict, InvalidTransition, NotAllowed, NotFound
+from blueprints._actions import answer, refuse
+from blueprints._htmx import render
+from blueprints.ticket_page import VIEWERS, load_ticket
+from blueprints.ticket_page.actions import act, page_of
+from blueprints.ticket_page.evidence import evidence_panel, excerpt_choices, size_text
+from domain.errors import InvalidTransition, NotAllowed, NotFound
 from domain.roles import QUALITY, Role
 from services import evidence as service
 from services.clock import utcnow
-from services.quality import FormProblems
 
 from . import bp
 from .forms import ExcerptForm, RecordingRefForm
@@ -29,65 +31,15 @@ def allow_large_upload():
         request.max_content_length = service.request_limit()
 
 
-# --- what the ticket and vote pages show -----------------------------------------------------
-
-def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
-    return f"{max(n // 1024, 1)} KB"
-
-
-def _choices(rows, numbers):
-    return [(str(x.id), _("Excerpt %(n)d: %(what)s", n=numbers[x.id], what=x.description))
-            for x in rows if x.superseded_at is None]
+@bp.record_once
+def _upload_limit_first(state):
+    # Flask-WTF's CSRF check reads the form in an application before_request hook, which
+    # parses the whole body under the 1 MiB MAX_CONTENT_LENGTH. The upload route's larger
+    # limit must therefore be set before that hook runs, not in the view.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, allow_large_upload)
 
 
-def evidence_panel(ticket) -> dict:
-    """Template global: the evidence section of `ticket` for the signed-in user (who can
-    already see the ticket: the page that includes it checked)."""
-    rows = service.excerpts(ticket.id)
-    numbers = {x.id: n for n, x in enumerate(rows, start=1)}
-    ref = service.current_ref(ticket.id)
-    manage = service.may_manage(ticket, current_user)
-    forms = g.get("evidence_forms", {})
-    context = {
-        "ref": ref, "ref_url": service.recording_url(ref.reference) if ref else None,
-        "excerpts": rows, "numbers": numbers, "size": _size, "may_manage": manage,
-        "max_size": _size(service.max_bytes()),
-        "shown": bool(rows or ref or manage),
-    }
-    if manage:
-        context["ref_form"] = forms.get("ref") or RecordingRefForm(
-            formdata=None, reference=ref.reference if ref else None)
-        context["excerpt_form"] = forms.get("excerpt") or ExcerptForm(
-            formdata=None, choices=_choices(rows, numbers))
-    return context
-
-
-bp.add_app_template_global(evidence_panel, "evidence_panel")
-
-
-def _page_with_errors(ticket_id: int, name: str, form, exc=None):
-    """The ticket page again (422) with the form's messages beside its fields."""
-    if exc is not None:
-        for field, problem in exc.problems.items():
-            message, params = (problem, {}) if isinstance(problem, str) else problem
-            target = getattr(form, field)
-            target.errors = [*target.errors, _(message, **params)]
-    g.evidence_forms = {name: form}
-    return show_ticket(load_ticket(ticket_id), status=422)
-
-
-def _refused(ticket_id: int, exc, status: int = 409):
-    """A refused action (409: the state no longer allows it; 403: not this user's): say why
-    and show the ticket as it is."""
-    flash(translate(exc), "error")
-    return show_ticket(load_ticket(ticket_id), status=status)
-
-
-def _done(ticket_id: int, message: str):
-    flash(message, "success")
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id) + "#evidence")
+bp.add_app_template_global(evidence_panel, "evidence_panel")  # the ticket and vote pages
 
 
 # --- routes ----------------------------------------------------------------------------------
@@ -98,18 +50,9 @@ def set_recording(ticket_id: int):
     """The call's id in the recording system."""
     load_ticket(ticket_id)
     form = RecordingRefForm()
-    if not form.validate():
-        return _page_with_errors(ticket_id, "ref", form)
-    try:
-        service.set_recording_ref(ticket_id, form.reference.data, actor=current_user,
-                                  now=utcnow())
-    except FormProblems as exc:
-        return _page_with_errors(ticket_id, "ref", form, exc)
-    except (InvalidTransition, Conflict) as exc:
-        return _refused(ticket_id, exc)
-    except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
-    return _done(ticket_id, _("Recording reference saved."))
+    return act(ticket_id, lambda: service.set_recording_ref(
+        ticket_id, form.reference.data, actor=current_user, now=utcnow()),
+        _("Recording reference saved."), form=form, form_name="ref_form", anchor="evidence")
 
 
 @bp.route("/tickets/<int:ticket_id>/evidence", methods=["POST"])
@@ -119,37 +62,35 @@ def upload(ticket_id: int):
     before the file is copied into the upload directory, and the copy is made before the
     write transaction starts (a slow upload never holds the database's write lock)."""
     ticket = load_ticket(ticket_id)
+    page = page_of(ticket_id, "excerpt_form")
     try:
         service.check_may_manage(ticket, current_user)
     except InvalidTransition as exc:
-        return _refused(ticket_id, exc)
+        return refuse(exc, 409, page)
     except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
+        return refuse(exc, 403, page)
     request.max_content_length = service.request_limit()
     rows = service.excerpts(ticket.id)
     numbers = {x.id: n for n, x in enumerate(rows, start=1)}
-    form = ExcerptForm(choices=_choices(rows, numbers))
-    if not form.validate():
-        return _page_with_errors(ticket_id, "excerpt", form)
-    upload = form.audio.data
-    try:
-        stored = service.store_audio(upload.stream, original_name=upload.filename or "")
-    except FormProblems as exc:
-        return _page_with_errors(ticket_id, "excerpt", form, exc)
-    except service.TooLarge:
-        abort(413)
-    replaces = form.replaces_id()
-    try:
-        service.attach_excerpt(ticket_id, stored, description=form.description.data,
-                               replaces_id=replaces, actor=current_user, now=utcnow())
-    except FormProblems as exc:
-        return _page_with_errors(ticket_id, "excerpt", form, exc)
-    except (InvalidTransition, Conflict) as exc:
-        return _refused(ticket_id, exc)
-    except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
-    return _done(ticket_id, _("New version of the excerpt added; the earlier one is kept.")
-                 if replaces else _("Audio excerpt added."))
+    form = ExcerptForm(choices=excerpt_choices(rows, numbers))
+
+    def attach():
+        audio = form.audio.data
+        try:
+            stored = service.store_audio(audio.stream, original_name=audio.filename or "")
+        except service.TooLarge:
+            abort(413)
+        return service.attach_excerpt(ticket_id, stored, description=form.description.data,
+                                      replaces_id=form.replaces_id(), actor=current_user,
+                                      now=utcnow())
+
+    def done(_excerpt):
+        if form.replaces_id():
+            return _("New version of the excerpt added; the earlier one is kept.")
+        return _("Audio excerpt added.")
+
+    return answer(attach, page=page, form=form, done=done,
+                  back=url_for("tickets.show", ticket_id=ticket_id, _anchor="evidence"))
 
 
 def _ignore_unusable_range() -> None:
@@ -189,4 +130,4 @@ def too_large(_e):
     return render("errors/error.html", "error_body", status=413, status_code=413,
                   title=_("Too large"),
                   message=_("An audio excerpt may be at most %(size)s. Cut a shorter excerpt "
-                            "and upload it again.", size=_size(service.max_bytes())))
+                            "and upload it again.", size=size_text(service.max_bytes())))

@@ -6,8 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import render, wants_fragment
-from blueprints.ui import parse_day, state_label
+from blueprints._actions import translate
+from blueprints._htmx import render
+from blueprints.ui import parse_day
 from domain.roles import SEES_ALL_HANDED_OVER, Role
 from services import handover as handover_service
 from services import quality as quality_service
@@ -18,26 +19,16 @@ from . import bp
 from .forms import SignSeveralForm, ticket_ids
 
 
-def queue_response(status: int = 200):
-    """The queue rows for htmx; after a plain form post, back to the queue page."""
-    if not wants_fragment():
-        return redirect(url_for("handover.queue"), code=303)
-    return _render_queue(status=status)
-
-
-def _render_queue(status: int = 200, with_flash: bool = True):
-    rows = ticket_service.review_queue(actor=current_user)
-    return render("handover/queue.html", "queue_rows", status=status, with_flash=with_flash,
-                  rows=rows, now=utcnow(),
-                  returns=quality_service.returns_to_confirm(actor=current_user))
-
-
 @bp.route("/review")
 @roles(Role.TEAM_LEAD)
 def queue():
-    """待审核: the team's submitted tickets, earliest 2-hour deadline first."""
+    """待审核: the team's submitted tickets, earliest 2-hour deadline first. Its sign and
+    confirm-return buttons name this page as their `next` (blueprints/_actions)."""
     g.nav_active = "review"
-    return _render_queue(with_flash=False)  # the 30-second refresh must not eat messages
+    rows = ticket_service.review_queue(actor=current_user)
+    # with_flash=False: the 30-second refresh of the rows must not eat messages
+    return render("handover/queue.html", "queue_rows", with_flash=False, rows=rows,
+                  now=utcnow(), returns=quality_service.returns_to_confirm(actor=current_user))
 
 
 @bp.route("/handover")
@@ -50,13 +41,6 @@ def table():
     return render("handover/table.html", "handover_rows", day=day, rows=rows,
                   prev_day=day - timedelta(days=1), next_day=day + timedelta(days=1),
                   today=work_today(), print_view=request.args.get("print") == "1")
-
-
-def _reason(exc) -> str:
-    params = dict(exc.params)
-    if "state" in params:
-        params["state"] = state_label(params["state"])
-    return _(exc.message, **params)
 
 
 @bp.route("/review/sign", methods=["GET", "POST"])
@@ -81,5 +65,5 @@ def sign_several():
                 numbers="、".join(t.number for t in outcome.signed)), "success")
     for number, exc in outcome.refused:
         flash(_("%(number)s was not signed over: %(reason)s", number=number,
-                reason=_reason(exc)), "error")
+                reason=translate(exc)), "error")
     return redirect(url_for("handover.queue"), code=303)

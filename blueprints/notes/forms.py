@@ -1,9 +1,9 @@
 """Posting a feedback note; the duty manager's outcome for one."""
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import Form, version_field
 from domain.notes import OUTCOME_NOTE_MAX, TEXT_MAX
 from services.feedback import DIRECT
 
@@ -13,7 +13,6 @@ class NoteForm(Form):
         InputRequired(_l("This field is required.")),
         Length(max=TEXT_MAX, message=_l("At most %(max)d characters."))],
         description=_l("e.g. 客户对赠品领取方式有疑问. Customer numbers are masked."))
-    next = HiddenField()
 
 
 class ReviewForm(Form):
@@ -21,4 +20,4 @@ class ReviewForm(Form):
     outcome = StringField(validators=[AnyOf([o.value for o in DIRECT])])
     note = StringField(_l("Remark"), validators=[
         Optional(), Length(max=OUTCOME_NOTE_MAX, message=_l("At most %(max)d characters."))])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()

@@ -2,16 +2,15 @@
 manager reviews a day's notes (yesterday's by default) and records each one's outcome."""
 from datetime import timedelta
 
-from flask import abort, flash, g, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import hx_redirect, render
-from blueprints.forms import add_problems
-from blueprints.tickets.views import translate
+from blueprints._actions import answer
+from blueprints._htmx import render
 from blueprints.ui import parse_day
-from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
+from domain.errors import NotFound
 from domain.notes import AUTHORS, READERS, REVIEWERS
 from services import feedback as service
 from services.clock import utcnow, work_today
@@ -26,17 +25,17 @@ def mine():
     """My notes, newest first, with what became of each; post a new one."""
     g.nav_active = "home"
     form = NoteForm()
-    if request.method == "POST" and form.validate():
-        try:
-            service.post_note(form.text.data, actor=current_user, now=utcnow())
-        except FormProblems as exc:
-            add_problems(form, exc)
-        else:
-            flash(_("Note posted. The duty manager reviews it tomorrow morning."), "success")
-            return hx_redirect(url_for("main.home") if form.next.data == "home"
-                               else url_for("notes.mine"))
-    return render("notes/mine.html", status=422 if form.errors else 200, form=form,
-                  rows=service.my_notes(current_user))
+
+    def page(status, _bound=None):
+        return render("notes/mine.html", status=status, form=form,
+                      rows=service.my_notes(current_user))
+
+    if request.method != "POST":
+        return page(200)
+    # Posted from here or from the home page (which names itself as the form's `next`).
+    return answer(lambda: service.post_note(form.text.data, actor=current_user, now=utcnow()),
+                  page=page, form=form, back=url_for("notes.mine"),
+                  done=_("Note posted. The duty manager reviews it tomorrow morning."))
 
 
 def _review_page(day, *, status=200, bad_form=None, bad_id=None):
@@ -67,16 +66,12 @@ def record(note_id: int):
     except NotFound:
         abort(404)
     form = ReviewForm()
-    if not form.validate():
-        return _review_page(note.day, status=422, bad_form=form, bad_id=note.id)
-    try:
-        service.review_note(note_id, form.outcome.data, note=form.note.data,
-                            actor=current_user, now=utcnow(), version=form.version.data)
-    except FormProblems as exc:
-        add_problems(form, exc)
-        return _review_page(note.day, status=422, bad_form=form, bad_id=note.id)
-    except (InvalidTransition, Conflict, NotAllowed) as exc:
-        flash(translate(exc), "error")
-        return _review_page(note.day, status=409)
-    flash(_("Outcome recorded."), "success")
-    return hx_redirect(url_for("notes.review", day=note.day.isoformat()) + f"#note-{note_id}")
+
+    def page(status, bound=None):
+        return _review_page(note.day, status=status, bad_form=bound,
+                            bad_id=note.id if bound is not None else None)
+
+    return answer(lambda: service.review_note(
+        note_id, form.outcome.data, note=form.note.data, actor=current_user, now=utcnow(),
+        version=form.version.data), page=page, form=form, done=_("Outcome recorded."),
+        back=url_for("notes.review", day=note.day.isoformat(), _anchor=f"note-{note_id}"))

@@ -35,4 +35,5 @@ class AnnouncementForm(Form):
 
 class MarkReadForm(Form):
     """全部标为已读, or 标为已读 on one alert (its id)."""
+    is_button = True
     alert = IntegerField(validators=[Optional()], render_kw={"hidden": True})

@@ -1,17 +1,19 @@
 """Warnings queue (duty managers), announcements (everyone), the bell (everyone)."""
 import json
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles, signed_in
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
+from blueprints.forms import EmptyForm
+from blueprints.quality.forms import FlagForm
+from blueprints.ticket_page import load_ticket
+from blueprints.ticket_page.actions import act
 from blueprints.ui import bell as bell_fragment
-from blueprints._actions import invalid as _invalid
-from blueprints._actions import refused as _refused
-from blueprints.tickets.views import load_ticket
-from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
+from domain.errors import NotFound
 from domain.roles import PANELLIST_ROLES, QUALITY, Role
 from services import feedback as feedback_service
 from services import notices as service
@@ -19,8 +21,6 @@ from services.alerts import mark_read, recent_alerts, unread_count
 from services.clock import utcnow
 
 from . import bp
-from blueprints.quality.forms import FlagForm
-
 from .forms import AnnouncementForm, MarkReadForm
 
 SENDERS = (Role.DUTY_MANAGER,)
@@ -33,18 +33,9 @@ def flag(ticket_id: int):
     """易重复投诉点: to the duty managers' warnings queue."""
     load_ticket(ticket_id)
     form = FlagForm()
-    if not form.validate():
-        return _invalid(ticket_id, "flag_form", form)
-    try:
-        service.flag_recurring(ticket_id, note=form.note.data, actor=current_user, now=utcnow())
-    except FormProblems as exc:
-        return _invalid(ticket_id, "flag_form", form, exc)
-    except (InvalidTransition, Conflict) as exc:
-        return _refused(ticket_id, exc)
-    except NotAllowed as exc:
-        return _refused(ticket_id, exc, status=403)
-    flash(_("Flagged for the duty managers."), "success")
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
+    return act(ticket_id, lambda: service.flag_recurring(
+        ticket_id, note=form.note.data, actor=current_user, now=utcnow()),
+        _("Flagged for the duty managers."), form=form, form_name="flag_form", anchor=None)
 
 
 @bp.route("/warnings")
@@ -89,26 +80,19 @@ def new_announcement():
         if request.method == "GET":
             form.warning_id.data = warning.id
     note = _source_note(form)
-    if request.method == "POST" and form.validate():
-        try:
-            notice = service.post(kind=form.kind.data, title=form.title.data,
-                                  body=form.body.data, recipients=form.employee_nos(),
-                                  actor=current_user, now=utcnow(), warning_id=warning_id,
-                                  note_id=note.id if note else None)
-        except FormProblems as exc:
-            for field, problem in exc.problems.items():
-                message, params = (problem, {}) if isinstance(problem, str) else problem
-                getattr(form, field).errors = [*getattr(form, field).errors,
-                                               _(message, **params)]
-            return _form_page(form, 422, warning, note)
-        except (Conflict, InvalidTransition) as exc:
-            flash(_(exc.message, **exc.params), "error")
-            back = url_for("notes.review", day=note.day.isoformat()) if note \
-                else url_for("notices.warnings")
-            return redirect(back, code=303)
-        flash(_("Sent to %(n)d people.", n=len(notice.recipients)), "success")
-        return redirect(url_for("notices.announcement", announcement_id=notice.id), code=303)
-    return _form_page(form, 422 if form.errors else 200, warning, note)
+
+    def page(status, _bound=None):
+        return _form_page(form, status, warning, note)
+
+    if request.method != "POST":
+        return page(200)
+    return answer(lambda: service.post(
+        kind=form.kind.data, title=form.title.data, body=form.body.data,
+        recipients=form.employee_nos(), actor=current_user, now=utcnow(),
+        warning_id=warning_id, note_id=note.id if note else None),
+        page=page, form=form,
+        done=lambda notice: _("Sent to %(n)d people.", n=len(notice.recipients)),
+        back=lambda notice: url_for("notices.announcement", announcement_id=notice.id))
 
 
 @bp.route("/announcements")
@@ -122,13 +106,17 @@ def announcements():
 @bp.route("/announcements/<int:announcement_id>")
 @roles(*READERS)
 def announcement(announcement_id: int):
+    return _announcement_page(announcement_id)
+
+
+def _announcement_page(announcement_id: int, status: int = 200):
     g.nav_active = "announcements"
     try:
         notice = service.get_announcement(announcement_id, user=current_user)
     except NotFound:
         abort(404)
     mine = next((r for r in notice.recipients if r.user_id == current_user.id), None)
-    return render("notices/show.html", notice=notice, mine=mine,
+    return render("notices/show.html", status=status, notice=notice, mine=mine,
                   missing=service.not_acknowledged(notice)
                   if current_user.role_enum in (Role.DUTY_MANAGER, Role.OWNER) else None)
 
@@ -136,18 +124,13 @@ def announcement(announcement_id: int):
 @bp.route("/announcements/<int:announcement_id>/ack", methods=["POST"])
 @roles(*READERS)
 def acknowledge(announcement_id: int):
-    """已阅: the agent confirms they read it."""
-    from blueprints.forms import EmptyForm
-    if not EmptyForm().validate():
-        abort(400)
-    try:
-        service.acknowledge(announcement_id, actor=current_user, now=utcnow())
-    except NotFound:
-        abort(404)
-    flash(_("Acknowledged."), "success")
-    target = request.form.get("next") == "home" and url_for("main.home")
-    return hx_redirect(target or url_for("notices.announcement",
-                                         announcement_id=announcement_id))
+    """已阅: the agent confirms they read it (on its page, or on the home page, which names
+    itself as the form's `next`)."""
+    return answer(lambda: service.acknowledge(announcement_id, actor=current_user,
+                                              now=utcnow()),
+                  page=lambda status, _bound=None: _announcement_page(announcement_id, status),
+                  form=EmptyForm(), done=_("Acknowledged."),
+                  back=url_for("notices.announcement", announcement_id=announcement_id))
 
 
 @bp.route("/alerts/bell")
@@ -163,15 +146,18 @@ def bell():
 def alerts():
     """Only shows: marking read is a POST (mark_alerts_read), so that a link from elsewhere
     cannot clear someone's unread alerts."""
+    return _alerts_page()
+
+
+def _alerts_page(status: int = 200):
     g.nav_active = "alerts"
-    return render("notices/alerts.html", rows=recent_alerts(current_user))
+    return render("notices/alerts.html", status=status, rows=recent_alerts(current_user))
 
 
 @bp.route("/alerts/read", methods=["POST"])
 @signed_in
 def mark_alerts_read():
     form = MarkReadForm()
-    if not form.validate():
-        abort(400)
-    mark_read(current_user, utcnow(), alert_id=form.alert.data)
-    return hx_redirect(url_for("notices.alerts"))
+    return answer(lambda: mark_read(current_user, utcnow(), alert_id=form.alert.data),
+                  page=lambda status, _bound=None: _alerts_page(status), form=form,
+                  back=url_for("notices.alerts"))

@@ -1,11 +1,12 @@
 """个人信息 (PIPL): the retention settings (administrator) and a customer's request to
 anonymise every record of their number (administrator or whitelist owner). The number is only
 ever posted, never in an address."""
-from flask import flash, g, redirect, url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
+from blueprints._actions import answer
 from blueprints._htmx import render
 from domain.errors import FormProblems
 from domain.roles import Role
@@ -40,18 +41,11 @@ def index():
 @roles(Role.ADMIN)
 def save_retention():
     form = RetentionForm()
-    if not form.validate():
-        return _page(422, retention_form=form)
-    settings.update({"retention": {"contact_days": form.contact_days.data,
-                                   "audio_days": form.audio_days.data}},
-                    actor=current_user, now=utcnow())
-    flash(_("Settings saved."), "success")
-    return redirect(url_for("privacy.index"), code=303)
-
-
-def _problems_into(form, exc: FormProblems):
-    for field, message in exc.problems.items():
-        getattr(form, field).errors.append(_(message))
+    return answer(lambda: settings.update(
+        {"retention": {"contact_days": form.contact_days.data,
+                       "audio_days": form.audio_days.data}}, actor=current_user, now=utcnow()),
+        page=lambda status, _bound=None: _page(status, retention_form=form), form=form,
+        done=_("Settings saved."), back=url_for("privacy.index"))
 
 
 @bp.route("/privacy/lookup", methods=["POST"])
@@ -59,15 +53,18 @@ def _problems_into(form, exc: FormProblems):
 def lookup():
     """Every record Zikong holds of a number (full or already anonymised)."""
     form = LookupForm()
-    if not form.validate():
-        return _page(422, lookup_form=form)
+    return answer(lambda: service.find_customer(form.phone.data, actor=current_user),
+                  page=lambda status, _bound=None: _page(status, lookup_form=form), form=form,
+                  show=lambda found: _page(lookup_form=form, found=found, anonymise_form=(
+                      AnonymiseForm(formdata=None, phone=form.phone.data))))
+
+
+def _found(phone: str):
+    """What is held of `phone`, shown again beside a refused request (None if unreadable)."""
     try:
-        found = service.find_customer(form.phone.data, actor=current_user)
-    except FormProblems as exc:
-        _problems_into(form, exc)
-        return _page(422, lookup_form=form)
-    anonymise = AnonymiseForm(formdata=None, phone=form.phone.data)
-    return _page(lookup_form=form, anonymise_form=anonymise, found=found)
+        return service.find_customer(phone, actor=current_user)
+    except FormProblems:
+        return None
 
 
 @bp.route("/privacy/anonymise", methods=["POST"])
@@ -76,17 +73,9 @@ def anonymise():
     """A customer's request: anonymise every record of the number now, with the reason."""
     form = AnonymiseForm()
     lookup_form = LookupForm(formdata=None, phone=form.phone.data)
-    if not form.validate():
-        found = None
-        try:
-            found = service.find_customer(form.phone.data or "", actor=current_user)
-        except FormProblems:
-            pass
-        return _page(422, lookup_form=lookup_form, anonymise_form=form, found=found)
-    try:
-        counts = service.anonymise_customer(form.phone.data, reason=form.reason.data,
-                                            actor=current_user, now=utcnow())
-    except FormProblems as exc:
-        _problems_into(form, exc)
-        return _page(422, lookup_form=lookup_form, anonymise_form=form)
-    return _page(done=counts)
+    return answer(lambda: service.anonymise_customer(
+        form.phone.data, reason=form.reason.data, actor=current_user, now=utcnow()),
+        page=lambda status, _bound=None: _page(status, lookup_form=lookup_form,
+                                               anonymise_form=form,
+                                               found=_found(form.phone.data or "")),
+        form=form, show=lambda counts: _page(done=counts))

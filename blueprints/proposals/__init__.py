@@ -3,5 +3,3 @@ acknowledged and decided by the group head and the site head."""
 from flask import Blueprint
 
 bp = Blueprint("proposals", __name__)
-
-from . import views  # noqa: E402,F401

@@ -1,9 +1,9 @@
 """Writing a proposal; an addressee's decision."""
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from blueprints.forms import Form
+from blueprints.forms import Form, version_field
 from domain.proposals import BODY_MAX, NOTE_MAX, TITLE_MAX
 
 
@@ -31,7 +31,7 @@ class DecisionForm(Form):
         InputRequired(_l("Choose a decision."))])
     note = TextAreaField(_l("Note"), validators=[Optional(), _max(NOTE_MAX)],
                          description=_l("Required unless adopted: why, or which part."))
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
     def __init__(self, *args, labels=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,16 +2,16 @@
 read, acknowledge and decide (the group head and the site head), print."""
 from datetime import date, timedelta
 
-from flask import abort, flash, g, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import hx_redirect, render
-from blueprints.forms import add_problems
-from blueprints.tickets.views import translate
+from blueprints._actions import answer
+from blueprints._htmx import render
+from blueprints.forms import VersionForm
 from blueprints.ui import DECISION_LABELS
-from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
+from domain.errors import NotFound
 from domain.proposals import ADDRESSEES, READERS, WRITERS, Source
 from services import feedback as feedback_service
 from services import notices as notices_service
@@ -66,6 +66,11 @@ def new():
     note = feedback_service.get_for_review(basis.note_id, actor=current_user) \
         if basis.note_id else None
     form = ProposalForm()
+
+    def page(status, _bound=None):
+        return render("proposals/new.html", status=status, form=form, basis=basis,
+                      figures=figures, tickets=tickets, note=note)
+
     if request.method == "GET":
         form.source.data, form.key.data = basis.source, basis.key
         form.start.data = basis.start.isoformat() if basis.start else ""
@@ -74,20 +79,11 @@ def new():
         form.note.data = basis.note_id or ""
         if note is not None:
             form.body.data = note.text
-    elif form.validate():
-        try:
-            proposal = service.create_proposal(basis, title=form.title.data,
-                                               body=form.body.data, actor=current_user,
-                                               now=utcnow())
-        except FormProblems as exc:
-            add_problems(form, exc)
-        except (InvalidTransition, Conflict, NotAllowed) as exc:
-            flash(translate(exc), "error")
-        else:
-            flash(_("Proposal sent to the group head and the site head."), "success")
-            return hx_redirect(url_for("proposals.show", proposal_id=proposal.id))
-    return render("proposals/new.html", status=422 if request.method == "POST" else 200,
-                  form=form, basis=basis, figures=figures, tickets=tickets, note=note)
+        return page(200)
+    return answer(lambda: service.create_proposal(
+        basis, title=form.title.data, body=form.body.data, actor=current_user, now=utcnow()),
+        page=page, form=form, done=_("Proposal sent to the group head and the site head."),
+        back=lambda proposal: url_for("proposals.show", proposal_id=proposal.id))
 
 
 @bp.route("/proposals")
@@ -128,9 +124,12 @@ def show(proposal_id: int):
     return _page(_load(proposal_id))
 
 
-def _refused(proposal_id, exc):
-    flash(translate(exc), "error")
-    return _page(_load(proposal_id), status=403 if isinstance(exc, NotAllowed) else 409)
+def _page_of(proposal_id: int):
+    """The proposal's page as answer() shows it again: with the decision form as posted, or
+    every form afresh."""
+    def page(status, bound=None):
+        return _page(_load(proposal_id), status=status, decision_form=bound)
+    return page
 
 
 @bp.route("/proposals/<int:proposal_id>/acknowledge", methods=["POST"])
@@ -138,37 +137,23 @@ def _refused(proposal_id, exc):
 def acknowledge(proposal_id: int):
     """签收."""
     _load(proposal_id)
-    from blueprints.forms import VersionForm
     form = VersionForm()
-    if not form.validate():
-        abort(400)
-    try:
-        service.acknowledge(proposal_id, actor=current_user, now=utcnow(),
-                            version=form.version.data)
-    except (InvalidTransition, Conflict, NotAllowed) as exc:
-        return _refused(proposal_id, exc)
-    flash(_("Acknowledged."), "success")
-    return hx_redirect(url_for("proposals.show", proposal_id=proposal_id))
+    return answer(lambda: service.acknowledge(
+        proposal_id, actor=current_user, now=utcnow(), version=form.version.data),
+        page=_page_of(proposal_id), form=form, done=_("Acknowledged."),
+        back=url_for("proposals.show", proposal_id=proposal_id))
 
 
 @bp.route("/proposals/<int:proposal_id>/decide", methods=["POST"])
 @roles(*ADDRESSEES)
 def decide(proposal_id: int):
     """批复: adopted, adopted in part, or not adopted, with a note."""
-    proposal = _load(proposal_id)
+    _load(proposal_id)
     form = DecisionForm(labels=DECISION_LABELS)
-    if not form.validate():
-        return _page(proposal, status=422, decision_form=form)
-    try:
-        service.decide(proposal_id, decision=form.decision.data, note=form.note.data,
-                       actor=current_user, now=utcnow(), version=form.version.data)
-    except FormProblems as exc:
-        add_problems(form, exc)
-        return _page(_load(proposal_id), status=422, decision_form=form)
-    except (InvalidTransition, Conflict, NotAllowed) as exc:
-        return _refused(proposal_id, exc)
-    flash(_("Decision recorded."), "success")
-    return hx_redirect(url_for("proposals.show", proposal_id=proposal_id))
+    return answer(lambda: service.decide(
+        proposal_id, decision=form.decision.data, note=form.note.data, actor=current_user,
+        now=utcnow(), version=form.version.data), page=_page_of(proposal_id), form=form,
+        done=_("Decision recorded."), back=url_for("proposals.show", proposal_id=proposal_id))
 
 
 @bp.route("/proposals/<int:proposal_id>/print")

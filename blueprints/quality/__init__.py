@@ -4,5 +4,3 @@ handover table and the reply record as forms."""
 from flask import Blueprint
 
 bp = Blueprint("quality", __name__)
-
-from . import records, views  # noqa: E402,F401

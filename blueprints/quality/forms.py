@@ -1,11 +1,11 @@
 """Forms of the quality team's panels on the ticket page."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateTimeLocalField, IntegerField, RadioField, SelectField,
+from wtforms import (DateTimeLocalField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.forms import Form, NameField
+from blueprints.forms import Form, NameField, version_field
 from services.clock import to_local, utcnow, zone
 
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -57,7 +57,7 @@ class ReturnToLeadForm(Form):
     reason = RadioField(_l("Reason"), choices=[], validators=[_required()])
     remarks = TextAreaField(_l("Remarks"), validators=[
         Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
     def __init__(self, *args, labels=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,7 +75,7 @@ class JudgeForm(Form):
     verdict = RadioField(_l("Verdict"), choices=[], validators=[_required()])
     basis = TextAreaField(_l("Basis for the verdict"), validators=[
         Length(max=2000, message=_l("At most %(max)d characters."))])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
     def __init__(self, *args, kinds=None, verdicts=None, criteria=(), **kwargs):
         super().__init__(*args, **kwargs)

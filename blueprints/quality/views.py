@@ -1,6 +1,7 @@
 """Routes of the quality team (checker, owner) and the lead's 确认退回. Each action is a POST
-that answers with the ticket page: a redirect on success, the page with the form's errors
-beside the fields (422) or the reason it was refused (409) otherwise."""
+taken on the ticket page and answered as every action is (blueprints/_actions.answer): a
+redirect on success, the page with the form's messages beside the fields (422) or the reason
+it was refused (409/403) otherwise."""
 from datetime import timedelta
 
 from flask import abort, g, request, url_for
@@ -8,12 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
+from blueprints._actions import answer
 from blueprints._htmx import render, wants_fragment
-from blueprints._actions import act as _act
-from blueprints._actions import invalid as _invalid  # noqa: F401  (also used by other areas)
-from blueprints._actions import refused as _refused  # noqa: F401
-from blueprints.forms import VersionForm
-from blueprints.tickets.views import load_ticket, show_ticket
+from blueprints.forms import EmptyForm, VersionForm
+from blueprints.ticket_page import load_ticket, show_ticket
+from blueprints.ticket_page.actions import act
+from blueprints.ticket_page.quality import (decision_form, judge_form, notification_update_form,
+                                            reply_form, return_to_lead_form, sms_form)
 from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day, request_language
 from domain.errors import NotAllowed
 from domain.reply import DECIDERS
@@ -24,8 +26,6 @@ from services.clock import utcnow, work_day_bounds, work_today
 
 from . import bp
 from .forms import AccusedForm, AttemptForm, EscalateForm, NotificationForm, QueueFilterForm
-from .panels import (decision_form, judge_form, notification_update_form, reply_form,
-                     return_to_lead_form, sms_form)
 
 QUALITY_ROLES = tuple(QUALITY)
 
@@ -117,10 +117,9 @@ def claim(ticket_id: int):
     """认领."""
     load_ticket(ticket_id)
     form = VersionForm()
-    form.validate()
-    return _act(ticket_id, lambda: service.claim(
+    return act(ticket_id, lambda: service.claim(
         ticket_id, actor=current_user, now=utcnow(), version=form.version.data),
-        _("Claimed. The ticket is yours to verify."))
+        _("Claimed. The ticket is yours to verify."), form=form)
 
 
 @bp.route("/tickets/<int:ticket_id>/accused", methods=["POST"])
@@ -128,11 +127,10 @@ def claim(ticket_id: int):
 def set_accused(ticket_id: int):
     load_ticket(ticket_id)
     form = AccusedForm()
-    if not form.validate():
-        return _invalid(ticket_id, "accused_form", form)
-    return _act(ticket_id, lambda: service.set_accused(
+    return act(ticket_id, lambda: service.set_accused(
         ticket_id, form.accused_no.data, actor=current_user, now=utcnow()),
-        _("Accused employee no. saved; the ticket is routed."), "accused_form", form)
+        _("Accused employee no. saved; the ticket is routed."), form=form,
+        form_name="accused_form")
 
 
 @bp.route("/tickets/<int:ticket_id>/notifications", methods=["POST"])
@@ -140,12 +138,11 @@ def set_accused(ticket_id: int):
 def log_notification(ticket_id: int):
     load_ticket(ticket_id)
     form = NotificationForm()
-    if not form.validate():
-        return _invalid(ticket_id, "notification_form", form)
-    return _act(ticket_id, lambda: service.log_notification(
+    return act(ticket_id, lambda: service.log_notification(
         ticket_id, called_at=form.called_at.utc, other_lead_name=form.other_lead_name.data,
         actor=current_user, now=utcnow()),
-        _("Notification logged on the whitelist handover table."), "notification_form", form)
+        _("Notification logged on the whitelist handover table."), form=form,
+        form_name="notification_form")
 
 
 @bp.route("/notifications/<int:notification_id>", methods=["POST"])
@@ -153,11 +150,20 @@ def log_notification(ticket_id: int):
 def update_notification(notification_id: int):
     row = service.get_notification(notification_id, actor=current_user)
     form = notification_update_form(row, formdata=request.form)
-    if not form.validate():
-        return _invalid(row.ticket_id, "notification_forms", {row.id: form})
-    return _act(row.ticket_id, lambda: service.update_notification(
+
+    def page(status, bound=None):
+        ticket, forms = load_ticket(row.ticket_id), {}
+        if bound is not None:  # this row's form as posted, the other rows' as they are
+            forms["notification_forms"] = {n.id: bound if n.id == row.id
+                                           else notification_update_form(n)
+                                           for n in ticket.notifications}
+        return show_ticket(ticket, status=status, **forms)
+
+    return answer(lambda: service.update_notification(
         notification_id, tracking=form.tracking.data, result=form.result.data,
-        actor=current_user, now=utcnow()), _("Tracking updated."))
+        actor=current_user, now=utcnow()), page=page, form=form,
+        done=_("Tracking updated."),
+        back=url_for("tickets.show", ticket_id=row.ticket_id, _anchor="quality"))
 
 
 @bp.route("/tickets/<int:ticket_id>/return-to-lead", methods=["POST"])
@@ -166,24 +172,23 @@ def return_to_lead(ticket_id: int):
     """退回领班 (R1 / R2)."""
     load_ticket(ticket_id)
     form = return_to_lead_form(formdata=request.form)
-    if not form.validate():
-        return _invalid(ticket_id, "return_to_lead_form", form)
-    return _act(ticket_id, lambda: service.return_to_lead(
+    return act(ticket_id, lambda: service.return_to_lead(
         ticket_id, reason=form.reason.data, remarks=form.remarks.data, actor=current_user,
         now=utcnow(), version=form.version.data),
-        _("Returned to the team lead, who must sign to confirm."), "return_to_lead_form", form)
+        _("Returned to the team lead, who must sign to confirm."), form=form,
+        form_name="return_to_lead_form")
 
 
 @bp.route("/tickets/<int:ticket_id>/confirm-return", methods=["POST"])
 @roles(Role.TEAM_LEAD)
 def confirm_return(ticket_id: int):
-    """确认退回: the lead signs for a ticket the quality team returned."""
+    """确认退回: the lead signs for a ticket the quality team returned (from its page or from
+    the review queue, which names itself as the form's `next`)."""
     load_ticket(ticket_id)
     form = VersionForm()
-    form.validate()
-    return _act(ticket_id, lambda: service.confirm_return(
+    return act(ticket_id, lambda: service.confirm_return(
         ticket_id, actor=current_user, now=utcnow(), version=form.version.data),
-        _("Return confirmed."))
+        _("Return confirmed."), form=form)
 
 
 @bp.route("/tickets/<int:ticket_id>/judge", methods=["POST"])
@@ -192,13 +197,11 @@ def judge(ticket_id: int):
     """提交判责."""
     load_ticket(ticket_id)
     form = judge_form(formdata=request.form)
-    if not form.validate():
-        return _invalid(ticket_id, "judge_form", form)
-    return _act(ticket_id, lambda: service.judge(
+    return act(ticket_id, lambda: service.judge(
         ticket_id, kind=form.kind.data, verdict=form.verdict.data,
         criteria_ids=form.criteria.data or [], basis=form.basis.data or "",
         actor=current_user, now=utcnow(), version=form.version.data),
-        _("Judgement recorded."), "judge_form", form)
+        _("Judgement recorded."), form=form, form_name="judge_form")
 
 
 @bp.route("/tickets/<int:ticket_id>/attempts", methods=["POST"])
@@ -207,12 +210,10 @@ def log_attempt(ticket_id: int):
     """记录联系."""
     load_ticket(ticket_id)
     form = AttemptForm()
-    if not form.validate():
-        return _invalid(ticket_id, "attempt_form", form)
-    return _act(ticket_id, lambda: service.log_attempt(
+    return act(ticket_id, lambda: service.log_attempt(
         ticket_id, at=form.at.utc, reached=form.reached.data == "yes", note=form.note.data,
         actor=current_user, now=utcnow()),
-        _("Contact attempt logged."), "attempt_form", form)
+        _("Contact attempt logged."), form=form, form_name="attempt_form", anchor="reply")
 
 
 @bp.route("/tickets/<int:ticket_id>/sms", methods=["POST"])
@@ -221,11 +222,9 @@ def send_sms(ticket_id: int):
     """发送短信."""
     load_ticket(ticket_id)
     form = sms_form(formdata=request.form)
-    if not form.validate():
-        return _invalid(ticket_id, "sms_form", form)
-    return _act(ticket_id, lambda: service.send_sms(
+    return act(ticket_id, lambda: service.send_sms(
         ticket_id, kind=form.kind.data, text=form.text.data, actor=current_user, now=utcnow()),
-        _("SMS recorded in the outbox."), "sms_form", form)
+        _("SMS recorded in the outbox."), form=form, form_name="sms_form", anchor="reply")
 
 
 @bp.route("/tickets/<int:ticket_id>/reply", methods=["POST"])
@@ -233,11 +232,10 @@ def send_sms(ticket_id: int):
 def complete_reply(ticket_id: int):
     ticket = load_ticket(ticket_id)
     form = reply_form(formdata=request.form, decided=ticket.reply_decision)
-    if not form.validate():
-        return _invalid(ticket_id, "reply_form", form)
-    return _act(ticket_id, lambda: service.complete_reply(
+    return act(ticket_id, lambda: service.complete_reply(
         ticket_id, method=form.method.data, note=form.note.data, actor=current_user,
-        now=utcnow()), _("Reply recorded."), "reply_form", form)
+        now=utcnow()), _("Reply recorded."), form=form, form_name="reply_form",
+        anchor="reply")
 
 
 @bp.route("/tickets/<int:ticket_id>/escalate", methods=["POST"])
@@ -245,11 +243,10 @@ def complete_reply(ticket_id: int):
 def escalate(ticket_id: int):
     load_ticket(ticket_id)
     form = EscalateForm()
-    if not form.validate():
-        return _invalid(ticket_id, "escalate_form", form)
-    return _act(ticket_id, lambda: service.escalate(
+    return act(ticket_id, lambda: service.escalate(
         ticket_id, note=form.note.data, actor=current_user, now=utcnow()),
-        _("Escalated to the owner and the duty managers."), "escalate_form", form)
+        _("Escalated to the owner and the duty managers."), form=form,
+        form_name="escalate_form", anchor="reply")
 
 
 @bp.route("/tickets/<int:ticket_id>/reply-decision", methods=["POST"])
@@ -259,13 +256,11 @@ def decide_reply(ticket_id: int):
     whom."""
     load_ticket(ticket_id)
     form = decision_form(formdata=request.form)
-    if not form.validate():
-        return _invalid(ticket_id, "decision_form", form)
-    return _act(ticket_id, lambda: replies.decide_reply(
+    return act(ticket_id, lambda: replies.decide_reply(
         ticket_id, method=form.method.data, replier_id=form.replier_id, note=form.note.data,
         actor=current_user, now=utcnow()),
-        _("Decision recorded; the one who replies is alerted."), "decision_form", form,
-        anchor="reply-decision")
+        _("Decision recorded; the one who replies is alerted."), form=form,
+        form_name="decision_form", anchor="reply-decision")
 
 
 @bp.route("/tickets/<int:ticket_id>/reveal", methods=["POST"])
@@ -273,8 +268,8 @@ def decide_reply(ticket_id: int):
 def reveal(ticket_id: int):
     """Show the full customer numbers once, with an audit entry."""
     load_ticket(ticket_id)
-    form = VersionForm()
-    form.validate()
+    if not EmptyForm().validate():
+        abort(400)
     try:
         ticket = service.reveal_phone(ticket_id, actor=current_user, now=utcnow())
     except NotAllowed:

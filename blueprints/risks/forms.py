@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from blueprints.forms import Form, required_message
+from blueprints.forms import Form, required_message, version_field
 
 PROBABILITY_LABELS = {1: _l("1 Rare"), 2: _l("2 Unlikely"), 3: _l("3 Possible"),
                       4: _l("4 Likely"), 5: _l("5 Almost certain")}
@@ -24,7 +24,7 @@ class RiskForm(Form):
     owner_id = SelectField(_l("Risk owner"), coerce=int, choices=[], validate_choice=False)
     review_on = DateField(_l("Next review"), validators=[InputRequired(_l("Enter a date."))])
     status = SelectField(_l("Status"), choices=[])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})  # new: none
 
     def __init__(self, *args, owners=(), status_labels=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,3 +32,8 @@ class RiskForm(Form):
         self.impact.choices = list(IMPACT_LABELS.items())
         self.owner_id.choices = [(u.id, f"{u.name} {u.employee_no}") for u in owners]
         self.status.choices = list((status_labels or {}).items())
+
+
+class RiskEditForm(RiskForm):
+    """A risk on the register, with the version it was opened at."""
+    version = version_field()

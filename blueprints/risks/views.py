@@ -2,23 +2,23 @@
 and the group head add and edit risks (audited by the service)."""
 from datetime import timedelta
 
-from flask import abort, flash, g, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
 from domain import risks as rules
-from domain.errors import Conflict, NotFound
+from domain.errors import NotFound
 from services import risks as service
 from services.clock import local_today, utcnow
-from services.quality import FormProblems
 
 from . import bp
 from .chart import quadrant_chart
-from .forms import IMPACT_LABELS, PROBABILITY_LABELS, RiskForm
+from .forms import IMPACT_LABELS, PROBABILITY_LABELS, RiskEditForm, RiskForm
 
 QUADRANT_LABELS = {
     rules.Quadrant.PLAN_AHEAD: _l("Plan ahead"),
@@ -73,7 +73,8 @@ def _form(risk=None, **kwargs) -> RiskForm:
     owners = service.owner_choices()
     if risk is not None and risk.owner not in owners:
         owners.append(risk.owner)  # a deactivated owner stays visible until replaced
-    return RiskForm(owners=owners, status_labels=status_labels(), **kwargs)
+    kind = RiskForm if risk is None else RiskEditForm
+    return kind(owners=owners, status_labels=status_labels(), **kwargs)
 
 
 def _input(form: RiskForm) -> service.RiskInput:
@@ -81,13 +82,6 @@ def _input(form: RiskForm) -> service.RiskInput:
         title=form.title.data, description=form.description.data or "",
         probability=form.probability.data, impact=form.impact.data,
         owner_id=form.owner_id.data, review_on=form.review_on.data, status=form.status.data)
-
-
-def _problems_beside_fields(form: RiskForm, exc: FormProblems) -> None:
-    for name, problem in exc.problems.items():
-        message, params = (problem, {}) if isinstance(problem, str) else problem
-        field = getattr(form, name)
-        field.errors = [*field.errors, _(message, **params)]
 
 
 def _form_page(form, risk=None, status=200):
@@ -104,15 +98,10 @@ def new():
                      review_on=local_today() + timedelta(days=REVIEW_DAYS))
         return _form_page(form)
     form = _form()
-    if form.validate():
-        try:
-            service.create_risk(_input(form), actor=current_user, now=utcnow())
-        except FormProblems as exc:
-            _problems_beside_fields(form, exc)
-        else:
-            flash(_("Risk added to the register."), "success")
-            return hx_redirect(url_for("risks.index"))
-    return _form_page(form, status=422)
+    return answer(lambda: service.create_risk(_input(form), actor=current_user, now=utcnow()),
+                  page=lambda status, _bound=None: _form_page(form, status=status),
+                  form=form, done=_("Risk added to the register."),
+                  back=url_for("risks.index"))
 
 
 @bp.route("/risks/<int:risk_id>/edit", methods=["GET", "POST"])
@@ -123,21 +112,19 @@ def edit(risk_id: int):
         risk = service.get_risk(risk_id)
     except NotFound:
         abort(404)
+
+    def page(status, bound=None):
+        """With the form as posted (422), or as saved now (on GET; and 409: someone saved
+        first)."""
+        if bound is not None:
+            return _form_page(bound, risk, status=status)
+        shown = service.get_risk(risk_id)
+        return _form_page(_form(shown, formdata=None, obj=shown), shown, status=status)
+
     if request.method == "GET":
-        return _form_page(_form(risk, formdata=None, obj=risk), risk)
+        return page(200)
     form = _form(risk)
-    status = 422
-    if form.validate():
-        try:
-            service.update_risk(risk.id, _input(form), actor=current_user, now=utcnow(),
-                                version=form.version.data)
-        except FormProblems as exc:
-            _problems_beside_fields(form, exc)
-        except Conflict as exc:
-            flash(_(exc.message, **exc.params), "error")
-            risk = service.get_risk(risk_id)
-            form, status = _form(risk, formdata=None, obj=risk), 409
-        else:
-            flash(_("Risk saved."), "success")
-            return hx_redirect(url_for("risks.index") + f"#risk-{risk.id}")
-    return _form_page(form, risk, status=status)
+    return answer(lambda: service.update_risk(risk.id, _input(form), actor=current_user,
+                                              now=utcnow(), version=form.version.data),
+                  page=page, form=form, done=_("Risk saved."),
+                  back=url_for("risks.index", _anchor=f"risk-{risk.id}"))

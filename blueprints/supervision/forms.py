@@ -2,10 +2,10 @@
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from blueprints.forms import Form, NameField
+from blueprints.forms import Form, NameField, version_field
 from blueprints.quality.forms import LocalDateTimeField, local_now
 from domain.supervision import ANSWER_MAX, REQUEST_MAX
 from services.supervision import OrderInput
@@ -44,9 +44,9 @@ class OrderForm(Form):
 class AnswerForm(Form):
     answer = TextAreaField(_l("Their answer"), validators=[
         InputRequired(_l("This field is required.")), _max(ANSWER_MAX)])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class NoAnswerForm(Form):
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), _max(ANSWER_MAX)])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()

@@ -1,18 +1,18 @@
 """督办单 routes: issue from the ticket page (the quality team), the list with overdue orders
 on top, an order's page where its answer (or 未答复) is recorded, the A4 print and the XLSX."""
-from flask import abort, flash, g, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import act, on_page
-from blueprints._actions import invalid as _invalid
-from blueprints._htmx import hx_redirect, render
-from blueprints.forms import add_problems
-from blueprints.tickets.views import load_ticket, translate
-from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
+from blueprints._actions import answer as answer_action  # `answer` is a route here
+from blueprints._htmx import render
+from blueprints.ticket_page import load_ticket
+from blueprints.ticket_page.actions import act
+from blueprints.ui import localtime, supervision_state_text
+from domain.errors import NotFound
 from domain.roles import ALL_ROLES, QUALITY, Role
-from domain.supervision import ISSUERS, READERS_OF_ALL, Action
+from domain.supervision import ISSUERS, READERS_OF_ALL, Action, is_overdue
 from services import supervision as service
 from services.survey import contacts as survey_contacts
 from services.clock import utcnow
@@ -31,11 +31,10 @@ def issue(ticket_id: int):
     """下督办单 about this ticket."""
     load_ticket(ticket_id)
     form = OrderForm()
-    if not form.validate():
-        return _invalid(ticket_id, "order_form", form)
     return act(ticket_id, lambda: service.issue_order(
         ticket_id, form.to_input(), actor=current_user, now=utcnow()),
-        _("Supervision order issued."), "order_form", form, anchor="supervision")
+        _("Supervision order issued."), form=form, form_name="order_form",
+        anchor="supervision")
 
 
 @bp.route("/survey/contacts/<int:contact_id>/supervision", methods=["GET", "POST"])
@@ -58,16 +57,11 @@ def issue_for_contact(contact_id: int):
 
     if request.method != "POST":
         return page()
-    if not form.validate():
-        return page(422)
-
-    def done(_order):
-        flash(_("Supervision order issued."), "success")
-        return hx_redirect(url_for("survey.contact", contact_id=contact_id) + "#supervision")
-
-    return on_page(lambda: service.issue_for_contact(contact_id, form.to_input(),
-                                                     actor=current_user, now=utcnow()),
-                   done=done, page=page, form=form)
+    return answer_action(lambda: service.issue_for_contact(
+        contact_id, form.to_input(), actor=current_user, now=utcnow()),
+        page=lambda status, _bound=None: page(status), form=form,
+        done=_("Supervision order issued."),
+        back=url_for("survey.contact", contact_id=contact_id, _anchor="supervision"))
 
 
 def _show(show: str) -> str:
@@ -118,18 +112,13 @@ def show(order_id: int):
 
 def _record(order_id: int, form, form_name: str, call, success: str):
     order = _load(order_id)
-    if not form.validate():
-        return _page(order, status=422, **{form_name: form})
-    try:
-        call(order)
-    except FormProblems as exc:
-        add_problems(form, exc)
-        return _page(_load(order_id), status=422, **{form_name: form})
-    except (InvalidTransition, Conflict, NotAllowed) as exc:
-        flash(translate(exc), "error")
-        return _page(_load(order_id), status=403 if isinstance(exc, NotAllowed) else 409)
-    flash(success, "success")
-    return hx_redirect(url_for("supervision.show", order_id=order_id))
+
+    def page(status, bound=None):
+        forms = {form_name: bound} if bound is not None else {}
+        return _page(_load(order_id), status=status, **forms)
+
+    return answer_action(lambda: call(order), page=page, form=form, done=success,
+                         back=url_for("supervision.show", order_id=order_id))
 
 
 @bp.route("/supervision/<int:order_id>/answer", methods=["POST"])
@@ -164,8 +153,6 @@ def sheet(order_id: int):
 @roles(*READERS)
 def export():
     """The list as a spreadsheet (?show=open|all), earliest due first."""
-    from blueprints.ui import localtime, supervision_state_text
-    from domain.supervision import is_overdue
     from services.xlsx import xlsx_response
     show, now = _show(request.args.get("show")), utcnow()
     header = [_("Order no."), _("Ticket no."), _("What is asked"), _("Addressed to"),

@@ -3,13 +3,13 @@ time limit, the duty manager's root cause and action for each, last month's find
 this month, and the training given for a cause."""
 import re
 
-from flask import flash, g, request, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import on_page
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
 from blueprints.ui import CHANNEL_LABELS, label
 from domain.survey import MAY, Task
 from services.clock import local_today, utcnow
@@ -46,7 +46,7 @@ def _page(month, status: int = 200, forms: dict | None = None):
                     formdata=None, prefix=prefix, kind=row.kind, key=row.key,
                     root_cause=row.finding.root_cause if row.finding else "",
                     action=row.finding.action if row.finding else "",
-                    version=row.finding.version if row.finding else None)
+                    version=row.finding.version if row.finding else 0)
     training_form = None
     if current_user.role in MAY[Task.TRAIN]:
         training_form = forms.get("training") or TrainingForm(formdata=None, day=local_today())
@@ -67,8 +67,8 @@ def analysis():
     return _page(_month())
 
 
-def _back(month):
-    return url_for("survey.analysis", month=month.start.strftime("%Y-%m"))
+def _back(month, anchor: str):
+    return url_for("survey.analysis", month=month.start.strftime("%Y-%m"), _anchor=anchor)
 
 
 @bp.route("/survey/analysis/findings", methods=["POST"])
@@ -80,17 +80,12 @@ def record_finding():
     if not _ROW.match(prefix):
         prefix = "x"
     form = FindingForm(prefix=prefix)
-    if not form.validate():
-        return _page(month, 422, {prefix: form})
-
-    def done(_finding):
-        flash(_("Finding recorded."), "success")
-        return hx_redirect(_back(month) + f"#row-{prefix}")
-
-    return on_page(lambda: service.record_finding(
+    return answer(lambda: service.record_finding(
         month, form.kind.data, form.key.data, root_cause=form.root_cause.data,
         action=form.action.data, actor=current_user, now=utcnow(), version=form.version.data),
-        done=done, page=lambda status: _page(month, status, {prefix: form}), form=form)
+        page=lambda status, bound=None: _page(
+            month, status, {prefix: bound} if bound is not None else None), form=form,
+        done=_("Finding recorded."), back=_back(month, f"row-{prefix}"))
 
 
 @bp.route("/survey/analysis/training", methods=["POST"])
@@ -100,14 +95,8 @@ def record_training():
     month = _month()
     form = TrainingForm()
     form.category.choices = [("", "")] + [(str(c.id), c.name) for c in config.categories()]
-    if not form.validate():
-        return _page(month, 422, {"training": form})
-
-    def done(_record):
-        flash(_("Training recorded."), "success")
-        return hx_redirect(_back(month) + "#training")
-
-    return on_page(lambda: service.record_training(
+    return answer(lambda: service.record_training(
         form.category.data, topic=form.topic.data, day=form.day.data,
         attendees=form.attendees.data, actor=current_user, now=utcnow()),
-        done=done, page=lambda status: _page(month, status, {"training": form}), form=form)
+        page=lambda status, _bound=None: _page(month, status, {"training": form}), form=form,
+        done=_("Training recorded."), back=_back(month, "training"))

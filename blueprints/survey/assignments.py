@@ -1,13 +1,13 @@
 """回访分配: the duty manager gives the week's callbacks to named callers — one by one (and
 again to someone else), by count or by area — and sees who holds what; 我的回访: each
 caller's own callbacks."""
-from flask import flash, g, request, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import on_page
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
 from blueprints.ui import ROLE_LABELS, label
 from domain.survey import MAY, Task, callback_window_opens
 from services.clock import local_today, utcnow
@@ -50,9 +50,8 @@ def _assign_page(status: int = 200, forms: dict | None = None):
                   holdings=service.holdings(today, actor=actor))
 
 
-def _given(n: int):
-    flash(_("%(n)d callbacks given.", n=n), "success")
-    return hx_redirect(url_for("survey.assign"))
+def _given(n: int) -> str:
+    return _("%(n)d callbacks given.", n=n)
 
 
 @bp.route("/survey/assign")
@@ -68,20 +67,12 @@ def assign_one(contact_id: int):
     """Give one callback to a caller, or to another caller."""
     form = AssignForm(prefix=f"a{contact_id}")
     form.caller.choices = _choices(service.callers(actor=current_user))
-
-    def page(status):
-        return _assign_page(status, {contact_id: form})
-
-    if not form.validate():
-        return page(422)
-
-    def done(_contact):
-        flash(_("Callback given."), "success")
-        return hx_redirect(url_for("survey.assign", show=_show()) + f"#contact-{contact_id}")
-
-    return on_page(lambda: service.assign(contact_id, form.caller.data, actor=current_user,
-                                          now=utcnow(), version=form.version.data),
-                   done=done, page=page, form=form)
+    return answer(lambda: service.assign(contact_id, form.caller.data, actor=current_user,
+                                         now=utcnow(), version=form.version.data),
+                  page=lambda status, bound=None: _assign_page(status, {contact_id: bound}
+                                                             if bound is not None else {}),
+                  form=form, done=_("Callback given."),
+                  back=url_for("survey.assign", show=_show(), _anchor=f"contact-{contact_id}"))
 
 
 @bp.route("/survey/assign/count", methods=["POST"])
@@ -90,13 +81,11 @@ def assign_count():
     """Give a caller a number of the week's callbacks nobody holds, the earliest due first."""
     form = CountForm()
     form.caller.choices = _choices(service.callers(actor=current_user))
-    if not form.validate():
-        return _assign_page(422, {"count": form})
-    return on_page(lambda: service.assign_count(form.caller.data, form.count.data,
-                                                local_today(), actor=current_user,
-                                                now=utcnow()),
-                   done=_given, page=lambda status: _assign_page(status, {"count": form}),
-                   form=form)
+    return answer(lambda: service.assign_count(form.caller.data, form.count.data,
+                                               local_today(), actor=current_user,
+                                               now=utcnow()),
+                  page=lambda status, _bound=None: _assign_page(status, {"count": form}),
+                  form=form, done=_given, back=url_for("survey.assign"))
 
 
 @bp.route("/survey/assign/area", methods=["POST"])
@@ -106,13 +95,11 @@ def assign_area():
     form = AreaForm()
     form.caller.choices = _choices(service.callers(actor=current_user))
     form.area.choices = [(a, a) for a, _n in service.areas(local_today(), actor=current_user)]
-    if not form.validate():
-        return _assign_page(422, {"area": form})
-    return on_page(lambda: service.assign_area(form.area.data or "", form.caller.data,
-                                               local_today(), actor=current_user,
-                                               now=utcnow()),
-                   done=_given, page=lambda status: _assign_page(status, {"area": form}),
-                   form=form)
+    return answer(lambda: service.assign_area(form.area.data or "", form.caller.data,
+                                              local_today(), actor=current_user,
+                                              now=utcnow()),
+                  page=lambda status, _bound=None: _assign_page(status, {"area": form}),
+                  form=form, done=_given, back=url_for("survey.assign"))
 
 
 @bp.route("/survey/mine")

@@ -1,13 +1,13 @@
 """回访记录抽检: the owner draws callback records at random and marks each accurate or not."""
 from datetime import timedelta
 
-from flask import flash, g, request, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import on_page
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
 from domain.periods import Period, Span, span_of
 from domain.survey import MAY, Task
 from services.clock import local_today, utcnow
@@ -25,24 +25,22 @@ def audits():
     month = span_of(Period.MONTH, local_today())
     form = DrawForm(start=month.start, end=month.last_day, size=10)
 
-    def page(status=200):
+    def page(status=200, _bound=None):
         return render("survey/audits.html", form=form, status=status,
                       samples=service.sample_audits(actor=current_user),
                       last_day=lambda s: (s.period_end - timedelta(days=1)).isoformat())
 
     if request.method != "POST":
         return page()
-    if not form.validate():
-        return page(422)
 
-    def done(sample):
-        flash(_("%(n)d records drawn.", n=sample.size), "success")
-        return hx_redirect(url_for("survey.audit_sample", audit_id=sample.id))
+    def draw():
+        start, end = sorted((form.start.data, form.end.data))
+        return service.draw_sample(Span(start, end + timedelta(days=1)), form.size.data,
+                                   actor=current_user, now=utcnow())
 
-    start, end = sorted((form.start.data, form.end.data))
-    return on_page(lambda: service.draw_sample(Span(start, end + timedelta(days=1)),
-                                               form.size.data, actor=current_user, now=utcnow()),
-                   done=done, page=page, form=form)
+    return answer(draw, page=page, form=form,
+                  done=lambda sample: _("%(n)d records drawn.", n=sample.size),
+                  back=lambda sample: url_for("survey.audit_sample", audit_id=sample.id))
 
 
 def _sample_page(audit_id: int, status: int = 200, forms=None):
@@ -70,13 +68,12 @@ def mark_item(item_id: int):
     audit_id = service.get_item(item_id, actor=current_user).audit_id
     form = MarkForm(prefix=f"i{item_id}")
 
-    def page(status):
-        return _sample_page(audit_id, status, {item_id: form})
+    def page(status, bound=None):
+        return _sample_page(audit_id, status, {item_id: bound} if bound is not None else None)
 
-    if not form.validate():
-        return page(422)
-    back = url_for("survey.audit_sample", audit_id=audit_id) + f"#item-{item_id}"
-    return on_page(lambda: service.mark_item(item_id, accurate=yes_no(form.accurate.data),
-                                             note=form.note.data, actor=current_user,
-                                             now=utcnow()),
-                   done=lambda _item: hx_redirect(back), page=page, form=form)
+    return answer(lambda: service.mark_item(item_id, accurate=yes_no(form.accurate.data),
+                                            note=form.note.data, actor=current_user,
+                                            now=utcnow()),
+                  page=page, form=form,
+                  back=url_for("survey.audit_sample", audit_id=audit_id,
+                               _anchor=f"item-{item_id}"))

@@ -3,13 +3,13 @@ the dissatisfaction threshold, the problem grades' limits, the closing lines and
 analysis's floor (admin and owner)."""
 from datetime import date
 
-from flask import flash, g, url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import on_page
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer, checked
+from blueprints._htmx import render
 from blueprints.ui import CHANNEL_LABELS
 from domain.problems import Grade, Limit
 from domain.survey import MAY, Task
@@ -62,11 +62,6 @@ def _page(status=200, category_form=None, settings_form=None, callback_form=None
                   callback_form=callback_form or _callback_form(), bands=service.bands())
 
 
-def _saved(message: str, anchor: str):
-    flash(message, "success")
-    return hx_redirect(url_for("survey.config") + "#" + anchor)
-
-
 @bp.route("/survey/config")
 @roles(*MAY[Task.CONFIGURE])
 def config():
@@ -79,21 +74,24 @@ def config():
 def save_category():
     form = CategoryForm()
     form.channel.choices = _channels()
-    if not form.validate():
-        return _page(422, category_form=form)
-    return on_page(lambda: service.save_category(
+    return answer(lambda: service.save_category(
         channel=form.channel.data, name=form.name.data, script=form.script.data or "",
         active=form.active.data, actor=current_user, now=utcnow()),
-        done=lambda _row: _saved(_("Category saved."), "categories"),
-        page=lambda status: _page(status, category_form=form), form=form)
+        page=lambda status, _bound=None: _page(status, category_form=form), form=form,
+        done=_("Category saved."), back=url_for("survey.config", _anchor="categories"))
 
 
 @bp.route("/survey/config/settings", methods=["POST"])
 @roles(*MAY[Task.CONFIGURE])
 def save_settings():
     form = SettingsForm()
-    if not form.validate():
-        return _page(422, settings_form=form)
+
+    def page(status, _bound=None):
+        return _page(status, settings_form=form)
+
+    invalid = checked(form, page)
+    if invalid is not None:
+        return invalid
     holidays, bad_h = _dates(form.holidays.data)
     workdays, bad_w = _dates(form.workdays.data)
     if bad_h or bad_w:
@@ -101,12 +99,12 @@ def save_settings():
             form.holidays.errors = [_("Not a date: %(value)s", value="、".join(bad_h[:5]))]
         if bad_w:
             form.workdays.errors = [_("Not a date: %(value)s", value="、".join(bad_w[:5]))]
-        return _page(422, settings_form=form)
-    return on_page(lambda: service.save_settings(
+        return page(422)
+    return answer(lambda: service.save_settings(
         holidays=holidays, workdays=workdays, threshold=form.threshold.data,
         actor=current_user, now=utcnow()),
-        done=lambda _none: _saved(_("Settings saved."), "settings"),
-        page=lambda status: _page(status, settings_form=form), form=form)
+        page=page, form=form, done=_("Settings saved."),
+        back=url_for("survey.config", _anchor="settings"))
 
 
 @bp.route("/survey/config/callbacks", methods=["POST"])
@@ -114,15 +112,20 @@ def save_settings():
 def save_callback_settings():
     """The problem grades' time limits, the closing lines and the analysis's floor."""
     form = CallbackSettingsForm()
-    if not form.validate():
-        return _page(422, callback_form=form)
+
+    def page(status, _bound=None):
+        return _page(status, callback_form=form)
+
+    invalid = checked(form, page)
+    if invalid is not None:
+        return invalid
     limits = {Grade.GENERAL: Limit(form.general_diagnosis.data,
                                    plan_working_days=form.general_plan.data),
               Grade.IMPORTANT: Limit(form.important_diagnosis.data,
                                      plan_hours=form.important_plan.data),
               Grade.URGENT: Limit(form.urgent_diagnosis.data, plan_hours=form.urgent_plan.data)}
-    return on_page(lambda: service.save_callback_settings(
+    return answer(lambda: service.save_callback_settings(
         limits=limits, recorded=form.recorded.data, goodbye=form.goodbye.data,
         floor=form.floor.data, actor=current_user, now=utcnow()),
-        done=lambda _none: _saved(_("Settings saved."), "callback-settings"),
-        page=lambda status: _page(status, callback_form=form), form=form)
+        page=page, form=form, done=_("Settings saved."),
+        back=url_for("survey.config", _anchor="callback-settings"))

@@ -8,9 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import answer, put_problems, translate
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
 from blueprints.forms import EmptyForm
+from blueprints.ticket_page.actions import page_of
 from blueprints.ui import METHOD_LABELS, OUTCOME_LABELS
 from domain import survey as rules
 from domain.roles import SEES_ALL_HANDED_OVER
@@ -104,31 +105,18 @@ def _problem_forms(contact, given: dict) -> dict:
 
 
 def _act(contact_id: int, call, message: str, anchor: str, form_name=None, form=None):
-    """Answer an action taken on the contact page. Its form first: one that does not validate
-    comes back beside its fields (422, under `form_name`); a button's form (no `form_name`;
-    a bare button when None) that does not validate is a bad request."""
-    contact = _contact(contact_id)
-    if form_name is None and not (form or EmptyForm()).validate():
-        abort(400)
-    if form_name is not None and not form.validate():
-        return contact_page(contact, status=422, **{form_name: form})
+    """Answer an action taken on the contact page: its form (a bare button when None) shown
+    again under `form_name` beside its messages (422)."""
+    _contact(contact_id)  # 404 before anything else
 
-    def done(_result):
-        flash(message, "success")
-        return hx_redirect(url_for("survey.contact", contact_id=contact_id) + "#" + anchor)
+    def page(status, bound=None):
+        forms = {form_name: bound} if bound is not None and form_name else {}
+        return contact_page(_contact(contact_id), status=status, **forms)
 
-    def refused(exc, status):
-        flash(translate(exc), "error")
-        return contact_page(_contact(contact_id), status=status)
-
-    def invalid(exc):
-        if form_name is None:  # a button: no field to put a message beside
-            return refused(exc, 409)
-        # "reviewed" names no field: said above the page, where it shows whatever the form
-        put_problems(form, exc, elsewhere=lambda text: flash(text, "error"))
-        return contact_page(_contact(contact_id), status=422, **{form_name: form})
-
-    return answer(call, done=done, refused=refused, invalid=invalid)
+    # "reviewed" names no field: said above the page, where it shows whatever the form
+    return answer(call, page=page, form=form or EmptyForm(), done=message,
+                  back=url_for("survey.contact", contact_id=contact_id, _anchor=anchor),
+                  elsewhere=lambda text: flash(text, "error"))
 
 
 @bp.route("/survey/contacts/<int:contact_id>")
@@ -245,22 +233,12 @@ def reveal(contact_id: int):
 def from_ticket(ticket_id: int):
     """Turn a whitelist ticket into a dissatisfied contact (404 for a ticket the user may not
     see)."""
-    if not EmptyForm().validate():
-        abort(400)
-
-    def done(result):
-        contact, created = result
-        flash(_("Dissatisfied contact created.") if created else
-              _("This ticket is a dissatisfied contact already."), "success")
-        return hx_redirect(url_for("survey.contact", contact_id=contact.id))
-
-    def refused(exc, _status):
-        flash(translate(exc), "error")
-        return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
-
     return answer(lambda: service.create_from_ticket(ticket_id, actor=current_user,
                                                      now=utcnow()),
-                  done=done, refused=refused, invalid=lambda exc: refused(exc, 409))
+                  page=page_of(ticket_id), form=EmptyForm(),
+                  done=lambda made: _("Dissatisfied contact created.") if made[1]
+                  else _("This ticket is a dissatisfied contact already."),
+                  back=lambda made: url_for("survey.contact", contact_id=made[0].id))
 
 
 def survey_contact_of(ticket):

@@ -6,7 +6,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
                      StringField, TextAreaField)
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from blueprints.forms import Form, NameField
+from blueprints.forms import Form, NameField, version_field
 from domain.survey import (NAME_MAX, SCORE_MAX, SCORE_MIN, THRESHOLD, TRACKED, is_dissatisfied,
                            needs_reason)
 
@@ -44,11 +44,12 @@ class MarksForm(Form):
     needs_callback = RadioField(_l("Callback"), choices=[
         ("yes", _l("Needs a callback")), ("no", _l("No callback needed")),
         ("", _l("Decide at the survey"))], validators=[Optional()])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class ReviewForm(Form):
     """我已听取录音、查看记录, for the survey or for the callback."""
+    is_button = True
     part = HiddenField(validators=[AnyOf(("survey", "callback"))])
 
 
@@ -135,7 +136,7 @@ class UploadForm(Form):
 
 class RemedyForm(Form):
     note = TextAreaField(_l("What was done"), validators=[_required(), _length(1000)])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class DrawForm(Form):
@@ -197,7 +198,7 @@ class CallbackSettingsForm(Form):
 class AssignForm(Form):
     """One callback to a caller (or to another)."""
     caller = SelectField(_l("Caller"), choices=[], validators=[_required(_l("Choose a caller."))])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class CountForm(Form):
@@ -213,7 +214,7 @@ class AreaForm(Form):
 
 class StepForm(Form):
     note = TextAreaField(_l("What was found or decided"), validators=[_required(), _length(1000)])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class RegradeForm(Form):
@@ -221,10 +222,12 @@ class RegradeForm(Form):
                        validators=[_required(_l("Choose a grade."))])
     reason = TextAreaField(_l("Reason"), validators=[_length(1000)], description=_l(
         "Required to lower the grade."))
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
 
 class PublishForm(Form):
+    #: The month is hidden and the box cannot be wrong: nothing the person could correct.
+    is_button = True
     month = StringField(validators=[_required()], render_kw={"hidden": True})
     announce = BooleanField(_l("Also post an announcement to every agent and lead"))
 
@@ -234,7 +237,8 @@ class FindingForm(Form):
     key = HiddenField(validators=[_required()])
     root_cause = TextAreaField(_l("Root cause"), validators=[_required(), _length(1000)])
     action = TextAreaField(_l("Action"), validators=[_required(), _length(1000)])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    #: 0 while the row has no finding: one recorded meanwhile is then "changed since".
+    version = version_field()
 
 
 class TrainingForm(Form):

@@ -1,12 +1,12 @@
 """Importing last week's dissatisfied contacts: the upload (with its own size limit), the
 preview that names every bad row, and the import of the good rows."""
-from flask import abort, current_app, flash, g, request, url_for
+from flask import current_app, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import answer, on_page, translate
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
 from blueprints.forms import EmptyForm
 from domain import survey as rules
 from domain.survey import MAY, Task
@@ -31,6 +31,13 @@ def allow_import_upload():
         request.max_content_length = import_limit()
 
 
+@bp.record_once
+def _upload_limit_first(state):
+    # As for evidence uploads: Flask-WTF's CSRF check parses the body under the 1 MiB
+    # MAX_CONTENT_LENGTH before the view runs, so the import's larger limit is set first.
+    state.app.before_request_funcs.setdefault(None, []).insert(0, allow_import_upload)
+
+
 def _size_text(n: int) -> str:
     return f"{n / 1024 / 1024:.0f} MB"
 
@@ -42,7 +49,7 @@ def upload():
     g.nav_active = "survey"
     form = UploadForm()
 
-    def page(status=200):
+    def page(status=200, _bound=None):
         return render("survey/import.html", "import_form", status=status, form=form,
                       header=service.TEMPLATE_HEADER, hotline=rules.HOTLINE_WORD,
                       area_header=service.AREA_HEADER,
@@ -51,14 +58,10 @@ def upload():
 
     if request.method != "POST":
         return page()
-    if not form.validate():
-        return page(422)
-
-    upload_file = form.file.data
-    return on_page(lambda: service.stage(upload_file.stream, upload_file.filename,
-                                         actor=current_user, now=utcnow()),
-                   done=lambda batch: hx_redirect(url_for("survey.preview", batch_id=batch.id)),
-                   page=page, form=form)
+    return answer(lambda: service.stage(form.file.data.stream, form.file.data.filename,
+                                        actor=current_user, now=utcnow()),
+                  page=page, form=form,
+                  back=lambda batch: url_for("survey.preview", batch_id=batch.id))
 
 
 def _problem_text(item) -> str:
@@ -69,10 +72,15 @@ def _problem_text(item) -> str:
 @bp.route("/survey/imports/<int:batch_id>")
 @roles(*MAY[Task.WORK])
 def preview(batch_id: int):
+    return _preview_page(batch_id)
+
+
+def _preview_page(batch_id: int, status: int = 200):
     g.nav_active = "survey"
     batch = service.get_batch(batch_id, actor=current_user)
     good = service.good_count(batch)
-    return render("survey/preview.html", batch=batch, problems=service.problems_of(batch),
+    return render("survey/preview.html", status=status, batch=batch,
+                  problems=service.problems_of(batch),
                   good=good, new=max(good - batch.known_rows, 0), problem_text=_problem_text,
                   form=EmptyForm(formdata=None))
 
@@ -80,17 +88,8 @@ def preview(batch_id: int):
 @bp.route("/survey/imports/<int:batch_id>/confirm", methods=["POST"])
 @roles(*MAY[Task.WORK])
 def confirm_import(batch_id: int):
-    if not EmptyForm().validate():
-        abort(400)
-    back = url_for("survey.preview", batch_id=batch_id)
-
-    def done(added):
-        flash(_("Imported %(n)d dissatisfied contacts.", n=added), "success")
-        return hx_redirect(back)
-
-    def refused(exc, _status):
-        flash(translate(exc), "error")
-        return hx_redirect(back)
-
     return answer(lambda: service.confirm(batch_id, actor=current_user, now=utcnow()),
-                  done=done, refused=refused, invalid=lambda exc: refused(exc, 409))
+                  page=lambda status, _bound=None: _preview_page(batch_id, status),
+                  form=EmptyForm(),
+                  done=lambda added: _("Imported %(n)d dissatisfied contacts.", n=added),
+                  back=url_for("survey.preview", batch_id=batch_id))

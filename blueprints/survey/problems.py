@@ -1,12 +1,12 @@
 """问题跟踪: the problems raised in the callback cycle, each with its grade and its diagnosis
 and plan clocks; the diagnosis, the plan and the regrade are taken on the contact page."""
-from flask import flash, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import on_page
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
 from domain.problems import STEPS_ORDER
 from domain.survey import MAY, Task
 from services.clock import utcnow
@@ -42,19 +42,15 @@ def _on_contact(problem_id: int, key: str, form, call, message: str):
     """Answer a problem's action on its contact's page."""
     contact_id = service.get_problem(problem_id, actor=current_user).contact_id
 
-    def page(status):
+    def page(status, bound=None):
+        # refused (409/403): the forms afresh, with the problem's version as it is now
         contact = contacts.get_contact(contact_id, actor=current_user)
-        return contact_page(contact, status=status, problem_forms={(problem_id, key): form})
+        forms = {(problem_id, key): bound} if bound is not None else {}
+        return contact_page(contact, status=status, problem_forms=forms)
 
-    if not form.validate():
-        return page(422)
-
-    def done(_result):
-        flash(message, "success")
-        return hx_redirect(url_for("survey.contact", contact_id=contact_id)
-                           + f"#problem-{problem_id}")
-
-    return on_page(call, done=done, page=page, form=form)
+    return answer(call, page=page, form=form, done=message,
+                  back=url_for("survey.contact", contact_id=contact_id,
+                               _anchor=f"problem-{problem_id}"))
 
 
 @bp.route("/survey/problems/<int:problem_id>/<any(diagnosis, plan):step>", methods=["POST"])

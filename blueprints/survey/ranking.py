@@ -3,12 +3,12 @@ and its publication from the KPI page (a duty manager or the owner), with an ann
 when asked."""
 from datetime import date
 
-from flask import flash, g, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import answer, translate
+from blueprints._actions import answer
 from blueprints._htmx import hx_redirect, render
 from domain.survey import MAY, WEIGHTS, Task
 from services.clock import utcnow
@@ -65,21 +65,15 @@ def _compose(month: str):
 def publish_ranking():
     """Publish the month's ranking as it stands (from the KPI page)."""
     form = PublishForm()
-    month = month_param(form.month.data) if form.validate() else None
-    if month is None:
-        flash(_("Choose the month to publish."), "error")
-        return hx_redirect(url_for("survey.kpis") + "#ranking")
-    back = url_for("survey.kpis", period="month", date=month.isoformat()) + "#ranking"
-
-    def done(_published):
-        flash(_("Ranking published."), "success")
-        return hx_redirect(url_for("survey.ranking", month=month.strftime("%Y-%m")))
-
-    def refused(exc, _status=409):
-        flash(translate(exc), "error")
-        return hx_redirect(back)
-
+    month = month_param(form.month.data)
+    if month is None:  # a hidden field: a forged form
+        abort(400)
+    back = url_for("survey.kpis", period="month", date=month.isoformat(), _anchor="ranking")
+    # Refused (no callbacks due that month): back to the KPI page, which the form is on,
+    # with the reason.
     return answer(lambda: service.publish(
         month_of(month), announce=form.announce.data, actor=current_user, now=utcnow(),
         compose=_compose(month.strftime("%Y-%m"))),
-        done=done, refused=refused, invalid=refused)
+        page=lambda _status, _bound=None: hx_redirect(back), form=form,
+        done=_("Ranking published."),
+        back=url_for("survey.ranking", month=month.strftime("%Y-%m")))

@@ -1,12 +1,12 @@
 """Remedy tasks (补救任务): the duty managers' list with its two clocks, and the two steps
 (the customer contacted within an hour, the remedy in place within three working days)."""
-from flask import flash, g, request, url_for
+from flask import g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import answer, put_problems, translate
-from blueprints._htmx import hx_redirect, render
+from blueprints._actions import answer
+from blueprints._htmx import render
 from domain.survey import MAY, Task
 from services.clock import utcnow
 from services.survey import remedies as service
@@ -48,22 +48,12 @@ def remedy_done(task_id: int):
 def _remedy_step(task_id: int, step: str, message: str):
     service.get_remedy(task_id, actor=current_user)
     form = RemedyForm(prefix=f"t{task_id}-{step}")
-    if not form.validate():
-        return _list(422, {(task_id, step): form})
 
-    def done(_task):
-        flash(message, "success")
-        return hx_redirect(url_for("survey.remedies") + f"#task-{task_id}")
-
-    def refused(exc, _status):
-        flash(translate(exc), "error")
-        return hx_redirect(url_for("survey.remedies"))
-
-    def invalid(exc):
-        put_problems(form, exc)
-        return _list(422, {(task_id, step): form})
+    def page(status, bound=None):
+        return _list(status, {(task_id, step): bound} if bound is not None else None)
 
     return answer(lambda: service.remedy_step(task_id, step, note=form.note.data,
                                               actor=current_user, now=utcnow(),
                                               version=form.version.data),
-                  done=done, refused=refused, invalid=invalid)
+                  page=page, form=form, done=message,
+                  back=url_for("survey.remedies", _anchor=f"task-{task_id}"))

@@ -6,7 +6,7 @@ from wtforms import (HiddenField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from blueprints.forms import Form
+from blueprints.forms import Form, version_field
 from domain.people import is_employee_no
 from domain.phones import normalize_phone
 from domain.tickets import ELEMENTS
@@ -58,13 +58,18 @@ class TicketForm(Form):
     demand = TextAreaField(_l("Customer demand"), validators=[_text_length(0, 500, False)])
     accused_no = StringField(_l("Accused employee no."), validators=[_employee_no])
     idempotency_key = HiddenField(validators=[Length(max=64)])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})  # new: none
 
     def to_input(self) -> TicketInput:
         return TicketInput(
             caller_number=self.caller_number.phone, contact_number=self.contact_number.phone,
             complaint=self.complaint.data, demand=self.demand.data or "",
             accused_no=self.accused_no.data or None)
+
+
+class ResubmitForm(TicketForm):
+    """The agent's fixed ticket (重新提交), with the version it was opened at."""
+    version = version_field()
 
 
 class TransferredTicketForm(TicketForm):
@@ -90,7 +95,7 @@ class ReturnForm(Form):
     elements = MultiCheckboxField(_l("Incomplete or wrong elements"), choices=[])
     note = TextAreaField(_l("Note to the agent"), validators=[
         Optional(), Length(max=500, message=_l("At most %(max)d characters."))])
-    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+    version = version_field()
 
     def __init__(self, *args, element_labels=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,62 +3,37 @@ is enforced by the service, which answers NotFound for tickets outside it."""
 import uuid
 from datetime import timedelta
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._htmx import hx_redirect, is_htmx, render
-from blueprints.refusal import flash_form_problems
+from blueprints._actions import answer, translate
+from blueprints._htmx import hx_redirect, render, wants_fragment
 from blueprints.forms import VersionForm
+from blueprints.ticket_page import VIEWERS, load_page, load_ticket, show_ticket
+from blueprints.ticket_page.actions import act
 from blueprints.ui import (ELEMENT_LABELS, GROUP_LABELS, VERDICT_LABELS, localtime, parse_day,
                           state_label)
-from domain.errors import Conflict, InvalidTransition, NotFound
-from domain.roles import FILERS, QUALITY, SEES_ALL_HANDED_OVER, Role
+from domain.errors import Conflict
+from domain.roles import Role
 from domain.periods import Span
-from domain.reply import DECIDERS
 from domain.phones import mask_phone
 from domain.tickets import Action, State
 from services import appeals as appeals_service
-from services import evidence as evidence_service
 from services import quality as quality_service
 from services import tickets as service
 from services.clock import local_today, utcnow
 from services.reports import utc_bounds
 
 from . import bp
-from .forms import LookupForm, ReturnForm, TicketForm, TransferredTicketForm
+from .forms import LookupForm, ResubmitForm, ReturnForm, TicketForm, TransferredTicketForm
 
-VIEWERS = tuple(FILERS | SEES_ALL_HANDED_OVER)
 MAX_PAGE = 10_000
 
 
 def element_label_text(name: str) -> str:
     return str(ELEMENT_LABELS[name])
-
-
-def translate(exc) -> str:
-    """A domain error's message in the user's language."""
-    params = dict(exc.params)
-    if "state" in params:
-        params["state"] = state_label(params["state"])
-    return _(exc.message, **params)
-
-
-def load_ticket(ticket_id: int):
-    """The ticket, or 404 when it does not exist or the user may not see it."""
-    try:
-        return service.get_ticket(ticket_id, actor=current_user)
-    except NotFound:
-        abort(404)
-
-
-def load_page(ticket_id: int):
-    """The ticket with what its page shows (service.load_page), or 404 like load_ticket."""
-    try:
-        return service.load_page(ticket_id, actor=current_user)
-    except NotFound:
-        abort(404)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -186,40 +161,6 @@ def export():
     return xlsx_response(_("Self-control tickets"), header, rows(), filename="tickets.xlsx")
 
 
-def show_ticket(ticket, *, status=200, block=None, return_form=None, revealed=False,
-                page=None, order_form=None, **panel_overrides):
-    """The ticket page; `panel_overrides` carry a quality form bound to its errors. Forms are
-    built only for the moves this user may make now (the page shows no other)."""
-    if status == 422:
-        flash_form_problems()
-    if page is None:
-        ticket, page = load_page(ticket.id)
-    now = utcnow()
-    actions = service.permitted_actions(ticket, current_user)
-    if return_form is None and Action.RETURN_TO_STAFF in actions:
-        return_form = ReturnForm(element_labels=ELEMENT_LABELS, formdata=None,
-                                 version=ticket.version)
-    sign_form = VersionForm(formdata=None, version=ticket.version) \
-        if Action.SIGN in actions else None
-    panels = {}
-    if current_user.role_enum in QUALITY or Action.CONFIRM_RETURN in actions \
-            or (ticket.escalated_at is not None and current_user.role_enum in DECIDERS):
-        from blueprints.quality.panels import panel_context
-        panels = panel_context(ticket, current_user, now, **panel_overrides)
-    appeal_panel = {}
-    from blueprints.appeals.panel import appeal_context, shows_appeal
-    if shows_appeal(ticket, current_user, actions):  # else the page has no appeal panel
-        appeal_panel = appeal_context(ticket, current_user, now, actions, **panel_overrides)
-    evidence_shown = page.has_evidence or evidence_service.may_manage(ticket, current_user)
-    from blueprints.supervision.panel import ticket_section
-    supervision = ticket_section(ticket, page, order_form)
-    return render("tickets/show.html", block, status=status, ticket=ticket, actions=actions,
-                  supervision=supervision,
-                  timeline=service.timeline(ticket), return_form=return_form,
-                  sign_form=sign_form, now=now, page=page, evidence_shown=evidence_shown,
-                  panels=panels, appeal_panel=appeal_panel, revealed=revealed)
-
-
 @bp.route("/<int:ticket_id>")
 @roles(*VIEWERS)
 def show(ticket_id: int):
@@ -246,31 +187,26 @@ def edit(ticket_id: int):
             and request.method == "GET":
         flash(_("This ticket is not waiting for your changes."), "error")
         return redirect(url_for("tickets.show", ticket_id=ticket.id))
-    form = TicketForm(obj=None if request.method == "POST" else ticket)
+    form = ResubmitForm(obj=None if request.method == "POST" else ticket)
+
+    def page(status, bound=None):
+        if bound is not None:
+            return render("tickets/form.html", "ticket_form", status=status, form=bound,
+                          ticket=ticket)
+        # Refused: the ticket page, as it is now, says why. htmx would swap it into the
+        # form, so it is sent there instead.
+        if wants_fragment():
+            return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
+        return show_ticket(load_ticket(ticket.id), status=status)
+
     if request.method == "GET":
         form.version.data = ticket.version
-    if form.validate_on_submit():
-        try:
-            service.resubmit_ticket(ticket.id, form.to_input(), actor=current_user,
-                                    now=utcnow(), version=form.version.data)
-        except (InvalidTransition, Conflict) as exc:
-            return _back(ticket.id, translate(exc), error=True, status=409)
-        flash(_("Ticket %(number)s resubmitted.", number=ticket.number), "success")
-        return hx_redirect(url_for("tickets.show", ticket_id=ticket.id))
-    return render("tickets/form.html", "ticket_form", status=422 if form.errors else 200,
-                  form=form, ticket=ticket)
-
-
-def _back(ticket_id: int, message: str, *, error: bool, status: int = 200):
-    """Answer a lead's action where it was taken: the review queue (a fragment for htmx,
-    a redirect otherwise) or the ticket page."""
-    flash(message, "error" if error else "success")
-    if request.form.get("from") == "queue":
-        from blueprints.handover.views import queue_response
-        return queue_response(status=status)
-    if error and not is_htmx():
-        return show_ticket(load_ticket(ticket_id), status=status)
-    return hx_redirect(url_for("tickets.show", ticket_id=ticket_id))
+        return page(200, form)
+    return answer(lambda: service.resubmit_ticket(
+        ticket.id, form.to_input(), actor=current_user, now=utcnow(),
+        version=form.version.data), page=page, form=form,
+        done=_("Ticket %(number)s resubmitted.", number=ticket.number),
+        back=url_for("tickets.show", ticket_id=ticket.id))
 
 
 @bp.route("/<int:ticket_id>/return", methods=["POST"])
@@ -279,30 +215,21 @@ def return_to_staff(ticket_id: int):
     """The lead returns the ticket to the agent (退回)."""
     ticket = load_ticket(ticket_id)
     form = ReturnForm(element_labels=ELEMENT_LABELS)
-    if not form.validate():
-        return show_ticket(ticket, return_form=form, status=422)
-    try:
-        service.return_to_staff(ticket.id, actor=current_user, now=utcnow(),
-                                elements=form.elements.data, note=(form.note.data or "").strip(),
-                                version=form.version.data)
-    except (InvalidTransition, Conflict) as exc:
-        return _back(ticket.id, translate(exc), error=True, status=409)
-    return _back(ticket.id, _("Ticket %(number)s returned to %(name)s.",
-                              number=ticket.number, name=ticket.submitter.name), error=False)
+    return act(ticket.id, lambda: service.return_to_staff(
+        ticket.id, actor=current_user, now=utcnow(), elements=form.elements.data,
+        note=(form.note.data or "").strip(), version=form.version.data),
+        _("Ticket %(number)s returned to %(name)s.", number=ticket.number,
+          name=ticket.submitter.name), form=form, form_name="return_form", anchor=None)
 
 
 @bp.route("/<int:ticket_id>/sign", methods=["POST"])
 @roles(Role.TEAM_LEAD)
 def sign(ticket_id: int):
-    """The lead signs the ticket over to the quality team (签字确认)."""
+    """The lead signs the ticket over to the quality team (签字确认), from its page or from
+    the review queue (which names itself as the form's `next`)."""
     ticket = load_ticket(ticket_id)
     form = VersionForm()
-    if not form.validate():
-        abort(400)
-    try:
-        service.sign_handover(ticket.id, actor=current_user, now=utcnow(),
-                              version=form.version.data)
-    except (InvalidTransition, Conflict) as exc:
-        return _back(ticket.id, translate(exc), error=True, status=409)
-    return _back(ticket.id, _("Ticket %(number)s signed over to the quality team.",
-                              number=ticket.number), error=False)
+    return act(ticket.id, lambda: service.sign_handover(
+        ticket.id, actor=current_user, now=utcnow(), version=form.version.data),
+        _("Ticket %(number)s signed over to the quality team.", number=ticket.number),
+        form=form, anchor=None)

@@ -1,15 +1,16 @@
 """大屏: the board for a signed-in user or a screen's revocable link, refreshing itself; the
 administrator's set-up (screens, thresholds)."""
-from flask import abort, flash, g, redirect, url_for
+from flask import abort, g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from blueprints._access import public, roles, signed_in
+from blueprints._actions import answer
 from blueprints._htmx import render
 from blueprints.forms import EmptyForm
 from domain import wallboard as rules
-from domain.errors import FormProblems, InvalidTransition, NotFound
+from domain.errors import NotFound
 from domain.roles import Role
 from services import settings
 from services import wallboard as service
@@ -77,45 +78,35 @@ def setup():
     return _setup_page()
 
 
+def _link(made) -> tuple[str, str]:
+    screen, token = made
+    return screen.name, url_for("wallboard.screen", token=token, _external=True)
+
+
 @bp.route("/wallboard/screens", methods=["POST"])
 @roles(Role.ADMIN)
 def add_screen():
     """A new screen link, shown on this answer once (only its hash is kept)."""
     form = ScreenForm()
-    if not form.validate():
-        return _setup_page(422, screen_form=form)
-    try:
-        screen, token = service.add_screen(form.name.data, actor=current_user, now=utcnow())
-    except FormProblems as exc:
-        form.name.errors.append(_(exc.message))
-        return _setup_page(422, screen_form=form)
-    link = url_for("wallboard.screen", token=token, _external=True)
-    return _setup_page(new_link=(screen.name, link))
+    return answer(lambda: service.add_screen(form.name.data, actor=current_user, now=utcnow()),
+                  page=lambda status, _bound=None: _setup_page(status, screen_form=form),
+                  form=form, show=lambda made: _setup_page(new_link=_link(made)))
 
 
 @bp.route("/wallboard/screens/<int:screen_id>/revoke", methods=["POST"])
 @roles(Role.ADMIN)
 def revoke_screen(screen_id: int):
-    if not EmptyForm().validate():
-        abort(400)
-    try:
-        service.revoke_screen(screen_id, actor=current_user, now=utcnow())
-    except NotFound:
-        abort(404)
-    except InvalidTransition as exc:
-        flash(_(exc.message), "error")
-    else:
-        flash(_("The screen's link no longer opens the board."), "success")
-    return redirect(url_for("wallboard.setup"), code=303)
+    return answer(lambda: service.revoke_screen(screen_id, actor=current_user, now=utcnow()),
+                  page=lambda status, _bound=None: _setup_page(status), form=EmptyForm(),
+                  done=_("The screen's link no longer opens the board."),
+                  back=url_for("wallboard.setup"))
 
 
 @bp.route("/wallboard/thresholds", methods=["POST"])
 @roles(Role.ADMIN)
 def save_thresholds():
     form = ThresholdsForm()
-    if not form.validate():
-        return _setup_page(422, thresholds_form=form)
-    service.set_thresholds({i.key: form[i.key].data for i in rules.INDICATORS},
-                           actor=current_user, now=utcnow())
-    flash(_("Settings saved."), "success")
-    return redirect(url_for("wallboard.setup"), code=303)
+    return answer(lambda: service.set_thresholds(
+        {i.key: form[i.key].data for i in rules.INDICATORS}, actor=current_user, now=utcnow()),
+        page=lambda status, _bound=None: _setup_page(status, thresholds_form=form), form=form,
+        done=_("Settings saved."), back=url_for("wallboard.setup"))

@@ -65,7 +65,7 @@ def test_file_return_resubmit_sign_and_find_on_handover_table(open_session, live
 
     lead.get_by_role("link", name="待审核").first.click()
     row = lead.locator("#queue-rows tr", has_text=number)
-    row.get_by_role("button", name="签字确认").click()  # htmx: the queue updates in place
+    row.get_by_role("button", name="签字确认").click()  # back to the queue (its `next`)
     lead.locator("#flash .flash.success").wait_for()
     assert lead.locator("#queue-rows tr", has_text=number).count() == 0
     assert lead.url.endswith("/review")

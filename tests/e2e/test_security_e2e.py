@@ -121,7 +121,7 @@ def test_main_flows_cause_no_violation(guarded, live_server):
     lead = guarded("lead")
     lead.get_by_role("link", name="待审核").first.click()
     row = lead.locator("#queue-rows tr", has_text=number)
-    row.get_by_role("button", name="签字确认").click()  # htmx
+    row.get_by_role("button", name="签字确认").click()  # back to the queue
     lead.locator("#flash .flash.success").wait_for()
     lead.get_by_role("link", name="交接表").first.click()
     assert number in lead.locator("#handover-rows").inner_text()

@@ -15,6 +15,8 @@ from extensions import db
 from models import Notification, Ticket, User
 from services.clock import to_local, utcnow
 
+from tests.views._support import version_of
+
 from ._urls import example_path
 
 PAYLOADS = [
@@ -138,20 +140,24 @@ def world(app, client, auth, make, payload):
     auth.logout()
 
     auth.login(lead)
-    posted(client.post(f"/tickets/{first}/return", data={"elements": ["demand"],
-                                                         "note": t["return_note"]}), 303)
+    posted(client.post(f"/tickets/{first}/return", data={
+        "elements": ["demand"], "note": t["return_note"],
+        "version": version_of(Ticket, first)}), 303)
     auth.logout()
     auth.login(agent, password="secret-123")
-    posted(client.post(f"/tickets/{first}/edit", data=ticket_form), 303)
+    posted(client.post(f"/tickets/{first}/edit", data={
+        **ticket_form, "version": version_of(Ticket, first)}), 303)
     auth.logout()
     auth.login(lead)
     for ticket_id in (first, second):
-        posted(client.post(f"/tickets/{ticket_id}/sign"), 303)
+        posted(client.post(f"/tickets/{ticket_id}/sign",
+                           data={"version": version_of(Ticket, ticket_id)}), 303)
     auth.logout()
 
     auth.login(checker)
     for ticket_id in (first, second):
-        posted(client.post(f"/tickets/{ticket_id}/claim"), 303)
+        posted(client.post(f"/tickets/{ticket_id}/claim",
+                           data={"version": version_of(Ticket, ticket_id)}), 303)
     an_hour_ago = f"{to_local(utcnow() - timedelta(hours=1)):%Y-%m-%dT%H:%M}"
     posted(client.post(f"/tickets/{first}/notifications", data={
         "called_at": an_hour_ago, "other_lead_name": t["lead_name"]}), 303)
@@ -169,11 +175,12 @@ def world(app, client, auth, make, payload):
     auth.logout()
     auth.login(checker)
     posted(client.post(f"/tickets/{first}/judge", data={
-        "kind": "attitude", "verdict": "not_established", "basis": t["basis"]}), 303)
+        "kind": "attitude", "verdict": "not_established", "basis": t["basis"],
+        "version": version_of(Ticket, first)}), 303)
     posted(client.post(f"/tickets/{first}/reply", data={"method": "other", "note": t["reply"]}),
            303)
     posted(client.post(f"/tickets/{second}/return-to-lead", data={
-        "reason": "R1", "remarks": t["remarks"]}), 303)
+        "reason": "R1", "remarks": t["remarks"], "version": version_of(Ticket, second)}), 303)
     transferred = posted(client.post("/tickets/transferred/new", data={
         **ticket_form, "accused_no": "180456", "source": "back",
         "complaint": t["transfer"]}), 303)

@@ -68,3 +68,9 @@ def text_of(page: str, element_id: str) -> str:
 def count(model) -> int:
     db.session.rollback()  # see what the requests committed
     return db.session.scalar(select(func.count(model.id)))
+
+
+def version_of(model, row_id: int) -> int:
+    """A row's version now: what its page puts in each form that changes it."""
+    db.session.rollback()  # see what the requests committed
+    return db.session.get(model, row_id).version

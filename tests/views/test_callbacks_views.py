@@ -15,7 +15,7 @@ from models.callbacks import ContactProblem, MonthlyFinding
 from models.survey import SurveyContact
 from services.survey import records
 
-from ._support import element, html
+from ._support import element, html, version_of
 from .test_survey_views import category_id, new_contact
 
 
@@ -76,15 +76,18 @@ def test_a_callback_given_again_and_never_to_its_subject(client, auth, checker, 
     first, second = make.user(Role.STAFF), make.user(Role.STAFF, employee_no="200101")
     contact_id = surveyed(checker, now)  # a complaint about agent 200101
     auth.login(duty)
+    version = f"a{contact_id}-version"
     refused = client.post(f"/survey/assign/{contact_id}", data={
-        f"a{contact_id}-caller": str(second.id)})
+        f"a{contact_id}-caller": str(second.id), version: version_of(SurveyContact, contact_id)})
     assert refused.status_code == 422
     assert element(html(refused), f"a{contact_id}-caller-error") is not None
     assert client.post(f"/survey/assign/{contact_id}", data={
-        f"a{contact_id}-caller": str(first.id)}).status_code == 303
+        f"a{contact_id}-caller": str(first.id),
+        version: version_of(SurveyContact, contact_id)}).status_code == 303
     other = make.user(Role.CHECKER)
     assert client.post(f"/survey/assign/{contact_id}", data={
-        f"a{contact_id}-caller": str(other.id)}).status_code == 303
+        f"a{contact_id}-caller": str(other.id),
+        version: version_of(SurveyContact, contact_id)}).status_code == 303
     db.session.rollback()
     assert db.session.get(SurveyContact, contact_id).caller_id == other.id
     holdings = html(client.get("/survey/assign"))
@@ -131,11 +134,13 @@ def test_a_graded_problem_shows_its_clocks_and_takes_its_steps(client, auth, che
     auth.logout()
     auth.login(duty)
     lowered = client.post(f"/survey/problems/{problem.id}/grade", data={
-        f"g{problem.id}-grade": "general", f"g{problem.id}-reason": ""})
+        f"g{problem.id}-grade": "general", f"g{problem.id}-reason": "",
+        f"g{problem.id}-version": version_of(ContactProblem, problem.id)})
     assert lowered.status_code == 422
     assert element(html(lowered), f"g{problem.id}-reason-error") is not None
     assert client.post(f"/survey/problems/{problem.id}/diagnosis", data={
-        f"p{problem.id}-note": "后台配置错误"}).status_code == 303
+        f"p{problem.id}-note": "后台配置错误",
+        f"p{problem.id}-version": version_of(ContactProblem, problem.id)}).status_code == 303
     listed = html(client.get("/survey/problems"))
     assert element(listed, f"problem-row-{problem.id}") is not None
     link = client.get(f"/survey/problems/{problem.id}")  # the alerts' link
@@ -196,11 +201,13 @@ def test_the_monthly_analysis_page(client, auth, checker, duty, make, now):
     row = element(page, f"row-c{category}")
     assert row is not None and "flagged" in row[0].get("class", "")
     empty = client.post(f"/survey/analysis/findings?month=2026-11&row=c{category}", data={
-        f"c{category}-kind": "category", f"c{category}-key": "hotline:服务态度"})
+        f"c{category}-kind": "category", f"c{category}-key": "hotline:服务态度",
+        f"c{category}-version": "0"})
     assert empty.status_code == 422
     saved = client.post(f"/survey/analysis/findings?month=2026-11&row=c{category}", data={
         f"c{category}-kind": "category", f"c{category}-key": "hotline:服务态度",
-        f"c{category}-root_cause": "话术生硬", f"c{category}-action": "专项培训"})
+        f"c{category}-root_cause": "话术生硬", f"c{category}-action": "专项培训",
+        f"c{category}-version": "0"})
     assert saved.status_code == 303
     assert db.session.scalar(select(MonthlyFinding)).root_cause == "话术生硬"
 

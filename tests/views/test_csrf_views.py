@@ -44,7 +44,7 @@ def test_htmx_post_needs_the_header_token(csrf_client, make):
     ticket = make.ticket(submitter=agent)
     sign_in(csrf_client, lead)
     headers = {"HX-Request": "true"}
-    data = {"version": ticket.version, "from": "queue"}
+    data = {"version": ticket.version, "next": "/review"}
     refused = csrf_client.post(f"/tickets/{ticket.id}/sign", data=data, headers=headers)
     assert refused.status_code == 400
     db.session.expire_all()
@@ -53,7 +53,7 @@ def test_htmx_post_needs_the_header_token(csrf_client, make):
     token = token_from(csrf_client.get("/review").data)
     accepted = csrf_client.post(f"/tickets/{ticket.id}/sign", data=data,
                                 headers={**headers, "X-CSRFToken": token})
-    assert accepted.status_code == 200
+    assert accepted.status_code == 204 and accepted.headers["HX-Redirect"] == "/review"
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).state == "handed_over"
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from domain.roles import Role
 from extensions import db
-from models import Notification
+from models import Notification, Ticket
 from services import quality
 from services.clock import local_today
 
-from ._support import html
+from ._support import html, version_of
 
 MOBILE = "13812345678"          # the customer's number, typed whole
 TYPED = "138 1234 5678"         # …or with spaces
@@ -70,17 +70,21 @@ def test_numbers_typed_into_free_text_are_masked_everywhere(db_backend, client, 
                 .headers["Location"].rsplit("/", 1)[1])
     c = as_(client, auth, p["lead"])
     posted(c.post(f"/tickets/{back}/return", data={"elements": ["demand"],
-                                                   "note": f"客户号码{MOBILE}请核对"}))
+                                                   "note": f"客户号码{MOBILE}请核对",
+                                                   "version": version_of(Ticket, back)}))
     c = as_(client, auth, p["agent"])
-    posted(c.post(f"/tickets/{back}/edit", data=ticket_form()))
+    posted(c.post(f"/tickets/{back}/edit",
+                  data=ticket_form(version=version_of(Ticket, back))))
     c = as_(client, auth, p["lead"])
     for ticket_id in (back, front):
-        posted(c.post(f"/tickets/{ticket_id}/sign"))
+        posted(c.post(f"/tickets/{ticket_id}/sign",
+                      data={"version": version_of(Ticket, ticket_id)}))
 
     # the checker: a back-office ticket notified and returned, a front one judged and replied
     c = as_(client, auth, p["checker"])
     for ticket_id in (back, front):
-        posted(c.post(f"/tickets/{ticket_id}/claim"))
+        posted(c.post(f"/tickets/{ticket_id}/claim",
+                      data={"version": version_of(Ticket, ticket_id)}))
     posted(c.post(f"/tickets/{back}/notifications", data={"called_at": since,
                                                           "other_lead_name": "钱七"}))
     notification = db.session.scalar(select(Notification.id))
@@ -88,20 +92,21 @@ def test_numbers_typed_into_free_text_are_masked_everywhere(db_backend, client, 
         f"n{notification}-tracking": "answered",
         f"n{notification}-result": f"后台已回电{TYPED}{RLO}"}))
     posted(c.post(f"/tickets/{back}/return-to-lead", data={
-        "reason": "R1", "remarks": f"未核实{MOBILE}"}))
+        "reason": "R1", "remarks": f"未核实{MOBILE}", "version": version_of(Ticket, back)}))
     posted(c.post(f"/tickets/{front}/attempts", data={
         "at": since, "reached": "no", "note": f"拨打{MOBILE}未接"}))
     posted(c.post(f"/tickets/{front}/escalate", data={"note": f"{MOBILE}长期投诉"}))
     a2 = [str(c_.id) for c_ in quality.active_criteria() if c_.code == "A2"]
     posted(c.post(f"/tickets/{front}/judge", data={
         "kind": "attitude", "verdict": "established", "criteria": a2,
-        "basis": f"录音中员工向{MOBILE}反问客户"}))
+        "basis": f"录音中员工向{MOBILE}反问客户", "version": version_of(Ticket, front)}))
     posted(c.post(f"/tickets/{front}/reply", data={"method": "other",
                                                    "note": f"已回复{MOBILE}"}))
     posted(c.post(f"/tickets/{front}/flag", data={"note": f"{MOBILE}类投诉易复发"}))
     # the accused agent's lead appeals; a duty manager posts a notice; the owner a risk
     c = as_(client, auth, p["accused_lead"])
-    posted(c.post(f"/tickets/{front}/appeal", data={"objection": f"录音01:20 {MOBILE}先辱骂"}))
+    posted(c.post(f"/tickets/{front}/appeal", data={"objection": f"录音01:20 {MOBILE}先辱骂",
+                                                    "version": version_of(Ticket, front)}))
     c = as_(client, auth, p["duty"])
     posted(c.post("/announcements/new", data={"kind": "announcement",
                                               "title": f"勿外泄{MOBILE}",

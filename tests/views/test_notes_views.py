@@ -11,7 +11,7 @@ from extensions import db
 from models import Announcement, FeedbackNote
 from services import feedback
 
-from ._support import count, element, html, text_of
+from ._support import count, element, html, text_of, version_of
 
 
 @pytest.fixture
@@ -25,12 +25,12 @@ def test_an_agent_posts_a_note_from_home(client, auth, floor):
     auth.login(agent)
     home = html(client.get("/"))
     assert element(home, "note-form") is not None
-    response = client.post("/notes/mine", data={"text": "客" * 201, "next": "home"})
+    response = client.post("/notes/mine", data={"text": "客" * 201, "next": "/"})
     assert response.status_code == 422
     page = html(response)
     assert "200" in text_of(page, "text-field") and "客" * 201 in page
     response = client.post("/notes/mine", data={"text": "客户13812345678对赠品领取方式有疑问",
-                                                "next": "home"})
+                                                "next": "/"})
     assert response.status_code == 303 and response.headers["Location"] == "/"
     mine = text_of(html(client.get("/")), "home-my-notes")
     assert "客户138****5678对赠品领取方式有疑问" in mine and "待处理" in mine
@@ -50,16 +50,20 @@ def test_the_duty_manager_reviews_yesterdays_notes(client, auth, make, now, floo
     assert element(page, f"note-{today.id}") is None
     assert element(html(client.get(f"/notes?day={now.date().isoformat()}")),
                    f"note-{today.id}") is not None
-    response = client.post(f"/notes/{discussed.id}/review",
-                           data={"outcome": "discussed", "note": "早会已讨论"})
+    response = client.post(f"/notes/{discussed.id}/review", data={
+        "outcome": "discussed", "note": "早会已讨论",
+        "version": version_of(FeedbackNote, discussed.id)})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"#note-{discussed.id}")
-    response = client.post(f"/notes/{warned.id}/review", data={"outcome": "warning"})
+    response = client.post(f"/notes/{warned.id}/review", data={
+        "outcome": "warning", "version": version_of(FeedbackNote, warned.id)})
     assert response.status_code == 303
-    response = client.post(f"/notes/{warned.id}/review", data={"outcome": "dismissed"})
+    response = client.post(f"/notes/{warned.id}/review", data={
+        "outcome": "dismissed", "version": version_of(FeedbackNote, warned.id)})
     assert response.status_code == 409 and "该便签已处理" in html(response)
-    response = client.post(f"/notes/{announced.id}/review",
-                           data={"outcome": "discussed", "note": "x" * 201})
+    response = client.post(f"/notes/{announced.id}/review", data={
+        "outcome": "discussed", "note": "x" * 201,
+        "version": version_of(FeedbackNote, announced.id)})
     assert response.status_code == 422
     assert "200" in text_of(html(response), f"note-{announced.id}")
     form = html(client.get(f"/announcements/new?note={announced.id}"))
@@ -89,6 +93,16 @@ def test_who_may_post_and_review(client, auth, make, now, floor):
     assert client.get("/notes").status_code == 403
     auth.logout()
     auth.login(lead)
-    assert client.post(f"/notes/{note.id}/review",
-                       data={"outcome": "dismissed"}).status_code == 403
+    assert client.post(f"/notes/{note.id}/review", data={
+        "outcome": "dismissed", "version": note.version}).status_code == 403
     assert count(FeedbackNote) == 1 and db.session.get(FeedbackNote, note.id).outcome is None
+
+
+def test_an_outcome_without_the_version_is_refused(client, auth, now, floor):
+    _lead, agent, duty = floor
+    note = feedback.post_note("赠品领取方式有疑问", actor=agent, now=now - timedelta(days=1))
+    auth.login(duty)
+    response = client.post(f"/notes/{note.id}/review", data={"outcome": "discussed"})
+    assert response.status_code == 400
+    db.session.rollback()
+    assert db.session.get(FeedbackNote, note.id).outcome is None

@@ -12,7 +12,7 @@ from extensions import db
 from models import EarlyWarning, Proposal
 from services import notices, quality, settings
 
-from ._support import count, element, html, text_of
+from ._support import count, element, html, text_of, version_of
 
 
 def judged(make, checker, code, at):
@@ -62,11 +62,12 @@ def test_from_the_dashboards_criterion_row_to_a_decided_proposal(client, auth, m
     assert element(page, "acknowledge") is not None
     assert client.post(f"/proposals/{proposal.id}/acknowledge",
                        data={"version": proposal.version}).status_code == 303
-    response = client.post(f"/proposals/{proposal.id}/decide", data={"decision": "reject"})
+    response = client.post(f"/proposals/{proposal.id}/decide", data={
+        "decision": "reject", "version": version_of(Proposal, proposal.id)})
     assert response.status_code == 422
     assert "请说明原因" in text_of(html(response), "note-field")
-    response = client.post(f"/proposals/{proposal.id}/decide",
-                           data={"decision": "partly", "note": "先在一班试行"})
+    response = client.post(f"/proposals/{proposal.id}/decide", data={
+        "decision": "partly", "note": "先在一班试行", "version": version_of(Proposal, proposal.id)})
     assert response.status_code == 303
     page = html(client.get(f"/proposals/{proposal.id}"))
     history = text_of(page, "review-group_head")
@@ -76,7 +77,8 @@ def test_from_the_dashboards_criterion_row_to_a_decided_proposal(client, auth, m
     auth.logout()
 
     auth.login(people[Role.SITE_HEAD])
-    client.post(f"/proposals/{proposal.id}/decide", data={"decision": "adopt"})
+    client.post(f"/proposals/{proposal.id}/decide",
+                data={"decision": "adopt", "version": version_of(Proposal, proposal.id)})
     assert text_of(html(client.get(f"/proposals/{proposal.id}")), "proposal-state") == "已批复"
     sheet = html(client.get(f"/proposals/{proposal.id}/print"))
     assert "受理组负责人" in sheet and "现场负责人" in sheet and tickets[0].number in sheet

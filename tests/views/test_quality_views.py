@@ -11,7 +11,7 @@ from extensions import db
 from models import AuditEntry, Ticket
 from services import quality
 
-from ._support import element, html, text_of
+from ._support import element, html, text_of, version_of
 
 
 @pytest.fixture
@@ -49,8 +49,9 @@ def test_back_office_ticket_shows_whom_to_call(client, auth, checker, claimed):
 def test_judge_errors_come_back_beside_the_fields_with_choices_kept(client, auth, checker,
                                                                    claimed):
     auth.login(checker)
-    response = client.post(f"/tickets/{claimed.id}/judge",
-                           data={"kind": "attitude", "verdict": "established", "basis": " "})
+    response = client.post(f"/tickets/{claimed.id}/judge", data={
+        "kind": "attitude", "verdict": "established", "basis": " ",
+        "version": version_of(Ticket, claimed.id)})
     assert response.status_code == 422
     page = html(response)
     assert text_of(page, "criteria-error")
@@ -108,13 +109,15 @@ def test_lead_confirms_a_return_from_the_review_queue(client, auth, make):
     auth.login(lead)
     queue = html(client.get("/review"))
     assert ticket.number in text_of(queue, "returns-to-confirm")
-    response = client.post(f"/tickets/{ticket.id}/confirm-return",
-                           data={"version": 999, "from": "review"})
-    assert response.status_code == 409  # stale version
+    stale = client.post(f"/tickets/{ticket.id}/confirm-return",
+                        data={"version": 999, "next": "/review"})
+    assert stale.status_code == 303 and stale.headers["Location"] == "/review"
+    assert "已有他人修改过" in text_of(html(client.get("/review")), "flash")
     version = quality.db.session.get(Ticket, ticket.id).version
+    assert version == ticket.version  # the stale one changed nothing
     response = client.post(f"/tickets/{ticket.id}/confirm-return",
-                           data={"version": version, "from": "review"})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/review")
+                           data={"version": version, "next": "/review"})
+    assert response.status_code == 303 and response.headers["Location"] == "/review"
     table = html(client.get("/handover?day=2026-11-23"))
     assert lead.name in text_of(table, "handover-rows")
 
@@ -373,3 +376,19 @@ def test_queue_cursor_that_is_no_id_shows_the_first_page(client, auth, checker, 
     response = client.get(f"/quality?after={after}&checker=99999999999999999999999")
     assert response.status_code == 200
     assert claimed.number in text_of(html(response), "quality-rows")
+
+
+def test_a_bad_tracking_update_shows_every_notification_again(client, auth, make, checker, now):
+    """The form posted comes back with its message; the other notifications keep theirs."""
+    ticket = make.ticket("verifying", checker=checker, accused_no="110234")
+    first = quality.log_notification(ticket.id, called_at=now, other_lead_name="钱七",
+                                     actor=checker, now=now)
+    second = quality.log_notification(ticket.id, called_at=now, other_lead_name="孙八",
+                                      actor=checker, now=now)
+    auth.login(checker)
+    response = client.post(f"/notifications/{first.id}",
+                           data={f"n{first.id}-tracking": "bogus", f"n{first.id}-result": "x"})
+    assert response.status_code == 422
+    page = html(response)
+    assert text_of(page, f"n{first.id}-tracking-error") == "不是有效的选择。"
+    assert f'id="n{second.id}-tracking"' in page

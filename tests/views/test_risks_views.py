@@ -98,3 +98,16 @@ def test_who_may_read_the_register(client, auth, make, role, status):
     auth.login(make.user(role))
     assert client.get("/risks").status_code == status
     assert client.get("/risks/new").status_code == 403
+
+
+def test_an_edit_without_the_version_is_refused(client, auth, make, owner):
+    """A post without the version the form was opened at would overwrite whatever was saved
+    since: it is refused (400) and changes nothing."""
+    risk = add(owner, make.now, "高峰期排队", 4, 4)
+    auth.login(owner)
+    audits = count(AuditEntry)
+    response = client.post(f"/risks/{risk.id}/edit", data={
+        "title": "改了", "probability": "4", "impact": "4", "owner_id": str(owner.id),
+        "review_on": "2026-12-31", "status": "closed"})
+    assert response.status_code == 400
+    assert count(AuditEntry) == audits and db.session.get(Risk, risk.id).title == "高峰期排队"

@@ -14,7 +14,7 @@ from models import SupervisionOrder
 from services import supervision
 from services.supervision import OrderInput
 
-from ._support import count, element, html, text_of
+from ._support import count, element, html, text_of, version_of
 
 
 @pytest.fixture
@@ -80,7 +80,8 @@ def test_the_recipient_sees_it_at_home_and_in_the_bell_and_answers(client, auth,
     page = html(client.get(f"/supervision/{order.id}"))
     assert element(page, "record-answer") is not None and element(page, "record-no-answer") is None
     assert f"/tickets/{ticket.id}" not in page      # the lead may not open the ticket
-    response = client.post(f"/supervision/{order.id}/answer", data={"answer": ""})
+    response = client.post(f"/supervision/{order.id}/answer",
+                           data={"answer": "", "version": order.version})
     assert response.status_code == 422 and "必填" in text_of(html(response), "answer-field")
     response = client.post(f"/supervision/{order.id}/answer",
                            data={"answer": "已督促，今日回电", "version": order.version})
@@ -90,7 +91,8 @@ def test_the_recipient_sees_it_at_home_and_in_the_bell_and_answers(client, auth,
     assert "已督促，今日回电" in text_of(page, "order-answer")
     assert element(html(client.get("/")), "home-orders") is None
     # answering again: the order is closed, nothing changes
-    response = client.post(f"/supervision/{order.id}/answer", data={"answer": "再答"})
+    response = client.post(f"/supervision/{order.id}/answer", data={
+        "answer": "再答", "version": version_of(SupervisionOrder, order.id)})
     assert response.status_code == 409 and "该督办单已结束" in html(response)
     db.session.expire_all()
     assert db.session.get(SupervisionOrder, order.id).answer == "已督促，今日回电"
@@ -154,14 +156,29 @@ def test_the_ticket_page_reads_orders_only_when_it_has_some(client, auth, make, 
         event.remove(db.engine, "before_cursor_execute", record)
 
 
-def test_the_quality_team_records_no_answer(client, auth, world, now):
+def issued(world, now):
+    """An order about the world's ticket to a department, issued by its checker."""
     checker, ticket, _lead = world
-    order = supervision.issue_order(ticket.id, OrderInput(
+    return supervision.issue_order(ticket.id, OrderInput(
         request="请答复", due_at=now + timedelta(days=1), department="技术组"),
         actor=checker, now=now)
-    auth.login(checker)
-    response = client.post(f"/supervision/{order.id}/no-answer", data={"note": "三次催办无果"})
+
+
+def test_the_quality_team_records_no_answer(client, auth, world, now):
+    order = issued(world, now)
+    auth.login(world[0])
+    response = client.post(f"/supervision/{order.id}/no-answer",
+                           data={"note": "三次催办无果", "version": order.version})
     assert response.status_code == 303
     page = html(client.get(f"/supervision/{order.id}"))
     assert text_of(page, "order-state") == "未答复"
     assert db.session.scalar(select(SupervisionOrder.state)) == "no_answer"
+
+
+def test_closing_an_order_without_the_version_is_refused(client, auth, world, now):
+    order = issued(world, now)
+    auth.login(world[0])
+    response = client.post(f"/supervision/{order.id}/no-answer", data={"note": "三次催办无果"})
+    assert response.status_code == 400
+    db.session.rollback()
+    assert db.session.get(SupervisionOrder, order.id).state == "open"

@@ -16,7 +16,7 @@ from models.survey import RemedyTask, SampleItem, SurveyCategory, SurveyContact
 from services.survey import config, contacts
 from services.clock import local_today, utcnow, zone
 
-from ._support import element, html
+from ._support import element, html, text_of, version_of
 
 HEADER = "客户电话,渠道,接触时间,工号,问题摘要,满意度"
 
@@ -74,7 +74,9 @@ def test_import_preview_then_import(client, auth, checker):
     batch_id = response.headers["Location"].rsplit("/", 1)[1]
     done = client.post(f"/survey/imports/{batch_id}/confirm")
     assert done.status_code == 303 and contact_count() == 1
-    assert client.post(f"/survey/imports/{batch_id}/confirm").status_code == 303
+    again = client.post(f"/survey/imports/{batch_id}/confirm")
+    assert again.status_code == 409  # the preview again, saying why
+    assert "该文件已导入" in text_of(html(again), "flash")
     assert contact_count() == 1
 
 
@@ -162,18 +164,20 @@ def test_callback_below_8_needs_a_reason_and_6_opens_a_remedy(client, auth, chec
     assert element(page, f"task-{task.id}") is not None
     assert "data-deadline" in element(page, f"task-{task.id}")[0].get("id", "") or \
         'data-deadline' in page
-    early = client.post(f"/survey/remedies/{task.id}/remedied",
-                        data={f"t{task.id}-remedied-note": "补偿"})
-    assert early.status_code == 303  # refused with a message: contact first
+    early = client.post(f"/survey/remedies/{task.id}/remedied", data={
+        f"t{task.id}-remedied-note": "补偿", f"t{task.id}-remedied-version": task.version})
+    assert early.status_code == 409  # the list again, saying why: contact first
+    assert "请先记录联系用户" in text_of(html(early), "flash")
     db.session.rollback()
     assert db.session.get(RemedyTask, task.id).remedied_at is None
-    empty = client.post(f"/survey/remedies/{task.id}/contacted",
-                        data={f"t{task.id}-contacted-note": ""})
+    empty = client.post(f"/survey/remedies/{task.id}/contacted", data={
+        f"t{task.id}-contacted-note": "", f"t{task.id}-contacted-version": task.version})
     assert empty.status_code == 422
-    client.post(f"/survey/remedies/{task.id}/contacted",
-                data={f"t{task.id}-contacted-note": "已致电安抚"})
-    client.post(f"/survey/remedies/{task.id}/remedied",
-                data={f"t{task.id}-remedied-note": "赠送流量包"})
+    client.post(f"/survey/remedies/{task.id}/contacted", data={
+        f"t{task.id}-contacted-note": "已致电安抚", f"t{task.id}-contacted-version": task.version})
+    client.post(f"/survey/remedies/{task.id}/remedied", data={
+        f"t{task.id}-remedied-note": "赠送流量包",
+        f"t{task.id}-remedied-version": version_of(RemedyTask, task.id)})
     db.session.rollback()
     assert db.session.get(RemedyTask, task.id).remedied_at is not None
 
@@ -328,14 +332,15 @@ def test_marks_from_the_page_and_no_duplicate_ids(client, auth, checker):
     page = html(client.get(f"/survey/contacts/{contact_id}"))
     ids = [i for i in re.findall(r'\bid="([^"]+)"', page) if i != "csrf_token"]
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    version = version_of(SurveyContact, contact_id)
     response = client.post(f"/survey/contacts/{contact_id}/marks", data={
-        "marks-needs_survey": "no", "marks-needs_callback": "yes"})
+        "marks-needs_survey": "no", "marks-needs_callback": "yes", "marks-version": version})
     assert response.status_code == 303
     contact = db.session.get(SurveyContact, contact_id)
     assert not contact.needs_survey and contact.needs_callback
     assert contact.callback_due_on is not None
-    assert client.post(f"/survey/contacts/{contact_id}/marks",
-                       data={"marks-needs_survey": ""}).status_code == 422
+    assert client.post(f"/survey/contacts/{contact_id}/marks", data={
+        "marks-needs_survey": "", "marks-version": version + 1}).status_code == 422
 
 
 def test_the_same_file_again_offers_nothing_to_import(client, auth, checker):
@@ -376,3 +381,13 @@ def test_an_invalid_survey_form_says_each_problem_once(client, auth, checker):
     for name in ("resolved", "category", "needs_callback"):
         assert page.count(f'id="{name}-error"') == 1, name
     assert db.session.get(SurveyContact, contact_id).surveyed_at is None
+
+
+def test_marks_without_the_version_are_refused(client, auth, checker):
+    contact_id = new_contact()
+    auth.login(checker)
+    response = client.post(f"/survey/contacts/{contact_id}/marks", data={
+        "marks-needs_survey": "no", "marks-needs_callback": "yes"})
+    assert response.status_code == 400
+    db.session.rollback()
+    assert db.session.get(SurveyContact, contact_id).needs_survey

@@ -10,7 +10,7 @@ from extensions import db
 from models import AuditEntry, HandoverEntry, Ticket
 from services.clock import local_today, utcnow
 
-from ._support import count, element, html, new_client, text_of
+from ._support import count, element, html, new_client, text_of, version_of
 
 NUMBER = re.compile(r"ZK-\d{8}-\d{4}")
 
@@ -385,50 +385,49 @@ def test_sign_puts_the_ticket_on_todays_handover_table_once(client, auth, make):
     assert (count(AuditEntry), count(HandoverEntry)) == (audits, entries)
 
 
-def test_sign_from_the_queue_with_htmx_answers_the_new_queue(client, auth, make):
+def test_sign_from_the_queue_goes_back_to_the_queue(client, auth, make):
     lead, agent = make.team_with_lead()
     signed = make.ticket(submitter=agent)
     waiting = make.ticket(submitter=agent)
     auth.login(lead)
+    queue = html(client.get("/review"))
+    start = queue.index(f'id="queue-row-{signed.id}"')
+    row = queue[start:queue.index("</tr>", start)]
+    assert 'name="next" value="/review"' in row  # the queue names itself as the way back
     response = client.post(f"/tickets/{signed.id}/sign",
-                           data={"version": signed.version, "from": "queue"}, headers=HX)
-    assert response.status_code == 200
-    page = html(response)
-    assert "<html" not in page
-    rows = text_of(page, "queue-rows")
-    assert signed.number not in rows
-    assert waiting.number in rows
-    assert text_of(page, "queue-count") == "1"
-    assert re.search(r'<div id="flash"[^>]*hx-swap-oob="true"', page)
+                           data={"version": signed.version, "next": "/review"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/review"
+    page = html(client.get("/review"))
     assert f"工单 {signed.number} 已签字交接给自控组" in text_of(page, "flash")
+    rows = text_of(page, "queue-rows")
+    assert signed.number not in rows and waiting.number in rows
+    assert text_of(page, "queue-count") == "1"
     assert fresh(signed.id).state == "handed_over"
 
 
-def test_stale_sign_from_the_queue_with_htmx_says_so_in_the_fragment(client, auth, make):
-    lead, agent = make.team_with_lead()
-    ticket = make.ticket(submitter=agent)
-    auth.login(lead)
-    client.post(f"/tickets/{ticket.id}/sign", data={"version": ticket.version, "from": "queue"},
-                headers=HX)
-    again = client.post(f"/tickets/{ticket.id}/sign",
-                        data={"version": ticket.version, "from": "queue"}, headers=HX)
-    assert again.status_code == 409
-    page = html(again)
-    assert 'id="queue-rows"' in page and "<html" not in page
-    assert "已交接" in text_of(page, "flash")
-
-
-def test_sign_from_the_queue_without_htmx_goes_back_to_the_queue(client, auth, make):
+def test_sign_with_htmx_is_sent_back_with_hx_redirect(client, auth, make):
     lead, agent = make.team_with_lead()
     ticket = make.ticket(submitter=agent)
     auth.login(lead)
     response = client.post(f"/tickets/{ticket.id}/sign",
-                           data={"version": ticket.version, "from": "queue"})
-    assert response.status_code == 303
-    assert response.headers["Location"] == "/review"
-    page = html(client.get("/review"))
-    assert ticket.number in text_of(page, "flash")
-    assert ticket.number not in text_of(page, "queue-rows")
+                           data={"version": ticket.version, "next": "/review"}, headers=HX)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/review"
+    assert fresh(ticket.id).state == "handed_over"
+
+
+def test_stale_sign_from_the_queue_goes_back_to_the_queue_saying_why(client, auth, make):
+    lead, agent = make.team_with_lead()
+    ticket = make.ticket(submitter=agent)
+    auth.login(lead)
+    data = {"version": ticket.version, "next": "/review"}
+    client.post(f"/tickets/{ticket.id}/sign", data=data)
+    audits = count(AuditEntry)
+    again = client.post(f"/tickets/{ticket.id}/sign", data=data)
+    assert again.status_code == 303 and again.headers["Location"] == "/review"
+    assert "已交接" in text_of(html(client.get("/review")), "flash")
+    assert count(AuditEntry) == audits
 
 
 # --- review queue --------------------------------------------------------------------------
@@ -535,8 +534,8 @@ def test_typed_markup_is_shown_as_text_everywhere(app, client, auth, make, paylo
         "review queue": html(lead_browser.get("/review")),
     }
     # the lead's note on a return is free text too
-    returned = lead_browser.post(f"/tickets/{ticket_id}/return",
-                                 data={"elements": ["demand"], "note": payload})
+    returned = lead_browser.post(f"/tickets/{ticket_id}/return", data={
+        "elements": ["demand"], "note": payload, "version": version_of(Ticket, ticket_id)})
     assert returned.status_code == 303
     pages["returned ticket page"] = html(client.get(f"/tickets/{ticket_id}"))
     pages["edit form"] = html(client.get(f"/tickets/{ticket_id}/edit"))

@@ -1,10 +1,9 @@
 """What the ticket page shows of the appeal path, and which of its forms this user gets."""
+from blueprints.appeals.forms import (AppealForm, DeclineObjectionForm, ObjectionForm, PanelForm,
+                                      RejudgeForm, RulingForm)
 from domain.appeals import Side
 from domain.tickets import Action, State
 from services import appeals, objections
-
-from .forms import (AppealForm, DeclineObjectionForm, ObjectionForm, PanelForm, RejudgeForm,
-                    RulingForm)
 
 APPEAL_STATES = {State.JUDGED, State.APPEALED, State.PANEL, State.VOTING, State.ESCALATED,
                  State.CLOSED}

@@ -1,8 +1,12 @@
-"""What the ticket page needs for the quality team's panels and the reply record: forms,
-clocks and which actions the signed-in user may take. Shared by the ticket page and by the
-quality views that re-render it with a form's errors."""
+"""The ticket page's quality panels and reply record: forms, clocks and which actions the
+signed-in user may take. The quality views build their forms with the same functions."""
 import functools
 
+from blueprints.quality.forms import (AccusedForm, AttemptForm, EscalateForm, FlagForm, JudgeForm,
+                                     NotificationForm, NotificationUpdateForm, ReplyDecisionForm,
+                                     ReplyForm, ReturnToLeadForm, SmsForm)
+from blueprints.ui import (KIND_LABELS, REASON_LABELS, REPLY_METHOD_LABELS, SMS_KIND_LABELS,
+                           TRACKING_LABELS, VERDICT_LABELS)
 from domain import reply as reply_rules
 from domain import tickets as rules
 from domain.roles import Role
@@ -11,12 +15,6 @@ from domain.tickets import Action, State
 from services import quality, replies, settings
 from services.clock import local_day
 from services.tickets import facts
-
-from ..ui import (KIND_LABELS, REASON_LABELS, REPLY_METHOD_LABELS, SMS_KIND_LABELS,
-                  TRACKING_LABELS, VERDICT_LABELS)
-from .forms import (AccusedForm, AttemptForm, EscalateForm, FlagForm, JudgeForm, NotificationForm,
-                    NotificationUpdateForm, ReplyDecisionForm, ReplyForm, ReturnToLeadForm,
-                    SmsForm)
 
 
 def judge_form(formdata=None, **kwargs):

@@ -1,10 +1,9 @@
 """The ticket page's 督办 section (templates/tickets/_supervision.html)."""
 from flask_login import current_user
 
+from blueprints.supervision.forms import OrderForm
 from services import supervision as service
 from services.clock import utcnow
-
-from .forms import OrderForm
 
 
 def ticket_section(ticket, page, order_form=None) -> dict | None:

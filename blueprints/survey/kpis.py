@@ -9,7 +9,7 @@ from blueprints._access import roles
 from blueprints._htmx import render
 from blueprints.charts import hbars, trend_chart
 from blueprints.periods import period_of
-from blueprints.ui import CHANNEL_LABELS, OUTCOME_LABELS, label, localtime
+from blueprints.ui import label, localtime
 from domain.periods import Period, span_of, weeks_back
 from domain.phones import mask_phone
 from domain.survey import MAY, Task
@@ -103,14 +103,14 @@ def export_records():
         for c in contacts:
             s = c.survey
             first = c.callbacks[0] if c.callbacks else None
-            yield [localtime(c.contact_at), label(CHANNEL_LABELS, c.channel), mask_phone(c.phone),
+            yield [localtime(c.contact_at), label("channel", c.channel), mask_phone(c.phone),
                    c.agent_no, c.summary, c.score if c.score is not None else "",
                    flag(c.needs_survey), localtime(c.surveyed_at),
                    s.surveyed_by.name if s else "", s.category.name if s else "",
                    flag(c.resolved), s.unresolved_issue if s else "", flag(c.needs_callback),
                    c.callback_due_on.isoformat() if c.callback_due_on else "",
                    localtime(c.callback_done_at), first.recorded_by.name if first else "",
-                   label(OUTCOME_LABELS, first.outcome) if first else "",
+                   label("outcome", first.outcome) if first else "",
                    first.score if first else "", first.reason if first else "",
                    max(len(c.callbacks) - 1, 0)]
 

@@ -51,9 +51,7 @@ def queue():
     del rows[service.QUEUE_PAGE:]
     kept = {name: value for name, value in form.data.items() if value}
     context = dict(rows=rows, now=now, group_names=_group_names(),
-                   more_url=url_for("quality.queue", **kept, after=rows[-1].id) if more else None,
-                   show_url=_url_around_id("tickets.show"),
-                   claim_url=_url_around_id("quality.claim"))
+                   more_url=url_for("quality.queue", **kept, after=rows[-1].id) if more else None)
     if after is not None and wants_fragment():
         return render("quality/queue.html", "quality_more", **context)
     total = len(rows) if after is None and not more else service.queue_count(
@@ -93,13 +91,6 @@ def _queue_choices(form: QueueFilterForm) -> None:
     form.group.choices, form.state.choices = groups, states
     form.checker.choices = checkers + [(str(u.id), f"{u.name} {u.employee_no}")
                                        for u in service.checkers()]
-
-
-def _url_around_id(endpoint: str) -> tuple[str, str]:
-    """A row's URL as (before, after) its ticket id: one url_for a page, not two a row."""
-    marker = "2147483647"
-    before, after = url_for(endpoint, ticket_id=int(marker)).split(marker)
-    return before, after
 
 
 class _Labels(dict):

@@ -14,7 +14,7 @@ from blueprints._actions import invalid as _invalid  # noqa: F401  (also used by
 from blueprints._actions import refused as _refused  # noqa: F401
 from blueprints.forms import VersionForm
 from blueprints.tickets.views import load_ticket, show_ticket
-from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day, request_language
+from blueprints.ui import parse_day, per_language, state_label, texts
 from domain.errors import NotAllowed
 from domain.reply import DECIDERS
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
@@ -50,7 +50,7 @@ def queue():
     more = len(rows) > service.QUEUE_PAGE
     del rows[service.QUEUE_PAGE:]
     kept = {name: value for name, value in form.data.items() if value}
-    context = dict(rows=rows, now=now, group_names=_group_names(),
+    context = dict(rows=rows, now=now,
                    more_url=url_for("quality.queue", **kept, after=rows[-1].id) if more else None)
     if after is not None and wants_fragment():
         return render("quality/queue.html", "quality_more", **context)
@@ -64,40 +64,22 @@ def queue():
                   **context)
 
 
-#: The filter's fixed choices and the route group names, per language: ~15 translations.
-_FIXED_CHOICES: dict[str, tuple[list, list, list, dict]] = {}
-
-
-def _fixed_choices() -> tuple[list, list, list, dict]:
-    locale = request_language()
-    cached = _FIXED_CHOICES.get(locale)
-    if cached is None:
-        names = _Labels((k.value, str(v)) for k, v in GROUP_LABELS.items())
-        groups = [("", _("All groups")), *names.items(), ("none", _("Not routed"))]
-        states = [("", _("Open work"))] + [
-            (s.value, str(STATE_LABELS[s])) for s in service.OPEN_STATES + (
-                service.State.RETURNED_TO_LEAD, service.State.CLOSED)]
-        checkers = [("", _("Anyone")), ("me", _("Mine")), ("none", _("Unclaimed"))]
-        cached = _FIXED_CHOICES[locale] = (groups, states, checkers, names)
-    return cached
-
-
-def _group_names() -> dict:
-    return _fixed_choices()[3]
+@per_language()
+def _fixed_choices() -> tuple[list, list, list]:
+    """The filter's fixed choices: groups, states and checkers."""
+    groups = [("", _("All groups")), *texts("group").items(), ("none", _("Not routed"))]
+    states = [("", _("Open work"))] + [
+        (s.value, state_label(s)) for s in service.OPEN_STATES + (
+            service.State.RETURNED_TO_LEAD, service.State.CLOSED)]
+    checkers = [("", _("Anyone")), ("me", _("Mine")), ("none", _("Unclaimed"))]
+    return groups, states, checkers
 
 
 def _queue_choices(form: QueueFilterForm) -> None:
-    groups, states, checkers, _names = _fixed_choices()
+    groups, states, checkers = _fixed_choices()
     form.group.choices, form.state.choices = groups, states
     form.checker.choices = checkers + [(str(u.id), f"{u.name} {u.employee_no}")
                                        for u in service.checkers()]
-
-
-class _Labels(dict):
-    """Labels by value; an unknown value shows as itself (as blueprints.ui.label does)."""
-
-    def __missing__(self, key):
-        return key
 
 
 # --- actions on a ticket -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from .labels import (ACTION_LABELS, ALERT_LABELS, CHANNEL_LABELS, DECISION_LABEL
                      ROLE_LABELS, SMS_KIND_LABELS, SOURCE_LABELS, STATE_LABELS,
                      SUPERVISION_STATE_LABELS, TRACKING_LABELS, VERDICT_LABELS, WARNING_LABELS,
                      group_label_text, label, reason_label, reply_method_text, state_label,
-                     state_pill, supervision_state_text, tracking_label_text)
+                     state_pill, supervision_state_text, texts, tracking_label_text)
 from .language import per_language, request_language, request_translations
 
 __all__ = [
@@ -24,4 +24,4 @@ __all__ = [
     "group_label_text", "isoutc", "label", "localtime", "minutes_between", "nav_links",
     "parse_day", "per_language", "reason_label", "register", "reply_method_text",
     "request_language", "request_translations", "shared_fragment", "state_label",
-    "state_pill", "supervision_state_text", "tracking_label_text"]
+    "state_pill", "supervision_state_text", "texts", "tracking_label_text"]

@@ -3,9 +3,9 @@ the agent's list, the lead's review queue and the ticket page."""
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import bindparam, event, exists, false, inspect, or_, select, text
+from sqlalchemy import bindparam, exists, false, inspect, or_, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -132,31 +132,11 @@ def enter_transferred(data: TicketInput, *, source: str, actor: User, now: datet
     return ticket
 
 
-def _accused_team_id(ticket: Ticket) -> int | None:
-    """The accused agent's team (who may see and act on the ticket depends on it). A page asks
-    several times, so the answer stays on the loaded ticket for its number until the session
-    expires the ticket (commit, rollback)."""
-    memo = vars(ticket).get("_accused_team")
-    if memo is None or memo[0] != ticket.accused_no:
-        team_id = db.session.scalar(
-            select(User.team_id).where(User.employee_no == ticket.accused_no)) \
-            if ticket.accused_no else None
-        memo = vars(ticket)["_accused_team"] = (ticket.accused_no, team_id)
-    return memo[1]
-
-
-@event.listens_for(Ticket, "expire")
-def _forget_accused_team(ticket, _attrs):
-    # A rollback expires every state of the session, also those whose ticket was garbage
-    # collected meanwhile: SQLAlchemy then passes None.
-    if ticket is not None:
-        vars(ticket).pop("_accused_team", None)
-
-
 def facts(ticket: Ticket) -> rules.TicketFacts:
     return rules.TicketFacts(
         state=State(ticket.state), submitter_id=ticket.submitter_id, team_id=ticket.team_id,
-        accused_no=ticket.accused_no, accused_team_id=_accused_team_id(ticket),
+        accused_no=ticket.accused_no,
+        accused_team_id=ticket.accused.team_id if ticket.accused else None,
         handed_over=ticket.handed_over_at is not None, checker_id=ticket.checker_id,
         transferred=ticket.source is not None,
         judged_by_id=ticket.judgement.judged_by_id if ticket.judgement else None,
@@ -397,22 +377,18 @@ class PageExtras:
 
 def _page_statement():
     """The ticket with everything its page reads, in one statement (built once): the people
-    and records it links to, the accused agent's team, and whether each list on the page has
-    rows, so that an empty list costs no query. (Loaded one by one, the page ran ~25
-    queries at ~0.2 ms of Python each.)"""
-    accused = aliased(User)
-
+    and records it links to, the accused agent, and whether each list on the page has rows,
+    so that an empty list costs no query."""
     def has(model):
         return exists().where(model.ticket_id == Ticket.id)
 
     appeal = joinedload(Ticket.appeal)
-    return (select(Ticket, accused.team_id, has(Notification), has(ContactAttempt),
+    return (select(Ticket, has(Notification), has(ContactAttempt),
                    has(SmsMessage), has(AudioExcerpt) | has(RecordingRef), has(Case),
                    has(SurveyContact), has(SupervisionOrder))
-            .outerjoin(accused, accused.employee_no == Ticket.accused_no)
             .where(Ticket.id == bindparam("ticket_id"))
             .options(joinedload(Ticket.submitter), joinedload(Ticket.team),
-                     joinedload(Ticket.checker),
+                     joinedload(Ticket.checker), joinedload(Ticket.accused),
                      joinedload(Ticket.handover).joinedload(HandoverEntry.return_confirmed_by),
                      joinedload(Ticket.judgement).joinedload(Judgement.judged_by),
                      appeal.joinedload(Appeal.appellant), appeal.joinedload(Appeal.rejudged_by),
@@ -443,8 +419,7 @@ def load_page(ticket_id: int, *, actor: User) -> tuple[Ticket, PageExtras]:
     row = db.session.execute(_PAGE, {"ticket_id": ticket_id}).first()
     if row is None:
         raise NotFound("No such ticket.")
-    ticket, team_id, notified, attempted, texted, evidence, case, contact, orders = row
-    vars(ticket)["_accused_team"] = (ticket.accused_no, team_id)
+    ticket, notified, attempted, texted, evidence, case, contact, orders = row
     unloaded = inspect(ticket).unloaded
     for name, present in (("notifications", notified), ("attempts", attempted),
                           ("sms", texted)):

@@ -16,9 +16,9 @@ from domain.errors import N_, Conflict, NotFound
 from domain.roles import FILERS, SEES_ALL_HANDED_OVER, Role
 from domain.text import mask_numbers
 from domain.tickets import Action, State
-from models import (Appeal, AudioExcerpt, AuditEntry, Case, ContactAttempt, Criterion,
-                    HandoverEntry, Judgement, Notification, PanelMember, RecordingRef, SmsMessage,
-                    SupervisionOrder, Ticket, User)
+from models import (Appeal, AudioExcerpt, AuditEntry, Case, ContactAttempt, HandoverEntry,
+                    Judgement, Notification, RecordingRef, SmsMessage, SupervisionOrder, Ticket,
+                    User)
 from models.survey import SurveyContact
 
 from . import audit, chain, settings
@@ -396,37 +396,21 @@ def _page_statement():
 
 
 _PAGE = _page_statement()
-# The two short lists under the judgement and the appeal, by statements built once: as
-# selectinload options they cost ~0.4 ms of Python each, as these ~0.1 ms.
-_CRITERIA_LINK = Judgement.criteria.property.secondary
-_CRITERIA = (select(Criterion).join(_CRITERIA_LINK, _CRITERIA_LINK.c.criterion_id == Criterion.id)
-             .where(_CRITERIA_LINK.c.judgement_id == bindparam("judgement_id"))
-             .order_by(*Judgement.criteria.property.order_by))
-_MEMBERS = (select(PanelMember).options(joinedload(PanelMember.user))
-            .where(PanelMember.appeal_id == bindparam("appeal_id"))
-            .order_by(*Appeal.members.property.order_by))
-
-
-def _load_list(parent, name: str, statement, key: str) -> None:
-    if parent is not None and name in inspect(parent).unloaded:
-        set_committed_value(parent, name,
-                            list(db.session.scalars(statement, {key: parent.id})))
 
 
 def load_page(ticket_id: int, *, actor: User) -> tuple[Ticket, PageExtras]:
-    """The ticket and what its page shows; NotFound when the actor may not see it. Lists
-    with rows (notifications, attempts, SMS) load when the page first reads them."""
+    """The ticket and what its page shows; NotFound when the actor may not see it. Its lists
+    load when the page first reads them, but for those the statement found empty."""
     row = db.session.execute(_PAGE, {"ticket_id": ticket_id}).first()
     if row is None:
         raise NotFound("No such ticket.")
     ticket, notified, attempted, texted, evidence, case, contact, orders = row
+    # Set empty rather than queried when read: docs/decisions.md (issue 20).
     unloaded = inspect(ticket).unloaded
     for name, present in (("notifications", notified), ("attempts", attempted),
                           ("sms", texted)):
         if not present and name in unloaded:
             set_committed_value(ticket, name, [])
-    _load_list(ticket.judgement, "criteria", _CRITERIA, "judgement_id")
-    _load_list(ticket.appeal, "members", _MEMBERS, "appeal_id")
     return _visible(ticket, actor), PageExtras(has_evidence=bool(evidence),
                                                has_case=bool(case),
                                                has_survey_contact=bool(contact),

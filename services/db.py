@@ -40,7 +40,7 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         # Straight to the driver: every request begins one, and SQLAlchemy's statement
-        # machinery (events, logging, a result object) cost a third of reading the user.
+        # machinery (events, logging, a result object) is more work than the BEGIN.
         conn.connection.dbapi_connection.execute(
             "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 

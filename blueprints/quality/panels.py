@@ -55,8 +55,8 @@ class Panels:
     """The quality part of the ticket page. The flags are set at once; each form (and the
     settings' time limits, a query) is a cached_property, built the first time the template
     reads it: the page shows only the few this user may use in the ticket's state, and
-    building them all made the page a fifth dearer (docs/decisions.md, issue 20). A form
-    passed in (bound to its errors) is used as it is."""
+    building them all is measured in docs/decisions.md (issue 20). A form passed in (bound
+    to its errors) is used as it is."""
 
     def __init__(self, ticket, actor, now, **overrides):
         self.ticket, self.now = ticket, now

@@ -18,6 +18,7 @@ from blueprints.ui import parse_day, per_language, state_label, texts
 from domain.errors import NotAllowed
 from domain.reply import DECIDERS
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
+from domain.tickets import State
 from services import quality as service
 from services import replies
 from services.clock import local_today, utcnow, zone
@@ -70,7 +71,7 @@ def _fixed_choices() -> tuple[list, list, list]:
     groups = [("", _("All groups")), *texts("group").items(), ("none", _("Not routed"))]
     states = [("", _("Open work"))] + [
         (s.value, state_label(s)) for s in service.OPEN_STATES + (
-            service.State.RETURNED_TO_LEAD, service.State.CLOSED)]
+            State.RETURNED_TO_LEAD, State.CLOSED)]
     checkers = [("", _("Anyone")), ("me", _("Mine")), ("none", _("Unclaimed"))]
     return groups, states, checkers
 

@@ -77,6 +77,10 @@ def create_app(test_config=None):
     app.register_blueprint(supervision_bp)  # supervision orders (督办单)
     app.register_blueprint(proposals_bp)  # proposals sent up (建议上报)
     app.register_blueprint(notes_bp)  # feedback notes (服务反馈便签)
+    from blueprints.wallboard import bp as wallboard_bp
+    app.register_blueprint(wallboard_bp)  # the floor's big screen (大屏)
+    from blueprints.privacy import bp as privacy_bp
+    app.register_blueprint(privacy_bp)  # personal data: retention and customers' requests
     from blueprints.auth.sessions import enforce_limits
     app.before_request(enforce_limits)  # before access control: an expired session is anonymous
     app.before_request(_access.enforce)
@@ -223,6 +227,10 @@ def _register_errors(app):
     def forbidden(_e):
         refused(403)
         return page(403, _("Not permitted"), _("Your role may not open this page."))
+
+    @app.errorhandler(410)
+    def gone(_e):
+        return page(410, _("Deleted"), _("This was deleted when its retention period ended."))
 
     @app.errorhandler(404)
     def not_found(_e):

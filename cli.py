@@ -55,25 +55,79 @@ def register(app):
     app.cli.add_command(user_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(sweep)
+    app.cli.add_command(notify)
     from backup import backup_command, restore_command
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(directory_cli)
 
 
 @click.command("sweep")
 def sweep():
     """Close panel votes past their deadline, then tickets whose reply is recorded and whose
     appeal window has passed; raise the weekly warnings; alert the owner about supervision
-    orders past their due time (once each). Safe to run from cron every minute, from
-    several hosts."""
+    orders past their due time, and the duty managers about problem clocks that ran out
+    (once each); remind leads of reviews due within 30 minutes and reply keepers of replies
+    due within 4 hours (once each); once a day, anonymise the customer data and delete the
+    audio excerpts past their retention (services/privacy.py). Safe to run from cron every
+    minute, from several hosts."""
     from services.appeals import close_due_votes
     from services.notices import weekly_warnings
+    from services.privacy import daily_retention
     from services.quality import close_due
+    from services.reminders import remind_due
     from services.supervision import alert_overdue
+    from services.survey.problems import alert_overdue as alert_overdue_problems
     now = utcnow()
     votes = close_due_votes(now)
     closed = close_due(now, limit=10_000)
     warnings = weekly_warnings(now)
     overdue = alert_overdue(now)
+    problems = alert_overdue_problems(now)
+    reminded = remind_due(now)
+    retained = daily_retention(now)
     click.echo(f"sweep: closed {votes} vote(s) and {closed} ticket(s), "
-               f"raised {warnings} warning(s), {overdue} overdue supervision order(s)")
+               f"raised {warnings} warning(s), {overdue} overdue supervision order(s), "
+               f"{problems} problem clock(s) run out, {reminded} deadline reminder(s)")
+    if retained is not None:
+        click.echo("retention: anonymised {tickets} ticket(s), {contacts} contact(s), cleared "
+                   "{imports} import preview(s), deleted {audio} audio file(s)".format(
+                       **retained))
+
+
+@click.command("notify")
+def notify():
+    """Deliver the notification outbox (企业微信 / 钉钉 robots, e-mail, the SMS platform):
+    due messages within each channel's rate limit, failures retried with backoff, dead
+    letters for the administrator. Safe from cron every minute, from several hosts."""
+    from services.channels import run
+    tally = run(utcnow())
+    click.echo("notify: " + (", ".join(f"{n} {status}" for status, n in sorted(tally.items()))
+                             or "nothing due"))
+
+
+directory_cli = AppGroup("directory", help="Directory (LDAP) accounts.")
+
+
+@directory_cli.command("sync")
+@click.option("--dry-run", is_flag=True, help="Print what would change; change nothing.")
+def directory_sync(dry_run):
+    """Update names, roles and teams of directory accounts from the directory; deactivate
+    those who left it or whose groups no longer map (ending their sessions). Audited.
+    Safe from cron (e.g. hourly)."""
+    from services import directory
+    try:
+        report = directory.sync(now=utcnow(), dry_run=dry_run)
+    except directory.DirectoryUnavailable as exc:
+        raise click.ClickException(f"directory sync: nothing changed: {exc}") from None
+    prefix = "would " if dry_run else ""
+    for change in report.changes:
+        if change.deactivate:
+            click.echo(f"{change.employee_no}: {prefix}deactivate ({change.deactivate})")
+        else:
+            fields = ", ".join(f"{key} {before or '-'} -> {after or '-'}"
+                               for key, (before, after) in sorted(change.fields.items()))
+            click.echo(f"{change.employee_no}: {prefix}update {fields}")
+    click.echo(f"directory sync{' (dry run)' if dry_run else ''}: {len(report.changes)} "
+               f"change(s), {report.unchanged} up to date, {report.directory_people} "
+               f"people in the directory")

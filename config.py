@@ -1,4 +1,5 @@
 """Configuration: defaults here, then instance/config.py, then ZIKONG_* environment variables."""
+import json
 import os
 import secrets
 from pathlib import Path
@@ -63,6 +64,43 @@ class Defaults:
     # the site head then rules on it.
     BALLOT_KEY = None
     EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
+    # The address people open Zikong at (https://zikong.intranet): links in notifications
+    # sent from cron, where there is no request to take it from.
+    PUBLIC_URL = ""
+
+    # Directory sign-in (ldap3; services/directory.py). Off while LDAP_URLS is empty. The
+    # group -> role/team mapping is edited under 系统配置; the bind password only ever comes
+    # from here (instance/config.py or ZIKONG_LDAP_BIND_PASSWORD), never the database.
+    LDAP_URLS = ""                 # "ldaps://dc1.corp:636 ldaps://dc2.corp:636", tried in turn
+    LDAP_STARTTLS = True           # StartTLS on ldap:// URLs (ldaps:// is TLS from the start)
+    LDAP_CA_FILE = ""              # CA bundle that signed the servers' certificates
+    LDAP_BIND_DN = ""              # service account that looks people up …
+    LDAP_BIND_PASSWORD = ""  # nosec B105: empty, set from the environment
+    LDAP_USER_DN_TEMPLATE = ""     # … or bind directly as "{employee_no}@corp.example.com"
+    LDAP_BASE_DN = ""
+    LDAP_USER_FILTER = "(objectClass=person)"
+    LDAP_EMPLOYEE_ATTR = "employeeNumber"
+    LDAP_NAME_ATTR = "displayName"
+    LDAP_GROUP_BASE_DN = ""        # default: LDAP_BASE_DN
+    LDAP_GROUP_FILTER = "(member={dn})"
+    LDAP_CONNECT_TIMEOUT = 3       # seconds per server, so an unreachable directory answers
+    LDAP_TIMEOUT = 5               # quickly; and per operation
+
+    # Notification channels (services/notify): name -> {"type": "wecom" | "dingtalk" |
+    # "email", …}; webhooks, signing secrets and SMTP passwords live only here or in
+    # ZIKONG_NOTIFY_CHANNELS (JSON). Which events go where is edited under 系统配置.
+    NOTIFY_CHANNELS = {}
+    NOTIFY_TIMEOUT = 5             # seconds per delivery attempt
+
+    # SMS gateway: "outbox" records only (the default); "http" posts to the centre's SMS
+    # platform through the outbox (services/sms_gateway.py).
+    SMS_GATEWAY = "outbox"
+    SMS_HTTP_URL = ""
+    SMS_HTTP_METHOD = "POST"
+    SMS_HTTP_AUTH_HEADER = ""      # "Authorization: Bearer …" (secret: environment only)
+    SMS_HTTP_CONTENT_TYPE = "application/json"
+    SMS_HTTP_BODY_TEMPLATE = '{"mobile": "{number}", "content": "{text}"}'
+    SMS_HTTP_PER_MINUTE = 60
 
 
 ENV_PREFIX = "ZIKONG_"
@@ -72,17 +110,30 @@ ENV_KEYS = {
     "COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     **{name: name for name in ("SECRET_KEY", "BALLOT_KEY", "TIMEZONE", "PROXY_COUNT",
                                "LOG_LEVEL", "UPLOAD_DIR", "EVIDENCE_MAX_BYTES",
-                               "SQLITE_BUSY_TIMEOUT_MS", "POSTGRES_LOCK_TIMEOUT_MS")},
+                               "SQLITE_BUSY_TIMEOUT_MS", "POSTGRES_LOCK_TIMEOUT_MS",
+                               "PUBLIC_URL", "NOTIFY_CHANNELS", "NOTIFY_TIMEOUT",
+                               "LDAP_URLS", "LDAP_STARTTLS", "LDAP_CA_FILE", "LDAP_BIND_DN",
+                               "LDAP_BIND_PASSWORD", "LDAP_USER_DN_TEMPLATE", "LDAP_BASE_DN",
+                               "LDAP_USER_FILTER", "LDAP_EMPLOYEE_ATTR", "LDAP_NAME_ATTR",
+                               "LDAP_GROUP_BASE_DN", "LDAP_GROUP_FILTER",
+                               "LDAP_CONNECT_TIMEOUT", "LDAP_TIMEOUT", "SMS_GATEWAY",
+                               "SMS_HTTP_URL", "SMS_HTTP_METHOD", "SMS_HTTP_AUTH_HEADER",
+                               "SMS_HTTP_CONTENT_TYPE", "SMS_HTTP_BODY_TEMPLATE",
+                               "SMS_HTTP_PER_MINUTE")},
 }
 _INTEGERS = {"EVIDENCE_MAX_BYTES", "PROXY_COUNT", "SQLITE_BUSY_TIMEOUT_MS",
-             "POSTGRES_LOCK_TIMEOUT_MS"}
+             "POSTGRES_LOCK_TIMEOUT_MS", "NOTIFY_TIMEOUT", "LDAP_CONNECT_TIMEOUT",
+             "LDAP_TIMEOUT", "SMS_HTTP_PER_MINUTE"}
+_BOOLEANS = {"COOKIE_SECURE", "LDAP_STARTTLS"}
 
 
 def _env_value(name, raw):
     if name in _INTEGERS:
         return int(raw)
-    if name == "COOKIE_SECURE":
+    if name in _BOOLEANS:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if name == "NOTIFY_CHANNELS":
+        return json.loads(raw)
     return raw
 
 

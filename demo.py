@@ -129,80 +129,129 @@ def _quality_steps(ticket_id, then, people, at):
                            now=at + timedelta(hours=3))
 
 
-#: Dissatisfied contacts: (weeks ago, weekday, hour, phone, channel, agent, summary, score, plan)
+#: Dissatisfied contacts: (weeks ago, weekday, hour, phone, channel, agent, area, summary, score,
+#: plan)
 SURVEY_CONTACTS = [
-    (2, 1, 10, "13811110001", "热线", "200101", "咨询宽带提速，专员解释不清，用户要求回电说明。", 3, "called:9"),
-    (2, 2, 15, "13811110002", "QQ", "200102", "在线咨询套餐变更，回复太慢，用户中途离开。", 4, "called:7"),
-    (2, 3, 11, "13811110003", "QQ", "200201", "询问积分兑换规则，专员答复前后不一致。", 2, "called:10"),
-    (2, 4, 9, "13811110004", "热线", "200102", "查询话费明细时被要求多次重复身份信息。", 3, ""),
-    (2, 5, 16, "13811110005", "热线", "200201", "宽带退订流程复杂，多次来电仍未办结。", 2, "surveyed"),
-    (1, 0, 9, "13822220001", "热线", "200101", "反映专员语气生硬，问题未解决就结束通话。", 1, "called:6"),
-    (1, 0, 14, "13822220002", "QQ", "200102", "咨询国际漫游开通，专员给出的资费与实际不符。", 2, "held"),
-    (1, 1, 10, "13822220003", "热线", "200201", "宽带故障报修后三天无人上门。", 1, "surveyed"),
-    (1, 2, 16, "13822220004", "QQ", "200101", "对上次回访结果不满意，要求重新处理。", 3, "resolved"),
-    (1, 3, 11, "13822220005", "热线", "200102", "办理停机保号时被告知需到营业厅，用户不理解。", 2, ""),
-    (1, 4, 13, "13822220006", "QQ", "200201", "误操作评价，实际对服务满意。", 4, ""),
-    (1, 5, 20, "13822220007", "热线", "200101", "安全问题：怀疑账号被盗，要求尽快处理。", 2, ""),
-    (1, 6, 18, "13822220008", "QQ", "200102", "功能设置问题，来电转移设置后不生效。", 3, ""),
+    (2, 1, 10, "13811110001", "热线", "200101", "福田", "咨询宽带提速，专员解释不清，用户要求回电说明。", 3,
+     "called:9"),
+    (2, 2, 15, "13811110002", "QQ", "200102", "南山", "在线咨询套餐变更，回复太慢，用户中途离开。", 4, "called:8"),
+    (2, 3, 11, "13811110003", "QQ", "200201", "罗湖", "询问积分兑换规则，专员答复前后不一致。", 2, "called:10"),
+    (2, 4, 9, "13811110004", "热线", "200102", "福田", "查询话费明细时被要求多次重复身份信息。", 3, ""),
+    (2, 5, 16, "13811110005", "热线", "200201", "南山", "宽带退订流程复杂，多次来电仍未办结。", 2, "surveyed"),
+    (1, 0, 9, "13822220001", "热线", "200101", "福田", "反映专员语气生硬，问题未解决就结束通话。", 1, "called:6"),
+    (1, 0, 14, "13822220002", "QQ", "200102", "南山", "咨询国际漫游开通，专员给出的资费与实际不符。", 2, "held"),
+    (1, 1, 10, "13822220003", "热线", "200201", "福田", "宽带故障报修后三天无人上门。", 1, "appended"),
+    (1, 2, 16, "13822220004", "QQ", "200101", "罗湖", "对上次回访结果不满意，要求重新处理。", 3, "alternative"),
+    (1, 3, 11, "13822220005", "热线", "200102", "南山", "办理停机保号时被告知需到营业厅，用户不理解。", 2,
+     "surveyed"),
+    (1, 4, 13, "13822220006", "QQ", "200201", "罗湖", "误操作评价，实际对服务满意。", 4, ""),
+    (1, 5, 20, "13822220007", "热线", "200101", "福田", "安全问题：怀疑账号被盗，要求尽快处理。", 2, ""),
+    (1, 6, 18, "13822220008", "QQ", "200102", "南山", "功能设置问题，来电转移设置后不生效。", 3, ""),
 ]
+#: The cause each plan's survey finds (QQ's 服务态度 otherwise 专业知识).
+SURVEY_CAUSES = {"called:6": "服务态度", "held": "专业知识", "surveyed": "退单导致处理不及时",
+                 "alternative": "回访结果", "appended": "其它"}
 
 
 def _survey_week(people, now):
-    """A week of dissatisfied contacts in every state: last week's waiting for the survey,
-    some surveyed, one held for the business side's result, one called back with a score of 6
-    (its remedy task open for the duty manager), and the week before called back."""
+    """A week of the callback cycle in progress: last week's contacts surveyed, one waiting;
+    the week before called back by 孙丽, who was given them (one left, overdue); this week's
+    given by the duty manager by area and by count (one nobody holds yet), one called back
+    with a 6 (a remedy task and a graded problem), one with an appended event graded
+    important (diagnosed), one held for the business side, one whose customer did not accept
+    the alternative at the survey (an event appended there); a supervision order to the
+    technical department; the month's ranking published; a training recorded."""
     import io
 
     from domain import survey as survey_rules
-    from services.survey import config, queues, records
-    from services.survey import imports as survey_import
+    from services import supervision
     from services.clock import local_today, zone
-    checker = people[CHECKER]
-    monday = survey_rules.monday_of(local_today(now))
-    lines = [",".join(survey_import.TEMPLATE_HEADER)]
-    for weeks, weekday, hour, phone, channel, agent, summary, score, _plan in SURVEY_CONTACTS:
+    from services.supervision import OrderInput
+    from services.survey import (analysis, assignments, config, problems, queues, ranking,
+                                 records)
+    from services.survey import imports as survey_import
+    checker, duty, owner = people[CHECKER], people["160001"], people[OWNER]
+    today = local_today(now)
+    monday = survey_rules.monday_of(today)
+    lines = [",".join((*survey_import.TEMPLATE_HEADER, survey_import.AREA_HEADER))]
+    for weeks, weekday, hour, phone, channel, agent, area, summary, score, _ in SURVEY_CONTACTS:
         day = monday - timedelta(weeks=weeks) + timedelta(days=weekday)
-        lines.append(f"{phone},{channel},{day.isoformat()} {hour:02d}:05,{agent},{summary},{score}")
+        lines.append(f"{phone},{channel},{day.isoformat()} {hour:02d}:05,{agent},{summary},"
+                     f"{score},{area}")
     data = io.BytesIO("\n".join(lines).encode("utf-8"))
     batch = survey_import.stage(data, "上周不满意用户.csv", actor=checker, now=now)
     survey_import.confirm(batch.id, actor=checker, now=now)
     contacts = {c.phone: c for c in queues.survey_queue(
-        local_today(now) + timedelta(days=14), queues.ContactFilter(show="todo"),
-        actor=checker)}
+        today + timedelta(days=14), queues.ContactFilter(show="todo"), actor=checker)}
 
     def at(day, hour):
         from datetime import UTC, datetime, time
         local = datetime.combine(day, time(hour), tzinfo=zone())
         return min(local.astimezone(UTC).replace(tzinfo=None), now - timedelta(minutes=5))
 
-    for weeks, _weekday, _hour, phone, channel, _agent, _summary, _score, plan in SURVEY_CONTACTS:
+    def callback(phone, caller, when, reason="", **fields):
+        contact = contacts[phone]
+        records.confirm_review(contact.id, "callback", actor=caller, now=when)
+        return records.record_callback(contact.id, actor=caller, now=when, method="phone",
+                                       reason=reason, note="已按话术致歉并说明处理结果。",
+                                       **fields)
+
+    for weeks, _d, _h, phone, channel, _a, _area, _s, _score, plan in SURVEY_CONTACTS:
         if not plan:
             continue
         contact = contacts[phone]
-        cycle = monday - timedelta(weeks=weeks - 1)  # the Monday of its survey week
-        survey_at = at(cycle + timedelta(days=1), 10) if weeks == 2 else now - timedelta(hours=2)
-        names = {"called:6": "服务态度", "held": "专业知识", "surveyed": "退单导致处理不及时",
-                 "resolved": "回访结果"}
-        name = names.get(plan, "专业知识" if channel == "QQ" else "服务态度")
+        survey_at = at(monday - timedelta(days=6), 10) if weeks == 2 else now - timedelta(hours=3)
+        name = SURVEY_CAUSES.get(plan, "专业知识" if channel == "QQ" else "服务态度")
         category = next(c for c in config.categories(contact.channel) if c.name == name)
         records.confirm_review(contact.id, "survey", actor=checker, now=survey_at)
-        records.record_survey(
-            contact.id, resolved=plan == "resolved", category_id=category.id,
-            unresolved_issue="" if plan == "resolved" else "用户问题尚未解决，需回访确认。",
-            needs_callback=plan != "resolved", actor=checker, now=survey_at)
-        if plan == "held":
-            records.hold_callback(contact.id, note="已追加事件，等待业务方回访结果。",
-                                         actor=checker, now=survey_at)
-            records.chase(contact.id, actor=checker, now=survey_at + timedelta(hours=2))
+        alternative = {"alternative": "改由业务方上门复核处理结果", "alternative_accepted": False,
+                       "append_event": True, "event": "客户不接受原回访结果，已追加事件要求复核。",
+                       "grade": "general"} if plan == "alternative" else {}
+        records.record_survey(contact.id, resolved=False, category_id=category.id,
+                              unresolved_issue="用户问题尚未解决，需回访确认。", needs_callback=True,
+                              actor=checker, now=survey_at, **alternative)
+    # The week before: given to 孙丽 on its Wednesday, called back on its Thursday.
+    given_at = at(monday - timedelta(days=5), 17)
+    assignments.assign_count(people["190002"].id, 4, monday - timedelta(days=5), actor=duty,
+                             now=given_at)
+    for _w, _d, _h, phone, _c, _a, _area, _s, _score, plan in SURVEY_CONTACTS[:5]:
         if plan.startswith("called:"):
             score = int(plan.split(":")[1])
-            called_at = at(cycle + timedelta(days=3), 15) if weeks == 2 else now - timedelta(
-                minutes=30)
-            records.confirm_review(contact.id, "callback", actor=checker, now=called_at)
-            records.record_callback(
-                contact.id, outcome="accepted" if score < 8 else "satisfied", score=score,
-                reason="用户认为问题拖得太久，仍有不满。" if score < 8 else "",
-                note="已按话术致歉并说明处理结果。", actor=checker, now=called_at)
+            callback(phone, people["190002"], at(monday - timedelta(days=4), 15),
+                     outcome="satisfied", score=score)
+    # This week: by area, by count, one by one; one left for nobody yet.
+    given_at = now - timedelta(hours=2)
+    zhang, li, wang = people["200101"], people["200102"], people["200201"]
+    assignments.assign_area("福田", wang.id, today, actor=duty, now=given_at)
+    assignments.assign_count(zhang.id, 2, today, actor=duty, now=given_at)
+    assignments.assign(contacts["13822220004"].id, li.id, actor=duty, now=given_at)
+    callback("13822220001", wang, now - timedelta(minutes=40), outcome="accepted", score=6,
+             reason="用户认为问题拖得太久，仍有不满。", grade="general")
+    appended = callback("13822220003", zhang, now - timedelta(minutes=90), outcome="appended",
+                        score=9, grade="important")
+    problem = next(p for p in contacts["13822220003"].problems if p.callback_id == appended.id)
+    problems.record_step(problem.id, "diagnosis", note="装维工单积压，需技术部协调上门时间。",
+                         actor=duty, now=now - timedelta(minutes=70))
+    held = contacts["13822220002"]
+    records.hold_callback(held.id, note="已追加事件，等待业务方回访结果。", actor=zhang,
+                          now=now - timedelta(minutes=80))
+    records.chase(held.id, actor=zhang, now=now - timedelta(minutes=20))
+    supervision.issue_for_contact(contacts["13822220003"].id, OrderInput(
+        request="客户宽带故障报修后三天无人上门，请技术部安排上门并答复处理时间。",
+        due_at=now + timedelta(hours=20), department="技术部装维班", department_contact="周工"),
+        actor=checker, now=now - timedelta(minutes=60))
+    month = analysis.month_of(today)
+    if ranking.ranking(month, actor=duty):
+        ranking.publish(month, announce=False, actor=duty, now=now - timedelta(minutes=10))
+    flagged = [r for r in analysis.analysis(month, actor=duty, now=now).steps if r.flagged]
+    if flagged:  # which steps ran late depends on the day the demo is loaded
+        analysis.record_finding(month, "step", flagged[0].key, actor=duty, now=now,
+                                root_cause="周一至周三调研人手不足，上周导入晚了一天。",
+                                action="导入提前到周一上午；周三下午由孙丽支援调研。")
+    attitude = next(c for c in config.categories("hotline") if c.name == "服务态度")
+    analysis.record_training(attitude.id, topic="服务态度专项培训：倾听与致歉话术",
+                             day=today - timedelta(days=1), attendees="200101 200102 200201",
+                             actor=owner, now=now - timedelta(minutes=30))
 
 
 #: Feedback notes: (author, days ago, hour, text, outcome)

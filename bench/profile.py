@@ -29,6 +29,7 @@ PAGES = {
     "bell": ("agent", lambda f: "/alerts/bell", {"HX-Request": "true"}),
     "reports": ("owner", lambda f: "/reports?period=month&by=team", {}),
     "search": ("checker", lambda f: f["search"][0], {}),
+    "wallboard": ("manager", lambda f: "/wallboard", {"HX-Request": "true"}),
 }
 
 

@@ -50,11 +50,14 @@ ENDPOINTS = {
                                          "HX-Target": "bell", "HX-Current-URL": "/"}),
     "dashboard": ("owner", ["/reports?period=month&by=team"], {}),
     "search": ("checker", "{search}", {}),
+    # The floor's big screen polling its board (htmx `every 60s`), many screens at once.
+    "wallboard": ("manager", ["/wallboard"], {"HX-Request": "true", "HX-Trigger": "board",
+                                              "HX-Target": "board"}),
 }
 LABELS = {"healthz": "/healthz (the floor)", "quality": "/quality (checker queue)",
           "review": "/review (lead queue)", "ticket": "/tickets/<id>",
           "bell": "/alerts/bell (htmx)", "dashboard": "/reports month by team",
-          "search": "/quality?q=<a customer number>"}
+          "search": "/quality?q=<a customer number>", "wallboard": "/wallboard (htmx poll)"}
 SWEEP = ("healthz", "quality", "ticket", "bell")
 #: The width of the tables' first column: the longest page label and a space.
 LABEL_WIDTH = max(map(len, LABELS.values())) + 1
@@ -549,7 +552,7 @@ def judge(report) -> dict:
             checks[name].update(cpu_ms=e[page].get("cpu_ms"),
                                 floor_cpu_ms=e["healthz"].get("cpu_ms"))
 
-    for name in ("quality", "review", "ticket", "search"):
+    for name in ("quality", "review", "ticket", "search", "wallboard"):
         check(f"{name} throughput ≥ {t['page_ratio']} × healthz", e[name]["ratio"],
               t["page_ratio"], below=False, page=name)
         check(f"{name} p99 ≤ {t['page_p99_ms']:g} ms", e[name]["p99_ms"], t["page_p99_ms"])

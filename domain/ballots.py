@@ -11,12 +11,11 @@ import secrets
 from collections.abc import Iterable
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .appeals import Tally
 from .judgement import Verdict
+from .keys import derive
 
 NONCE_BYTES = 12
 #: Every plaintext is one byte, so every sealed ballot has the same length.
@@ -40,10 +39,7 @@ def derive_key(secret_key: str, ballot_key: str | None = None) -> bytes:
     application's secret key, through HKDF with a label of its own."""
     material, label = ((ballot_key, _FROM_BALLOT_KEY) if ballot_key
                        else (secret_key, _FROM_SECRET_KEY))
-    if not material:
-        raise ValueError("no key material for ballots")
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=label).derive(material.encode())
+    return derive(material, label)
 
 
 def fingerprint(key: bytes) -> str:

@@ -1,7 +1,8 @@
-"""Dissatisfied-customer survey and callback (不满意调研与回访, SPEC Part B): who may do what,
-channels and cause categories, the weekly rhythm, working-day arithmetic for remedy tasks,
-satisfaction bands and the KPI formulas. Pure Python: dates and times come in as arguments."""
-from dataclasses import dataclass, field
+"""Dissatisfied-customer survey and callback (不满意调研与回访, SPEC Part B): who may do what (and
+which contacts a caller sees), channels and cause categories, the weekly rhythm, the remedy
+clocks, the one dissatisfaction threshold and the bands it gives, the KPI formulas and the
+callers' score. Pure Python: dates and times come in as arguments."""
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
@@ -9,38 +10,61 @@ from .errors import N_, NotAllowed
 from .periods import Span, rate
 from .roles import QUALITY, Role
 from .text import mask_numbers, strip_bidi_controls
+from .workdays import Calendar, add_working_days  # noqa: F401  (the remedy clock's calendar)
 
 
 class Task(StrEnum):
-    """What a user does in the survey area; MAY says which roles may do it."""
-    WORK = "work"                      # import, survey, call back, mark, show the number
+    """What a user does in the survey area; MAY says which roles may do it (and, for calling
+    back and reading a contact, may_call and may_read say which contacts)."""
+    WORK = "work"                      # import, survey, mark, the survey and callback queues
+    CALL = "call"                      # call back (my callbacks, the callback record, holds)
     READ_CONTACT = "read_contact"      # open a contact
+    ASSIGN = "assign"                  # give the week's callbacks to named callers
+    PROBLEM = "problem"                # diagnose, plan and grade the problems raised
     READ_REMEDIES = "read_remedies"    # the remedy task list
     REMEDY = "remedy"                  # record the contact with the customer and the remedy
     READ_KPIS = "read_kpis"            # the KPI page and its export
     EXPORT_RECORDS = "export_records"  # the survey and callback record (XLSX)
     AUDIT = "audit"                    # the sample audit of callback records
     CONFIGURE = "configure"            # categories and scripts, holidays, bands
+    READ_RANKING = "read_ranking"      # the callers' published ranking
+    PUBLISH_RANKING = "publish_ranking"  # publish a month's ranking to the floor
+    ANALYSE = "analyse"                # root cause and action of a monthly finding
+    TRAIN = "train"                    # training given for a common cause
 
 
 _MANAGERS = frozenset({Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD, Role.DUTY_MANAGER})
+#: Who may be given callbacks (seed 003: 分配给具体的客服代表): agents and leads of the floor,
+#: and the quality team, who called back before callbacks were assigned.
+CALLERS = QUALITY | {Role.STAFF, Role.TEAM_LEAD}
 
 #: Who may do what (docs/decisions.md, "Who"): the services check it, the views declare it.
 MAY = {
     Task.WORK: QUALITY,
-    Task.READ_CONTACT: QUALITY | {Role.DUTY_MANAGER},
+    Task.CALL: CALLERS,
+    Task.READ_CONTACT: CALLERS | {Role.DUTY_MANAGER},
+    Task.ASSIGN: frozenset({Role.DUTY_MANAGER, Role.OWNER}),
+    Task.PROBLEM: QUALITY | {Role.DUTY_MANAGER},
     Task.READ_REMEDIES: frozenset({Role.DUTY_MANAGER, Role.OWNER}),
     Task.REMEDY: frozenset({Role.DUTY_MANAGER}),
     Task.READ_KPIS: _MANAGERS,
     Task.EXPORT_RECORDS: QUALITY | _MANAGERS,
     Task.AUDIT: frozenset({Role.OWNER}),
     Task.CONFIGURE: frozenset({Role.ADMIN, Role.OWNER}),
+    Task.READ_RANKING: frozenset(Role) - {Role.ADMIN},
+    Task.PUBLISH_RANKING: frozenset({Role.DUTY_MANAGER, Role.OWNER}),
+    Task.ANALYSE: frozenset({Role.DUTY_MANAGER}),
+    Task.TRAIN: frozenset({Role.DUTY_MANAGER, Role.OWNER}),
 }
 
 REFUSALS = {
-    Task.WORK: N_("Only the quality team surveys and calls back dissatisfied customers."),
-    Task.READ_CONTACT: N_("Only the quality team and the duty managers read dissatisfied "
-                          "contacts."),
+    Task.WORK: N_("Only the quality team surveys dissatisfied customers."),
+    Task.CALL: N_("Only the callers call back dissatisfied customers."),
+    Task.READ_CONTACT: N_("Only the quality team, the duty managers and the contact's caller "
+                          "read a dissatisfied contact."),
+    Task.ASSIGN: N_("Only a duty manager or the whitelist owner assigns callbacks."),
+    Task.PROBLEM: N_("Only the quality team and the duty managers work on the problems "
+                     "raised."),
     Task.READ_REMEDIES: N_("Only the duty managers and the whitelist owner read remedy tasks."),
     Task.REMEDY: N_("Only a duty manager records a remedy."),
     Task.READ_KPIS: N_("Only managers read the callback KPIs."),
@@ -48,6 +72,11 @@ REFUSALS = {
                             "record."),
     Task.AUDIT: N_("Only the whitelist owner audits callback records."),
     Task.CONFIGURE: N_("Only the administrator and the whitelist owner configure the survey."),
+    Task.READ_RANKING: N_("The administrator does not read the callers' ranking."),
+    Task.PUBLISH_RANKING: N_("Only a duty manager or the whitelist owner publishes the "
+                             "ranking."),
+    Task.ANALYSE: N_("Only a duty manager records the monthly analysis."),
+    Task.TRAIN: N_("Only a duty manager or the whitelist owner records training."),
 }
 
 
@@ -55,6 +84,31 @@ def require(role: str, task: Task) -> None:
     """NotAllowed unless `role` may do `task`."""
     if role not in MAY[task]:
         raise NotAllowed(REFUSALS[task])
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who a contact's callback is about and who holds it."""
+    agent_no: str
+    caller_id: int | None
+
+
+def may_read(role: str, actor_id: int, holder: Holder) -> bool:
+    """The quality team and the duty managers read every contact; a caller of the floor only
+    the contacts given to them."""
+    if role in QUALITY or role == Role.DUTY_MANAGER:
+        return True
+    return role in CALLERS and holder.caller_id == actor_id
+
+
+def may_call(role: str, actor_id: int, actor_no: str, holder: Holder) -> bool:
+    """Call back a contact: the caller it is given to; the quality team also one nobody holds
+    (it becomes theirs). Never a complaint about oneself."""
+    if role not in CALLERS or holder.agent_no == actor_no:
+        return False
+    if holder.caller_id is None:
+        return role in QUALITY
+    return holder.caller_id == actor_id
 
 
 class Channel(StrEnum):
@@ -85,6 +139,14 @@ def channel_of(raw) -> Channel | None:
     return CHANNEL_WORDS.get(str(raw).strip().lower())
 
 
+class Method(StrEnum):
+    """How the callback was made (seed 003 回访方式)."""
+    PHONE = "phone"          # 电话回访
+    SMS = "sms"              # 短信回访
+    ONLINE = "online"        # 在线问卷回访
+    IN_PERSON = "in_person"  # 面对面回访
+
+
 class Outcome(StrEnum):
     """Callback outcomes (回访结果)."""
     RESOLVED = "resolved"          # 问题已解决
@@ -112,8 +174,21 @@ def note_text(raw: str | None) -> str:
 def too_long(text: str, limit: int = TEXT_MAX):
     """The field problem of a text over `limit` characters (msgid, params), else None."""
     return (N_("At most %(max)d characters."), {"max": limit}) if len(text) > limit else None
-#: A callback score below this needs the customer's reason (seed 004: 评分低于8分).
-REASON_BELOW = 8
+
+
+NAME_MAX = 40
+
+
+def mask_name(name: str | None) -> str:
+    """A customer's name as lists show it: the first character, the rest starred (张伟 →
+    张*, 欧阳娜娜 → 欧***)."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+#: A callback score below this is dissatisfied (seed 004: 评分低于8分): it needs the customer's
+#: reason and opens the remedy task. The default of the one setting (survey_threshold).
+THRESHOLD = 8
 
 
 # --- the weekly rhythm -----------------------------------------------------------------------
@@ -166,30 +241,6 @@ def overdue(due: date | None, today: date, done: bool) -> bool:
 
 # --- working days and remedy clocks ----------------------------------------------------------
 
-@dataclass(frozen=True)
-class Calendar:
-    """Working days: Monday–Friday, minus holidays, plus make-up working days (调休)."""
-    holidays: frozenset = field(default_factory=frozenset)
-    workdays: frozenset = field(default_factory=frozenset)
-
-    def is_working_day(self, day: date) -> bool:
-        if day in self.workdays:
-            return True
-        return day.weekday() < 5 and day not in self.holidays
-
-
-def add_working_days(day: date, n: int, calendar: Calendar) -> date:
-    """The n-th working day after `day` (`day` itself never counts)."""
-    current, left = day, n
-    for _ in range(n * 7 + 400):  # bounded: no calendar has a year of holidays
-        if left == 0:
-            return current
-        current += timedelta(days=1)
-        if calendar.is_working_day(current):
-            left -= 1
-    raise ValueError("no working day found")
-
-
 REMEDY_CONTACT = timedelta(hours=1)
 REMEDY_WORKING_DAYS = 3
 
@@ -209,12 +260,20 @@ def remedy_clocks(opened: datetime, calendar: Calendar) -> tuple[datetime, datet
 @dataclass(frozen=True)
 class Bands:
     """满意 from `satisfied_min`, 较满意 from `fairly_min`; below that the customer is
-    dissatisfied (and a remedy task opens)."""
+    dissatisfied. Derived from the threshold (bands_for)."""
     satisfied_min: int = 9
-    fairly_min: int = 7
+    fairly_min: int = THRESHOLD
 
-    def valid(self) -> bool:
-        return SCORE_MIN <= self.fairly_min <= self.satisfied_min <= SCORE_MAX
+
+def bands_for(threshold: int) -> Bands:
+    """The KPI bands of a dissatisfaction threshold: scores from the threshold up are 较满意
+    or 满意, split in two with the larger half 满意 (8 → 较满意 8, 满意 9–10; 7 → 7–8 and 9–10)."""
+    return Bands(satisfied_min=threshold + (SCORE_MAX - threshold + 1) // 2,
+                 fairly_min=threshold)
+
+
+def valid_threshold(threshold) -> bool:
+    return isinstance(threshold, int) and SCORE_MIN < threshold <= SCORE_MAX
 
 
 def band(score: int | None, bands: Bands) -> str | None:
@@ -227,14 +286,14 @@ def band(score: int | None, bands: Bands) -> str | None:
     return "dissatisfied"
 
 
-def needs_reason(score: int | None) -> bool:
-    return score is not None and score < REASON_BELOW
+def needs_reason(score: int | None, threshold: int = THRESHOLD) -> bool:
+    return score is not None and score < threshold
 
 
-def is_dissatisfied(outcome: str, score: int | None, bands: Bands) -> bool:
-    """A callback that opens a remedy task: the customer did not accept, or scored below
-    较满意."""
-    return outcome == Outcome.NOT_ACCEPTED or band(score, bands) == "dissatisfied"
+def is_dissatisfied(outcome: str, score: int | None, threshold: int = THRESHOLD) -> bool:
+    """A callback that opens a remedy task: the customer did not accept, or scored below the
+    threshold (the same that asks for the reason)."""
+    return outcome == Outcome.NOT_ACCEPTED or needs_reason(score, threshold)
 
 
 # --- KPIs (seed 003) -------------------------------------------------------------------------
@@ -278,13 +337,27 @@ class KpiCounts:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
+#: The monthly score's weights (seed 003: 根据各项考核指标计算得分): completion, satisfaction,
+#: resolution, record accuracy.
+WEIGHTS = (("completion_rate", 40), ("satisfaction_rate", 30), ("resolution_rate", 20),
+           ("accuracy_rate", 10))
+
+
+def score(k: KpiCounts) -> float | None:
+    """考核得分, 0–100: the weighted mean of the rates that have a base (a rate with nothing to
+    count, e.g. no record sampled, leaves its weight out); None when none has."""
+    present = [(weight, getattr(k, name)) for name, weight in WEIGHTS
+               if getattr(k, name) is not None]
+    if not present:
+        return None
+    return 100 * sum(w * r for w, r in present) / sum(w for w, _r in present)
+
+
 def ranking_key(k: KpiCounts):
-    """Monthly ranking: satisfaction first, then completion, then resolution, then volume.
-    Missing rates rank last."""
+    """Monthly ranking: the score, then completion, then volume. Missing ones rank last."""
     def r(value):
         return -1.0 if value is None else value
-    return (-r(k.satisfaction_rate), -r(k.completion_rate), -r(k.resolution_rate),
-            -k.callbacks_done)
+    return (-r(score(k)), -r(k.completion_rate), -k.callbacks_done)
 
 
 @dataclass(frozen=True)

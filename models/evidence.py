@@ -47,6 +47,8 @@ class AudioExcerpt(db.Model):
     description: Mapped[str] = mapped_column(String(200))
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime]
+    # 已按期删除: the file was deleted when its retention ended; the row and its SHA-256 stay.
+    purged_at: Mapped[datetime | None]
 
     uploaded_by: Mapped[User] = relationship()
     replaces: Mapped["AudioExcerpt | None"] = relationship(remote_side=[id])

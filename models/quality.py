@@ -79,7 +79,10 @@ class SmsMessage(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))   # notice (after a failed call) | reply
     number: Mapped[str] = mapped_column(String(16))
+    number_hash: Mapped[str | None] = mapped_column(String(64))   # once anonymised
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="recorded")
+    #: When the SMS platform last reported on it (sent, failed), with the HTTP gateway.
+    status_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

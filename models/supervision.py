@@ -10,8 +10,8 @@ from .users import User
 
 
 class SupervisionOrder(db.Model):
-    """督办单 about a ticket now; about a dissatisfied contact's callback later (seed 003:
-    issues involving another department), hence two nullable links. Addressed to a user, or
+    """督办单 about a ticket, or about a dissatisfied contact's callback (seed 003: issues
+    involving another department), hence two nullable links. Addressed to a user, or
     to a department recorded by name with its contact."""
     __tablename__ = "supervision_orders"
 
@@ -34,6 +34,7 @@ class SupervisionOrder(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     ticket = relationship("Ticket")
+    contact = relationship("SurveyContact")
     recipient: Mapped[User | None] = relationship(foreign_keys=[recipient_id])
     issued_by: Mapped[User] = relationship(foreign_keys=[issued_by_id])
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])

@@ -53,6 +53,8 @@ class SurveyContact(db.Model):
     version: Mapped[int] = mapped_column(default=1)
     channel: Mapped[str] = mapped_column(String(8))
     phone: Mapped[str] = mapped_column(String(16))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # once anonymised
+    anonymised_at: Mapped[datetime | None]
     contact_at: Mapped[datetime]                                # UTC
     agent_no: Mapped[str] = mapped_column(String(10))
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -84,6 +86,13 @@ class SurveyContact(db.Model):
     # The first completed callback (the one the KPIs count); later ones follow tracked events.
     callback_done_at: Mapped[datetime | None]
     callback_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The caller the callback is given to (seed 003 回访任务分配); set by the duty manager, or
+    # by the quality team's own callback of one nobody held.
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime | None]
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    area: Mapped[str] = mapped_column(String(20), default="")      # 区域, from the import
+    customer_name: Mapped[str] = mapped_column(String(40), default="")  # as last given
     callback_score: Mapped[int | None]
     callback_outcome: Mapped[str | None] = mapped_column(String(16))
     tracking: Mapped[bool] = mapped_column(default=False)       # an appended event followed
@@ -91,12 +100,15 @@ class SurveyContact(db.Model):
     ticket = relationship("Ticket")
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     callback_by: Mapped[User | None] = relationship(foreign_keys=[callback_by_id])
+    caller: Mapped[User | None] = relationship(foreign_keys=[caller_id])
     survey: Mapped["SurveyRecord | None"] = relationship(back_populates="contact",
                                                          uselist=False)
     callbacks: Mapped[list["CallbackRecord"]] = relationship(
         back_populates="contact", order_by="CallbackRecord.recorded_at")
     remedies: Mapped[list["RemedyTask"]] = relationship(
         back_populates="contact", order_by="RemedyTask.opened_at")
+    problems: Mapped[list["ContactProblem"]] = relationship(  # noqa: F821 (models.callbacks)
+        back_populates="contact", order_by="ContactProblem.id")
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
@@ -106,6 +118,7 @@ class SurveyContact(db.Model):
         Index("ix_survey_contacts_callback", "needs_callback", "callback_done_at",
               "callback_due_on"),
         Index("ix_survey_contacts_agent", "agent_no"),
+        Index("ix_survey_contacts_caller", "caller_id", "callback_due_on"),
     )
 
 
@@ -120,6 +133,11 @@ class SurveyRecord(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("survey_categories.id"))
     unresolved_issue: Mapped[str] = mapped_column(Text, default="")
     needs_callback: Mapped[bool]
+    # Unhappy with the earlier result (seed 000, 8): the alternative offered, whether it was
+    # accepted, and whether an event was appended then and there.
+    alternative: Mapped[str] = mapped_column(Text, default="")
+    alternative_accepted: Mapped[bool | None]
+    event_appended: Mapped[bool] = mapped_column(default=False)
     surveyed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     surveyed_at: Mapped[datetime]
 
@@ -136,6 +154,8 @@ class CallbackRecord(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("survey_contacts.id"), index=True)
     reviewed_at: Mapped[datetime]
+    method: Mapped[str] = mapped_column(String(12), default="phone")  # 电话/短信/在线问卷/面对面
+    customer_name: Mapped[str] = mapped_column(String(40), default="")
     outcome: Mapped[str] = mapped_column(String(16))
     score: Mapped[int]
     reason: Mapped[str] = mapped_column(Text, default="")

@@ -61,6 +61,12 @@ class Ticket(db.Model):
     closed_at: Mapped[datetime | None]
     source: Mapped[str | None] = mapped_column(String(16))  # transferred in from another line
     verdict: Mapped[str | None] = mapped_column(String(20))  # in force: the judgement or appeal
+    # Anonymised (domain.privacy): the numbers above are masked, these keep their keyed hashes
+    # so a lookup of the full number still finds the ticket; why: retention | request.
+    caller_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    contact_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    anonymised_at: Mapped[datetime | None]
+    anonymised_why: Mapped[str | None] = mapped_column(String(16))
 
     submitter: Mapped[User] = relationship(foreign_keys=[submitter_id])
     checker: Mapped[User | None] = relationship(foreign_keys=[checker_id])

@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     # Bumped on password change or deactivation: cookies carrying an older value stop working.
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
+    #: "local" (password kept here) or "directory" (signs in against the directory, which
+    #: also keeps their name, role and team: services/directory.py).
+    auth_source: Mapped[str] = mapped_column(String(12), default="local", server_default="local")
 
     team: Mapped[Team | None] = relationship(back_populates="members", foreign_keys=[team_id])
 

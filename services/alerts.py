@@ -7,17 +7,21 @@ from sqlalchemy import bindparam, func, select, update
 from domain.roles import Role
 from models import Alert, User
 
+from . import outbox
 from .db import db, read_memo, write_transaction
 
 
 def alert(user_ids, kind: str, *, ticket=None, ref_id: int | None = None,
           now: datetime) -> None:
     """Queue an alert for each user, inside the caller's transaction. `ref_id` names the
-    supervision order or proposal an alert of that kind is about."""
-    for user_id in {u for u in user_ids if u is not None}:
+    supervision order or proposal an alert of that kind is about. The same event goes to
+    the external channels routed to it (services/outbox.py), in the same transaction."""
+    user_ids = {u for u in user_ids if u is not None}
+    for user_id in user_ids:
         forget_count(user_id)
         db.session.add(Alert(user_id=user_id, kind=kind, created_at=now, ref_id=ref_id,
                              ticket_id=getattr(ticket, "id", None)))
+    outbox.enqueue(kind, user_ids, ticket=ticket, ref_id=ref_id, now=now)
 
 
 def users_with_role(*roles: Role) -> list[int]:

@@ -256,6 +256,10 @@ def excerpts(ticket_id: int) -> list[AudioExcerpt]:
                                    .order_by(AudioExcerpt.id)))
 
 
+class Purged(NotFound):
+    """The excerpt's file was deleted when its retention ended (已按期删除)."""
+
+
 def excerpt_file(ticket_id: int, excerpt_id: int, *,
                  actor: User) -> tuple[Ticket, AudioExcerpt, Path]:
     """The excerpt and its file, for someone who may see the ticket; NotFound otherwise
@@ -264,6 +268,8 @@ def excerpt_file(ticket_id: int, excerpt_id: int, *,
     excerpt = db.session.get(AudioExcerpt, excerpt_id)
     if excerpt is None or excerpt.ticket_id != ticket.id:
         raise NotFound("No such excerpt.")
+    if excerpt.purged_at is not None:
+        raise Purged("Deleted when its retention ended.")
     path = excerpt_path(excerpt)
     if not path.is_file():
         log.error("excerpt %d of ticket %d: file %s is missing", excerpt.id, ticket.id,

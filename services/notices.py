@@ -21,6 +21,7 @@ from .alerts import alert, users_with_role
 from .clock import local_day, zone
 from .db import db, write_transaction
 from .feedback import keyword_counts, settle
+from .survey.records import keyword_counts as callback_counts
 from .tickets import load_visible
 
 # --- warnings ------------------------------------------------------------------------------
@@ -73,14 +74,16 @@ def criterion_counts(week_start: date) -> dict[str, int]:
 
 def keyword_share(week_start: date, keyword: str) -> tuple[int, int]:
     """(texts that mention the keyword, all texts) of that local week: the complaints of the
-    tickets filed and the floor's feedback notes posted (seed 002 counts both)."""
+    tickets filed, the floor's feedback notes posted and the callback records' reasons and
+    notes (seed 002 and SPEC Part C: tickets and callbacks)."""
     start, end = _week_bounds(week_start)
     in_week = and_(Ticket.created_at >= start, Ticket.created_at < end)
     total = db.session.scalar(select(func.count(Ticket.id)).where(in_week)) or 0
     hits = db.session.scalar(select(func.count(Ticket.id)).where(
         in_week, Ticket.complaint.like(f"%{escape_like(keyword)}%", escape="\\"))) or 0
     note_hits, note_total = keyword_counts(week_start, week_start + timedelta(days=7), keyword)
-    return hits + note_hits, total + note_total
+    call_hits, call_total = callback_counts(start, end, keyword)
+    return hits + note_hits + call_hits, total + note_total + call_total
 
 
 def _raise(kind, key, week_start, figures, now) -> bool:
@@ -171,13 +174,8 @@ def post(*, kind: str, title: str, body: str, recipients: list[str] | None, acto
             user_ids = users_with_role(Role.STAFF, Role.TEAM_LEAD)
         if problems:
             raise FormProblems(problems)
-        notice = Announcement(kind=kind, title=title, body=body, warning_id=warning_id,
-                              created_by_id=actor.id, created_at=now)
-        db.session.add(notice)
-        db.session.flush()
-        for user_id in user_ids:
-            db.session.add(AnnouncementRecipient(announcement_id=notice.id, user_id=user_id))
-        alert(user_ids, kind, now=now)
+        notice = add_announcement(kind, title, body, user_ids=user_ids, actor=actor, now=now,
+                                  warning_id=warning_id)
         if warning_id is not None:
             warning = db.session.get(EarlyWarning, warning_id)
             if warning is None:
@@ -189,6 +187,20 @@ def post(*, kind: str, title: str, body: str, recipients: list[str] | None, acto
             settle(note_id, "announcement", actor=actor, now=now, announcement_id=notice.id)
         audit.record(f"post_{kind}", actor=actor, now=now, note=title,
                      detail={"recipients": len(user_ids)})
+    return notice
+
+
+def add_announcement(kind: str, title: str, body: str, *, user_ids: list[int], actor: User,
+                     now: datetime, warning_id: int | None = None) -> Announcement:
+    """An announcement (or reminder) to `user_ids` with their alerts, inside the caller's
+    transaction (the caller checked the text)."""
+    notice = Announcement(kind=kind, title=title, body=body, warning_id=warning_id,
+                          created_by_id=actor.id, created_at=now)
+    db.session.add(notice)
+    db.session.flush()
+    for user_id in user_ids:
+        db.session.add(AnnouncementRecipient(announcement_id=notice.id, user_id=user_id))
+    alert(user_ids, kind, now=now)
     return notice
 
 

@@ -5,8 +5,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import aliased
 
+from domain.errors import NotFound
 from domain.periods import Span, rate
+from domain.roles import TEAM_ROLES, Role
 from domain.reply import FALLBACK_METHODS, NO_REPLY_STATES
 from models import Appeal, Criterion, Judgement, Team, Ticket, User
 from models.quality import judgement_criteria
@@ -15,7 +18,11 @@ from . import settings
 from .clock import zone
 from .db import db
 
-BREAKDOWNS = ("team", "group", "checker")
+#: A breakdown by the filing team, the accused agent's team, the accused agent, the route
+#: group or the checker.
+BREAKDOWNS = ("team", "accused_team", "accused", "group", "checker")
+#: The accused agent, when a report counts by who was complained about.
+_ACCUSED = aliased(User, name="accused")
 
 
 def utc_bounds(span: Span) -> tuple[datetime, datetime]:
@@ -33,14 +40,22 @@ def minutes(later, earlier):
 
 @dataclass
 class Scope:
-    """Which tickets a report covers: a span, and optionally one team / group / checker."""
+    """Which tickets a report covers: a span, and optionally one team / group / checker, one
+    accused agent or the agents of one team."""
     span: Span
     team_id: int | None = None
     group: str | None = None
     checker_id: int | None = None
+    accused_no: str | None = None
+    accused_team_id: int | None = None
 
     def conditions(self):
         conds = []
+        if self.accused_no:
+            conds.append(Ticket.accused_no == self.accused_no)
+        if self.accused_team_id is not None:
+            conds.append(Ticket.accused_no.in_(
+                select(User.employee_no).where(User.team_id == self.accused_team_id)))
         if self.team_id is not None:
             conds.append(Ticket.team_id == self.team_id)
         if self.group:
@@ -73,6 +88,10 @@ class Scope:
             params["group"] = self.group
         if self.checker_id is not None:
             params["checker"] = self.checker_id
+        if self.accused_no:
+            params["accused"] = self.accused_no
+        if self.accused_team_id is not None:
+            params["accused_team"] = self.accused_team_id
         params.update({k: v for k, v in extra.items() if v is not None})
         return params
 
@@ -271,17 +290,21 @@ class Row(Rates):
 
 
 def breakdown(scope: Scope, by: str, now: datetime) -> list[Row]:
-    """The main KPIs per team, route group or checker: one grouped query per figure set
-    (filed, judged, signed over, first contact, replies), each counting in one pass."""
+    """The main KPIs per filing team, accused agent's team, accused agent, route group or
+    checker: one grouped query per figure set (filed, judged, signed over, first contact,
+    replies), each counting in one pass."""
     limits = settings.limits()
-    column = {"team": Ticket.team_id, "group": Ticket.route_group,
+    column = {"team": Ticket.team_id, "accused_team": _ACCUSED.team_id,
+              "accused": Ticket.accused_no, "group": Ticket.route_group,
               "checker": Ticket.checker_id}[by]
     rows: dict = {}
 
     def add(metrics, condition, *flags):
-        for key, n, *counts in db.session.execute(
-                select(column, func.count(Ticket.id), *map(_flag, flags))
-                .where(condition).group_by(column)):
+        query = select(column, func.count(Ticket.id), *map(_flag, flags))
+        if by == "accused_team":
+            query = query.select_from(Ticket).outerjoin(
+                _ACCUSED, _ACCUSED.employee_no == Ticket.accused_no)
+        for key, n, *counts in db.session.execute(query.where(condition).group_by(column)):
             rows.setdefault(key, Row(key=key, label=""))
             for metric, value in zip(metrics, (n, *counts), strict=True):
                 setattr(rows[key], metric, value)
@@ -296,15 +319,22 @@ def breakdown(scope: Scope, by: str, now: datetime) -> list[Row]:
     add(["first_contact_due", "first_contact_on_time"], rc["first_contact_due"],
         rc["first_contact_on_time"])
     add(["replies", "replies_compliant"], rc["replies"], rc["replies_compliant"])
-    names = {}
-    if by == "team":
-        names = dict(db.session.execute(select(Team.id, Team.name)).all())
-    elif by == "checker":
-        ids = [k for k in rows if k is not None]
-        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
     for key, row in rows.items():
-        row.label = names.get(key, key) if by != "group" else key
+        row.label = _labels(by, rows).get(key, key)
     return sorted(rows.values(), key=lambda r: (r.key is None, -r.filed, str(r.label)))
+
+
+def _labels(by: str, rows: dict) -> dict:
+    """What each key of a breakdown is called (teams and people by name)."""
+    keys = [k for k in rows if k is not None]
+    if by in ("team", "accused_team"):
+        return dict(db.session.execute(select(Team.id, Team.name)).all())
+    if by == "checker":
+        return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(keys))).all())
+    if by == "accused":
+        return {no: f"{name} {no}" for no, name in db.session.execute(
+            select(User.employee_no, User.name).where(User.employee_no.in_(keys)))}
+    return {}
 
 
 def trend(spans: list[Span], base: Scope) -> list[dict]:
@@ -332,3 +362,31 @@ def trend(spans: list[Span], base: Scope) -> list[dict]:
         points.append({"span": span, "filed": filed.get(i, (0,))[0], "judged": n_judged,
                        "established_rate": rate(established, n_judged)})
     return points
+
+
+#: Who reads any agent's figures: management (SPEC §9 "all reports").
+MANAGEMENT = frozenset({Role.OWNER, Role.GROUP_HEAD, Role.SITE_HEAD, Role.DUTY_MANAGER})
+
+
+def agent_for(employee_no: str, *, actor: User) -> User:
+    """The agent (staff or lead) whose own report `actor` may read: themself, an agent of the
+    lead's team, anyone for management. Anyone else gets NotFound, as for a ticket."""
+    agent = db.session.scalar(select(User).where(User.employee_no == (employee_no or "")))
+    if agent is None or agent.role_enum not in TEAM_ROLES:
+        raise NotFound("No such agent.")
+    role = actor.role_enum
+    allowed = (actor.id == agent.id or role in MANAGEMENT
+               or (role == Role.TEAM_LEAD and actor.team_id is not None
+                   and actor.team_id == agent.team_id))
+    if not allowed:
+        raise NotFound("No such agent.")
+    return agent
+
+
+def team_agents(actor: User) -> list[User]:
+    """The agents of a lead's team, for the links to their reports."""
+    if actor.role_enum != Role.TEAM_LEAD or actor.team_id is None:
+        return []
+    return list(db.session.scalars(select(User).where(
+        User.team_id == actor.team_id, User.active.is_(True),
+        User.role.in_([r.value for r in TEAM_ROLES])).order_by(User.employee_no)))

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from domain import sla
 from domain.sms import DEFAULT_FORBIDDEN
-from domain.survey import Bands
+from domain.problems import DEFAULT_LIMITS, limits_as_setting
+from domain.survey import THRESHOLD
 from models import Setting
 
 from . import audit
@@ -25,15 +26,34 @@ DEFAULTS = {
     "sms_notice_template": ("您好，我们就您反映的问题致电未能联系上您，"
                             "请方便时致电10010查询处理结果。"),
     "sms_reply_template": "您好，您反映的问题已处理完毕，请致电10010查询处理结果。感谢您的监督。",
+    # How long customer data is kept after a ticket ends or a contact's cycle ends, and the
+    # audio excerpts after the ticket ends (services/privacy.py).
+    "retention": {"contact_days": 180, "audio_days": 365},
+    # The wallboard's thresholds (domain.wallboard.INDICATORS): a figure above turns red.
+    "wallboard_thresholds": {},
     # 复审代理人: the employee no. of the owner or group head who re-judges an appeal when no
     # owner may (the only owner judged it); "" means the group heads.
     "rejudge_deputy": "",
     # "Open in recording system" link: an address with {id} for the call's reference; "" none.
     "recording_url_template": "",
     # Survey and callback (Part B): the remedy clock's holidays and make-up working days
-    # (ISO dates), and the satisfaction bands.
+    # (ISO dates); the one dissatisfaction threshold (a score below it needs the reason and
+    # opens the remedy task; the KPI bands follow from it); the problem grades' time limits;
+    # the closing lines of seed 000; the monthly analysis's satisfaction floor (percent).
     "survey_calendar": {"holidays": [], "workdays": []},
-    "survey_bands": asdict(Bands()),
+    "survey_threshold": THRESHOLD,
+    "problem_limits": limits_as_setting(DEFAULT_LIMITS),
+    "survey_closings": {
+        "recorded": "您的问题已经帮您记录下来了，之后会有我们的回访人员联系您，"
+                    "请您保持联系方式的畅通，以便回访专员能够联系到您。",
+        "goodbye": "非常抱歉打扰到您，祝您生活愉快，再见！"},
+    "analysis_satisfaction_min": 80,
+    # Directory groups -> Zikong role and team (services/directory.py): rows of
+    # {"group": DN, "role": role, "team": team name or ""}.
+    "directory_groups": [],
+    # Which events go to which notification channel (services/notify): rows of
+    # {"event": kind, "channel": name, "role": role or "", "team": team name or ""}.
+    "notify_routes": [],
 }
 
 

@@ -16,10 +16,11 @@ from models import SupervisionOrder, Ticket, User
 from . import audit
 from .alerts import alert, users_with_role
 from .db import db, write_transaction
+from .survey import contacts as survey_contacts
 from .tickets import flush_guarded, load_visible
 
 PAGE_SIZE = 50
-#: Alert kinds (blueprints/ui.py ALERT_LABELS).
+#: Alert kinds (blueprints/ui/labels.py ALERT_LABELS).
 ISSUED, ANSWERED, OVERDUE = "supervision", "supervision_answered", "supervision_overdue"
 
 
@@ -88,6 +89,29 @@ def _check_input(data: OrderInput, now: datetime) -> dict:
     return problems
 
 
+def _create(data: OrderInput, recipient: User | None, *, actor: User, now: datetime,
+            ticket: Ticket | None = None, contact=None) -> SupervisionOrder:
+    """The order, its recipient's alert and the audit entry, in the caller's transaction."""
+    order = SupervisionOrder(
+        ticket_id=getattr(ticket, "id", None), contact_id=getattr(contact, "id", None),
+        request=mask_numbers(data.request.strip()),
+        due_at=data.due_at, recipient_id=recipient.id if recipient else None,
+        department="" if recipient else data.department.strip(),
+        department_contact="" if recipient else (data.department_contact or "").strip(),
+        state=rules.TRANSITIONS[(None, Action.ISSUE)], answer="", issued_by_id=actor.id,
+        issued_at=now)
+    db.session.add(order)
+    db.session.flush()
+    if recipient is not None:
+        alert([recipient.id], ISSUED, ticket=ticket, ref_id=order.id, now=now)
+    detail = {"order": order.id, "to": addressee(order), "due": data.due_at.isoformat()}
+    if contact is not None:
+        detail["contact"] = contact.id
+    audit.record("supervision_issue", actor=actor, now=now, ticket=ticket, note=order.request,
+                 detail=detail)
+    return order
+
+
 def issue_order(ticket_id: int, data: OrderInput, *, actor: User,
                 now: datetime) -> SupervisionOrder:
     """下督办单 about a ticket: the recipient (a user) gets it in their bell and home."""
@@ -101,21 +125,22 @@ def issue_order(ticket_id: int, data: OrderInput, *, actor: User,
         recipient = _recipient(data, actor, problems)
         if problems:
             raise FormProblems(problems)
-        order = SupervisionOrder(
-            ticket_id=ticket.id, request=mask_numbers(data.request.strip()),
-            due_at=data.due_at, recipient_id=recipient.id if recipient else None,
-            department="" if recipient else data.department.strip(),
-            department_contact="" if recipient else (data.department_contact or "").strip(),
-            state=rules.TRANSITIONS[(None, Action.ISSUE)], answer="", issued_by_id=actor.id,
-            issued_at=now)
-        db.session.add(order)
-        db.session.flush()
-        if recipient is not None:
-            alert([recipient.id], ISSUED, ticket=ticket, ref_id=order.id, now=now)
-        audit.record("supervision_issue", actor=actor, now=now, ticket=ticket,
-                     note=order.request, detail={"order": order.id, "to": addressee(order),
-                                                 "due": data.due_at.isoformat()})
-    return order
+        return _create(data, recipient, actor=actor, now=now, ticket=ticket)
+
+
+def issue_for_contact(contact_id: int, data: OrderInput, *, actor: User,
+                      now: datetime) -> SupervisionOrder:
+    """下督办单 about a dissatisfied contact whose issue involves another department (seed 003:
+    将涉及其他部门的问题分别反馈给相关部门): the same order, linked to the contact."""
+    if actor.role_enum not in rules.ISSUERS:
+        raise NotAllowed(N_("Only the quality team issues supervision orders."))
+    problems = _check_input(data, now)
+    with write_transaction():
+        contact = survey_contacts.get_contact(contact_id, actor=actor)
+        recipient = _recipient(data, actor, problems)
+        if problems:
+            raise FormProblems(problems)
+        return _create(data, recipient, actor=actor, now=now, contact=contact)
 
 
 def _close(order_id: int, action: Action, text: str, *, actor: User, now: datetime,
@@ -207,6 +232,13 @@ def get_order(order_id: int, *, actor: User) -> SupervisionOrder:
 
 _WITH_PEOPLE = (joinedload(SupervisionOrder.recipient), joinedload(SupervisionOrder.issued_by),
                 joinedload(SupervisionOrder.answered_by))
+
+
+def orders_of_contact(contact_id: int) -> list[SupervisionOrder]:
+    """The contact page's section (its reader was checked when the page loaded the contact)."""
+    return list(db.session.scalars(
+        select(SupervisionOrder).options(*_WITH_PEOPLE)
+        .where(SupervisionOrder.contact_id == contact_id).order_by(SupervisionOrder.id)))
 
 
 def orders_of_ticket(ticket_id: int) -> list[SupervisionOrder]:

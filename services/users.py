@@ -61,7 +61,7 @@ def validate_user(data: UserInput) -> dict[str, str]:
     return problems
 
 
-def _team(name: str | None, now: datetime, actor) -> Team | None:
+def team_named(name: str | None, now: datetime, actor) -> Team | None:
     if not name or not name.strip():
         return None
     name = name.strip()
@@ -74,7 +74,7 @@ def _team(name: str | None, now: datetime, actor) -> Team | None:
     return team
 
 
-def _apply(user: User, data: UserInput, team: Team | None) -> None:
+def apply_input(user: User, data: UserInput, team: Team | None) -> None:
     """Copy the input onto the user; a lead who changes role or team stops leading."""
     old_team = user.team
     if old_team is not None and old_team.lead_id is not None and old_team.lead_id == user.id \
@@ -87,7 +87,8 @@ def _apply(user: User, data: UserInput, team: Team | None) -> None:
         team.lead = user
 
 
-def _save(data: UserInput, *, actor, now: datetime, update: bool) -> tuple[User, str | None, bool]:
+def save_user(data: UserInput, *, actor, now: datetime,
+              update: bool) -> tuple[User, str | None, bool]:
     """Create or (with update=True) update one user inside the caller's transaction."""
     problems = validate_user(data)
     if problems:
@@ -99,15 +100,15 @@ def _save(data: UserInput, *, actor, now: datetime, update: bool) -> tuple[User,
     password = data.password
     if password is None and user is None:
         password = generated = secrets.token_urlsafe(9)
-    team = _team(data.team, now, actor)
+    team = team_named(data.team, now, actor)
     created = user is None
     if created:
         user = User(employee_no=data.employee_no, created_at=now, active=data.active,
                     session_version=1)
-        _apply(user, data, team)
+        apply_input(user, data, team)
         db.session.add(user)
     else:
-        _apply(user, data, team)
+        apply_input(user, data, team)
     if password is not None:
         user.set_password(password)
         if not created:
@@ -121,7 +122,7 @@ def _save(data: UserInput, *, actor, now: datetime, update: bool) -> tuple[User,
 def create_user(data: UserInput, *, actor=None, now: datetime) -> tuple[User, str | None]:
     """Create a user; returns (user, generated password or None)."""
     with write_transaction():
-        user, generated, _ = _save(data, actor=actor, now=now, update=False)
+        user, generated, _ = save_user(data, actor=actor, now=now, update=False)
     return user, generated
 
 
@@ -135,7 +136,7 @@ def update_user(user_id: int, data: UserInput, *, actor, now: datetime) -> User:
         problems = validate_user(data)
         if problems:
             raise Conflict(next(iter(problems.values())))
-        _apply(user, data, _team(data.team, now, actor))
+        apply_input(user, data, team_named(data.team, now, actor))
         if user.active and not data.active or data.password:
             user.session_version += 1
         user.active = data.active
@@ -174,7 +175,7 @@ def create_team(name: str, *, actor, now: datetime) -> Team:
     with write_transaction():
         if db.session.scalar(select(Team).where(Team.name == name)):
             raise Conflict("Team %(name)s already exists.", name=name)
-        team = _team(name, now, actor)
+        team = team_named(name, now, actor)
     return team
 
 
@@ -211,7 +212,7 @@ def import_roster(stream: io.TextIOBase, *, actor=None, now: datetime) -> Import
         return result
     with write_transaction():
         for data in rows:
-            user, generated, created = _save(data, actor=actor, now=now, update=True)
+            user, generated, created = save_user(data, actor=actor, now=now, update=True)
             (result.created if created else result.updated).append(user.employee_no)
             if generated:
                 result.passwords[user.employee_no] = generated

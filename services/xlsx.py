@@ -7,6 +7,7 @@ the sheet XML directly keeps an export of 100,000 rows well inside gunicorn's 30
 worker timeout (measured in docs/decisions.md)."""
 import re
 import tempfile
+from itertools import chain, islice
 from datetime import date, datetime, time
 # escape() writes XML text; nothing here parses XML (bandit B406 is about parsing).
 from xml.sax.saxutils import escape  # nosec B406
@@ -41,7 +42,10 @@ _WORKBOOK = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
     'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets>'
+    # Printed, the header row repeats on every page.
+    '<definedNames><definedName name="_xlnm.Print_Titles" localSheetId="0">'
+    "'{name}'!$1:$1</definedName></definedNames></workbook>")
 _WORKBOOK_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
@@ -67,11 +71,21 @@ _STYLES = (
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/>'
     '</cellStyles></styleSheet>')
+#: The sheet opens with its header row frozen, and prints on A4 landscape, fitted to the
+#: page's width (as many pages down as it takes).
 _SHEET_START = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<sheetData>')
-_SHEET_END = '</sheetData></worksheet>'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+    '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+    'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>')
+_SHEET_END = ('</sheetData><pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" '
+              'header="0.3" footer="0.3"/><pageSetup paperSize="9" orientation="landscape" '
+              'fitToWidth="1" fitToHeight="0"/></worksheet>')
+#: Rows looked at to size the columns (the sheet is written as the rows come).
+_SIZING_ROWS = 200
+_MIN_WIDTH, _MAX_WIDTH = 6, 60
 
 
 def _column(n: int) -> str:
@@ -107,9 +121,35 @@ def _cell(ref: str, value, style: int = 0) -> str:
     return f'<c r="{ref}" t="inlineStr"{s}>{_text(str(value))}</c>'
 
 
+def _width(value) -> int:
+    """Characters a value takes in a column, a CJK character counting as two."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return 19
+    if isinstance(value, date):
+        return 10
+    text = str(value)
+    longest = max(text.split("\n"), key=len) if "\n" in text else text
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in longest)
+
+
+def _cols(header: list[str], sample: list[list]) -> str:
+    """<cols> sized to the header and the first rows, within sensible bounds."""
+    count = max([len(header), *(len(row) for row in sample)] or [1])
+    widths = []
+    for i in range(count):
+        seen = [_width(header[i]) if i < len(header) else 0] + \
+            [_width(row[i]) for row in sample if i < len(row)]
+        widths.append(min(max(max(seen) + 2, _MIN_WIDTH), _MAX_WIDTH))
+    return "<cols>" + "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                              for i, w in enumerate(widths, start=1)) + "</cols>"
+
+
 def write_xlsx(target, title: str, header: list[str], rows) -> None:
-    """Write the .xlsx of `rows` (an iterable of lists) under a bold header to the binary
-    file `target`, a few hundred rows at a time."""
+    """Write the .xlsx of `rows` (an iterable of lists) under a bold, frozen header to the
+    binary file `target`, a few hundred rows at a time; the columns sized to the header and
+    the first rows, A4 landscape fitted to the width, the header repeated on every page."""
     book = ZipFile(target, "w", compression=ZIP_DEFLATED)
     name = _NOT_IN_TITLE.sub("-", _ILLEGAL.sub("", str(title)))[:31].strip("'") or "Sheet"
     name = escape(name, {'"': "&quot;"})
@@ -119,10 +159,13 @@ def write_xlsx(target, title: str, header: list[str], rows) -> None:
                        ("xl/styles.xml", _STYLES)):
         book.writestr(part, text)
     columns = [_column(i) for i in range(max(len(header), 1))]
+    rows = iter(rows)
+    sample = list(islice(rows, _SIZING_ROWS))
     with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
         cells = "".join(_cell(f"{columns[i]}1", str(v), 1) for i, v in enumerate(header))
-        lines = [_SHEET_START, f'<row r="1">{cells}</row>']
-        for number, row in enumerate(rows, start=2):
+        lines = [_SHEET_START, _cols(header, sample), "<sheetData>",
+                 f'<row r="1">{cells}</row>']
+        for number, row in enumerate(chain(sample, rows), start=2):
             while len(columns) < len(row):
                 columns.append(_column(len(columns)))
             cells = "".join(_cell(f"{columns[i]}{number}", v) for i, v in enumerate(row))

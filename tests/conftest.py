@@ -15,6 +15,9 @@ from extensions import db
 
 from .factories import Factory
 
+#: The directory tests' fixtures (a real slapd): ldap_server, directory_app, mapped.
+pytest_plugins = ("tests.integrations.directory",)
+
 CI = os.environ.get("CI") == "true"
 PG_URL = os.environ.get("ZIKONG_TEST_POSTGRES_URL")
 

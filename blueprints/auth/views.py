@@ -10,13 +10,24 @@ from blueprints._access import public, signed_in
 from blueprints._htmx import render
 from blueprints.forms import EmptyForm
 from blueprints.ui import localtime
-from domain.errors import Conflict
-from services import security
+from domain.errors import N_, Conflict
+from services import directory, security
 from services import users as user_service
 from services.clock import utcnow
 
 from . import bp, sessions
 from .forms import LoginForm, PasswordForm
+
+
+#: Sign-in problems that are not a wrong password: (status, message beside the password).
+REFUSALS = {
+    "unavailable": (503, N_("The directory cannot be reached just now. Try again in a few "
+                            "minutes; if it persists, tell IT (the administrator can still "
+                            "sign in).")),
+    "unmapped": (403, N_("Your directory account is in no group that Zikong knows, so it "
+                         "cannot sign you in. Ask the administrator to add your group.")),
+    "inactive": (403, N_("This account is deactivated in Zikong. Ask the administrator.")),
+}
 
 
 def _safe_next(target: str | None) -> str:
@@ -40,12 +51,21 @@ def login():
         employee_no, address, now = form.employee_no.data.strip(), security.client_address(), \
             utcnow()
         wait = security.login_wait(employee_no, address, now)
-        user = None if wait else user_service.authenticate(employee_no, form.password.data)
+        outcome = None if wait else directory.authenticate(employee_no, form.password.data,
+                                                           now=now)
+        user = outcome.user if outcome else None
         if user is not None:
             security.forget_failures(user.employee_no)
             sessions.start(user)
-            security.auth_event("login", user=user.employee_no)
+            security.auth_event("login", user=user.employee_no, source=outcome.source)
             return redirect(_safe_next(request.args.get("next")), code=303)
+        if outcome is not None and outcome.problem in REFUSALS:
+            # The password was not what failed (or could not be checked): nothing to throttle.
+            status, message = REFUSALS[outcome.problem]
+            security.auth_event(f"login_{outcome.problem}", level="warning",
+                                employee_no=employee_no)
+            form.password.errors.append(_(message))
+            return render("auth/login.html", status=status, form=form)
         if wait:
             security.auth_event("login_throttled", level="warning", employee_no=employee_no,
                                 wait_seconds=wait)
@@ -89,7 +109,10 @@ def set_language():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
+        if directory.keeps_password(current_user):
+            form.current.errors.append(_("Your password is kept by the directory: change it "
+                                         "there."))
+        elif not current_user.check_password(form.current.data):
             form.current.errors.append(_("The current password is wrong."))
         else:
             try:

@@ -171,6 +171,8 @@ def audio(ticket_id: int, excerpt_id: int):
     or as a download (?download=1)."""
     try:
         ticket, excerpt, path = service.excerpt_file(ticket_id, excerpt_id, actor=current_user)
+    except service.Purged:
+        abort(410)
     except NotFound:
         abort(404)
     name = f"{ticket.number}-{excerpt.id}.{excerpt.audio_format}"

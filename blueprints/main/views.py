@@ -15,6 +15,7 @@ from services import notices as notices_service
 from services import objections as objections_service
 from services import proposals as proposals_service
 from services import quality as quality_service
+from services import reports as reports_service
 from services import supervision as supervision_service
 from services import tickets as ticket_service
 from services.clock import local_today, utcnow
@@ -37,7 +38,7 @@ def home():
                "escalated": [], "mine_open": 0, "returns": [], "votes": [], "appeal_work": [],
                "announcements": [], "objection_work": [], "my_orders": [], "my_notes": [],
                "note_form": None, "order_counts": None, "notes_pending": None,
-               "proposals_waiting": []}
+               "proposals_waiting": [], "team_agents": []}
     if role != Role.ADMIN:
         context["announcements"] = notices_service.unread_announcements(current_user)
         context["my_orders"] = supervision_service.open_for(current_user)
@@ -53,6 +54,7 @@ def home():
         context["my_notes"] = feedback_service.my_notes(current_user, limit=5)
         context["note_form"] = NoteForm(formdata=None)
     if role == Role.TEAM_LEAD:
+        context["team_agents"] = reports_service.team_agents(current_user)
         context["queue"] = ticket_service.review_queue(actor=current_user)
         context["returns"] = quality_service.returns_to_confirm(actor=current_user)
     if role in QUALITY:

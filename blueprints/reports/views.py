@@ -1,7 +1,7 @@
 """报表: the KPIs of a period, a breakdown, weekly trends; every figure links to its tickets."""
 from datetime import date
 
-from flask import g, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,10 +12,13 @@ from blueprints.charts import hbars, trend_chart
 from blueprints.periods import period_of
 from blueprints.ui import GROUP_LABELS, KIND_LABELS, parse_day
 from domain.periods import weeks_back
+from domain.errors import NotFound
 from domain.roles import Role
 from services import reports as service
 from services import settings
+from services import tickets as ticket_service
 from services.clock import local_today, utcnow
+from services.tickets import TicketFilter
 
 from . import bp
 
@@ -44,6 +47,26 @@ def formulas() -> dict:
 
 
 DASHBOARD_ARGS = ("period", "date", "from", "to", "by")
+#: What a breakdown's first column is (and the filter of the ticket list behind its rows).
+BREAKDOWN_LABELS = {"team": _l("Filing team"), "accused_team": _l("Accused agent's team"),
+                    "accused": _l("Accused agent"), "group": _l("Route group"),
+                    "checker": _l("Checker")}
+
+
+#: Each dashboard figure's formula (the two reply figures' are formulas() above), on the
+#: page beside the figure and in the export's header note.
+FORMULAS = {
+    "filed": _l("Tickets created in the period"),
+    "established": _l("Final verdicts established ÷ tickets judged in the period (by the "
+                      "judging time); after an appeal the final verdict counts"),
+    "review": _l("Tickets a lead signed over within 2 h of submission ÷ tickets signed over in "
+                 "the period (complaints transferred from other lines have no lead review)"),
+    "by_phone": _l("Replies recorded by phone in the period ÷ replies recorded"),
+    "by_sms": _l("Replies recorded by SMS in the period ÷ replies recorded"),
+    "appeals": _l("Appeal sheets filed in the period"),
+    "overturn": _l("Appeals overturned ÷ appeals re-judged in the period"),
+    "escalations": _l("Customers escalated in the period + panel votes that ended in a tie"),
+}
 
 
 def _scope_from(args):
@@ -75,7 +98,9 @@ def dashboard():
                   trend=trend_chart(weeks, count="filed", rate="established_rate"),
                   weeks=weeks, criteria=criteria, link=link, scope=scope,
                   kind_labels=KIND_LABELS, last_day=date.fromordinal(span.end.toordinal() - 1),
-                  breakdown_param={"team": "team", "group": "group", "checker": "checker"}[by],
+                  breakdown_param=by, breakdown_labels=BREAKDOWN_LABELS, formula=FORMULAS,
+                  by_labels={key: _("By %(what)s", what=text)
+                             for key, text in BREAKDOWN_LABELS.items()},
                   user=current_user, formulas=formulas(),
                   export_args={name: request.args[name] for name in DASHBOARD_ARGS
                                if request.args.get(name)})
@@ -109,23 +134,29 @@ def export_dashboard():
     header = [_("Figure"), _("Value"), _("Count"), _("Base"), _("Formula")]
     rows = [
         [_("Period"), f"{span.start.isoformat()} — {last.isoformat()}", None, None, ""],
-        [_("Tickets filed"), k.filed, k.filed, None, ""],
-        [_("Established rate"), _share(k.established, k.judged), k.established, k.judged, ""],
+        [_("Tickets filed"), k.filed, k.filed, None, str(FORMULAS["filed"])],
+        [_("Established rate"), _share(k.established, k.judged), k.established, k.judged,
+         str(FORMULAS["established"])],
         [_("Lead review on time (≤ 2 h)"), _share(k.reviewed_on_time, k.reviewed),
-         k.reviewed_on_time, k.reviewed, ""],
+         k.reviewed_on_time, k.reviewed, str(FORMULAS["review"])],
         [str(FIRST_CONTACT), _share(k.first_contact_on_time, k.first_contact_due),
          k.first_contact_on_time, k.first_contact_due, notes["first_contact"]],
         [str(COMPLIANCE), _share(k.replies_compliant, k.replies), k.replies_compliant,
          k.replies, notes["compliance"]],
-        [_("Replies by phone"), k.by_phone, k.by_phone, k.replied, ""],
-        [_("Replies by SMS"), k.sms_fallback, k.sms_fallback, k.replied, ""],
-        [_("Appeals filed"), k.appeals, k.appeals, None, ""],
-        [_("Overturn rate"), _share(k.overturned, k.rejudged), k.overturned, k.rejudged, ""],
-        [_("Escalations"), k.escalated_customers + k.votes_tied, None, None, ""],
+        [_("Replies by phone"), k.by_phone, k.by_phone, k.replied, str(FORMULAS["by_phone"])],
+        [_("Replies by SMS"), k.sms_fallback, k.sms_fallback, k.replied,
+         str(FORMULAS["by_sms"])],
+        [_("Appeals filed"), k.appeals, k.appeals, None, str(FORMULAS["appeals"])],
+        [_("Overturn rate"), _share(k.overturned, k.rejudged), k.overturned, k.rejudged,
+         str(FORMULAS["overturn"])],
+        [_("Escalations"), k.escalated_customers + k.votes_tied, None, None,
+         str(FORMULAS["escalations"])],
         [],
-        [{"team": _("Team"), "group": _("Route group"), "checker": _("Checker")}[by],
-         _("Filed"), _("Judged"), _("Established rate"), _("Review on time"),
-         str(FIRST_CONTACT), str(COMPLIANCE)],
+        [str(BREAKDOWN_LABELS[by]), _("Filed"), _("Judged"), _("Established rate"),
+         _("Review on time"), str(FIRST_CONTACT), str(COMPLIANCE)],
+        # the header's note: how each column is counted
+        [_("Formula"), str(FORMULAS["filed"]), "", str(FORMULAS["established"]),
+         str(FORMULAS["review"]), notes["first_contact"], notes["compliance"]],
     ]
     for r in _breakdown(scope, by, now):
         rows.append([r.label if r.key is not None else "—", r.filed, r.judged,
@@ -192,3 +223,57 @@ def export_notifications():
 
     return xlsx_response(_("Whitelist handover table"), header, rows(),
                          filename="whitelist-handover.xlsx")
+
+
+# --- one agent's figures (by the accused) ------------------------------------------------------
+
+def _agent_scope(employee_no: str):
+    try:
+        agent = service.agent_for(employee_no, actor=current_user)
+    except NotFound:
+        abort(404)
+    period, anchor, span = period_of(request.args, local_today())
+    return agent, period, anchor, span, service.Scope(span=span, accused_no=agent.employee_no)
+
+
+@bp.route("/reports/agents/<employee_no>")
+@roles(Role.STAFF, Role.TEAM_LEAD, *REPORT_ROLES)
+def agent(employee_no: str):
+    """One agent's tickets as the accused: count, established count and rate, the criteria,
+    the trend. For the agent, their lead and management (404 for anyone else)."""
+    g.nav_active = "reports" if current_user.role_enum in REPORT_ROLES else "home"
+    agent, period, anchor, span, scope = _agent_scope(employee_no)
+    now = utcnow()
+    k = service.kpis(scope, now)
+    weeks = service.trend(weeks_back(min(span.end, local_today()), 12), scope)
+    tickets, more = ticket_service.list_tickets(actor=current_user, filters=TicketFilter(
+        accused_no=agent.employee_no, start=service.utc_bounds(span)[0],
+        end=service.utc_bounds(span)[1]))
+    criteria = hbars([(f"{code} {text[:10]}", n, None) for code, text, n in k.by_criterion])
+    return render("reports/agent.html", agent=agent, period=period, anchor=anchor, span=span,
+                  k=k, trend=trend_chart(weeks, count="filed", rate="established_rate"),
+                  criteria=criteria, tickets=tickets, more=more, formula=FORMULAS,
+                  last_day=date.fromordinal(span.end.toordinal() - 1), now=now,
+                  list_args=scope.link(on="created"),
+                  period_args={name: request.args[name] for name in DASHBOARD_ARGS
+                               if request.args.get(name) and name != "by"})
+
+
+@bp.route("/reports/agents/<employee_no>/export.xlsx")
+@roles(Role.STAFF, Role.TEAM_LEAD, *REPORT_ROLES)
+def export_agent(employee_no: str):
+    """The agent's figures with their formulas, then the criteria ticked."""
+    from services.xlsx import xlsx_response
+    agent, _period, _anchor, span, scope = _agent_scope(employee_no)
+    k = service.kpis(scope, utcnow())
+    last = date.fromordinal(span.end.toordinal() - 1)
+    rows = [[_("Agent"), f"{agent.name} {agent.employee_no}", None, None, ""],
+            [_("Period"), f"{span.start.isoformat()} — {last.isoformat()}", None, None, ""],
+            [_("Tickets about the agent"), k.filed, k.filed, None, str(FORMULAS["filed"])],
+            [_("Established rate"), _share(k.established, k.judged), k.established, k.judged,
+             str(FORMULAS["established"])],
+            [], [_("Criterion"), _("Count")]]
+    rows += [[f"{code} {text}", n] for code, text, n in k.by_criterion]
+    return xlsx_response(_("Agent report"), [_("Figure"), _("Value"), _("Count"), _("Base"),
+                                             _("Formula")], rows,
+                         filename=f"agent-{agent.employee_no}.xlsx")

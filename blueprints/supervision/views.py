@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from blueprints._access import roles
-from blueprints._actions import act
+from blueprints._actions import act, on_page
 from blueprints._actions import invalid as _invalid
 from blueprints._htmx import hx_redirect, render
 from blueprints.forms import add_problems
 from blueprints.tickets.views import load_ticket, translate
 from domain.errors import Conflict, FormProblems, InvalidTransition, NotAllowed, NotFound
-from domain.roles import ALL_ROLES, Role
+from domain.roles import ALL_ROLES, QUALITY, Role
 from domain.supervision import ISSUERS, READERS_OF_ALL, Action
 from services import supervision as service
+from services.survey import contacts as survey_contacts
 from services.clock import utcnow
 
 from . import bp
@@ -35,6 +36,38 @@ def issue(ticket_id: int):
     return act(ticket_id, lambda: service.issue_order(
         ticket_id, form.to_input(), actor=current_user, now=utcnow()),
         _("Supervision order issued."), "order_form", form, anchor="supervision")
+
+
+@bp.route("/survey/contacts/<int:contact_id>/supervision", methods=["GET", "POST"])
+@roles(*ISSUERS)
+def issue_for_contact(contact_id: int):
+    """下督办单 about a dissatisfied contact whose issue involves another department: the form,
+    filled in with the contact's issue."""
+    g.nav_active = "callback"
+    contact = survey_contacts.get_contact(contact_id, actor=current_user)
+    if request.method == "POST":
+        form = OrderForm()
+    else:
+        form = OrderForm(formdata=None, request=_(
+            "A dissatisfied customer's issue involves your department: %(summary)s Please "
+            "handle it and answer by the due time.", summary=contact.summary))
+
+    def page(status=200):
+        return render("supervision/new_for_contact.html", status=status, form=form,
+                      contact=contact)
+
+    if request.method != "POST":
+        return page()
+    if not form.validate():
+        return page(422)
+
+    def done(_order):
+        flash(_("Supervision order issued."), "success")
+        return hx_redirect(url_for("survey.contact", contact_id=contact_id) + "#supervision")
+
+    return on_page(lambda: service.issue_for_contact(contact_id, form.to_input(),
+                                                     actor=current_user, now=utcnow()),
+                   done=done, page=page, form=form)
 
 
 def _show(show: str) -> str:
@@ -72,7 +105,8 @@ def _page(order, *, status=200, answer_form=None, no_answer_form=None):
                   answer_form=answer_form if may_answer else None,
                   no_answer_form=no_answer_form if may_close else None,
                   addressee=service.addressee(order),
-                  sees_tickets=current_user.role_enum in READERS_OF_ALL)
+                  sees_tickets=current_user.role_enum in READERS_OF_ALL,
+                  sees_contacts=current_user.role in (QUALITY | {Role.DUTY_MANAGER}))
 
 
 @bp.route("/supervision/<int:order_id>")

@@ -1,12 +1,14 @@
 """Dissatisfied-customer survey and callback (不满意调研与回访, SPEC Part B): one view module per
 sub-area, all on this blueprint: queues (the weekly survey and callback queues), contacts (the
-contact page and its actions, a contact from a ticket), imports, remedies, kpis (and the
-exports), audits (the owner's sample audit) and config."""
+contact page and its actions, a contact from a ticket), assignments (回访分配 and 我的回访),
+problems (问题跟踪), imports, remedies, kpis (and the exports), ranking (the callers' published
+ranking), analysis (月度分析), audits (the owner's sample audit) and config."""
 from flask import Blueprint
 
 bp = Blueprint("survey", __name__)
 
-from . import audits, config, contacts, imports, kpis, queues, remedies  # noqa: E402,F401
+from . import (analysis, assignments, audits, config, contacts, imports, kpis,  # noqa: E402,F401
+               problems, queues, ranking, remedies)
 
 
 @bp.record_once

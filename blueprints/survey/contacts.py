@@ -1,8 +1,8 @@
-"""The contact page (不满意用户) and what the quality team does there: marks, the review of
-the recording and records, the survey, holds and chases, the callback, the full number; and a
-whitelist ticket turned into a contact. Each action answers as blueprints/_actions.answer
-does: back to the page on success, the form's messages beside the fields (422), or the
-reason the move was refused (409/403)."""
+"""The contact page (不满意用户) and what is done there: the quality team's marks and survey;
+the caller's review, holds and chases, the callback and the full number; the problems raised
+(their forms post to blueprints/survey/problems.py); and a whitelist ticket turned into a
+contact. Each action answers as blueprints/_actions.answer does: back to the page on success,
+the form's messages beside the fields (422), or the reason the move was refused (409/403)."""
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,24 +11,34 @@ from blueprints._access import roles
 from blueprints._actions import answer, put_problems, translate
 from blueprints._htmx import hx_redirect, render
 from blueprints.forms import EmptyForm
-from blueprints.ui import OUTCOME_LABELS
+from blueprints.ui import METHOD_LABELS, OUTCOME_LABELS
 from domain import survey as rules
+from domain.roles import SEES_ALL_HANDED_OVER
+from domain.supervision import ISSUERS
 from domain.survey import MAY, Task
+from services import supervision
 from services.clock import local_today, utcnow
 from services.survey import config
 from services.survey import contacts as service
 from services.survey import records
 
 from . import bp
-from .forms import (CallbackForm, HoldForm, MarksForm, ReleaseForm, RemedyForm, ReviewForm,
-                    SurveyForm, yes_no)
+from .forms import (CallbackForm, HoldForm, MarksForm, RegradeForm, ReleaseForm, RemedyForm,
+                    ReviewForm, StepForm, SurveyForm, yes_no)
+
+
+def callback_form(formdata=None):
+    """The callback form, with the outcomes, the methods and the threshold of the reason."""
+    kwargs = {} if formdata is None else {"formdata": formdata}
+    return CallbackForm(outcomes=OUTCOME_LABELS, methods=METHOD_LABELS,
+                        threshold=config.threshold(), **kwargs)
 
 
 def _contact(contact_id: int):
     return service.get_contact(contact_id, actor=current_user)
 
 
-def _page(contact, *, status=200, block=None, **overrides):
+def contact_page(contact, *, status=200, block=None, **overrides):
     today = local_today()
     categories = config.categories(contact.channel)
     survey_form = overrides.get("survey_form") or SurveyForm(formdata=None)
@@ -41,9 +51,16 @@ def _page(contact, *, status=200, block=None, **overrides):
         chosen = contact.survey.category
     needs_callback = "" if contact.needs_callback is None else (
         "yes" if contact.needs_callback else "no")
+    role = current_user.role
     context = {
         "contact": contact, "today": today, "now": utcnow(), "categories": categories,
-        "script_category": chosen, "may_act": current_user.role in MAY[Task.WORK],
+        "script_category": chosen, "may_act": role in MAY[Task.WORK],
+        "may_call": service.can_call(contact, current_user),
+        "may_problem": role in MAY[Task.PROBLEM], "sees_tickets": role in SEES_ALL_HANDED_OVER,
+        "may_issue_order": role in ISSUERS,
+        "orders": supervision.orders_of_contact(contact.id) if role in MAY[Task.PROBLEM] else [],
+        "addressee": supervision.addressee, "closings": config.closings(),
+        "problem_forms": _problem_forms(contact, overrides.get("problem_forms") or {}),
         "revealed": overrides.get("revealed", False), "held": records.is_held(contact),
         "survey_reviewed": contact.survey_reviewed_by_id == current_user.id
         and contact.survey_reviewed_at is not None,
@@ -65,12 +82,25 @@ def _page(contact, *, status=200, block=None, **overrides):
         "survey_form": survey_form,
         "hold_form": overrides.get("hold_form") or HoldForm(formdata=None, prefix="hold"),
         "release_form": overrides.get("release_form") or ReleaseForm(formdata=None),
-        "callback_form": overrides.get("callback_form") or CallbackForm(
-            formdata=None, outcomes=OUTCOME_LABELS),
+        "callback_form": overrides.get("callback_form") or callback_form(),
         "remedy_form": RemedyForm(formdata=None),
-        "reason_below": rules.REASON_BELOW,
+        "threshold": config.threshold(),
     }
     return render("survey/contact.html", block, status=status, **context)
+
+
+def _problem_forms(contact, given: dict) -> dict:
+    """The forms of each open problem: its next step and its regrade, keyed (id, "step") and
+    (id, "grade"); a form that came back invalid is kept as it was typed."""
+    forms = dict(given)
+    for problem in contact.problems:
+        if problem.planned_at is not None:
+            continue
+        forms.setdefault((problem.id, "step"), StepForm(
+            formdata=None, prefix=f"p{problem.id}", version=problem.version))
+        forms.setdefault((problem.id, "grade"), RegradeForm(
+            formdata=None, prefix=f"g{problem.id}", version=problem.version))
+    return forms
 
 
 def _act(contact_id: int, call, message: str, anchor: str, form_name=None, form=None):
@@ -81,7 +111,7 @@ def _act(contact_id: int, call, message: str, anchor: str, form_name=None, form=
     if form_name is None and not (form or EmptyForm()).validate():
         abort(400)
     if form_name is not None and not form.validate():
-        return _page(contact, status=422, **{form_name: form})
+        return contact_page(contact, status=422, **{form_name: form})
 
     def done(_result):
         flash(message, "success")
@@ -89,14 +119,14 @@ def _act(contact_id: int, call, message: str, anchor: str, form_name=None, form=
 
     def refused(exc, status):
         flash(translate(exc), "error")
-        return _page(_contact(contact_id), status=status)
+        return contact_page(_contact(contact_id), status=status)
 
     def invalid(exc):
         if form_name is None:  # a button: no field to put a message beside
             return refused(exc, 409)
         # "reviewed" names no field: said above the page, where it shows whatever the form
         put_problems(form, exc, elsewhere=lambda text: flash(text, "error"))
-        return _page(_contact(contact_id), status=422, **{form_name: form})
+        return contact_page(_contact(contact_id), status=422, **{form_name: form})
 
     return answer(call, done=done, refused=refused, invalid=invalid)
 
@@ -105,7 +135,7 @@ def _act(contact_id: int, call, message: str, anchor: str, form_name=None, form=
 @roles(*MAY[Task.READ_CONTACT])
 def contact(contact_id: int):
     g.nav_active = "survey"
-    return _page(_contact(contact_id))
+    return contact_page(_contact(contact_id))
 
 
 @bp.route("/survey/contacts/<int:contact_id>/script")
@@ -118,7 +148,8 @@ def script(contact_id: int):
     if category is not None and category.channel != contact.channel:
         category = None
     form = SurveyForm(formdata=None, category=str(category.id) if category else "")
-    return _page(contact, block="category_script", script_category=category, survey_form=form)
+    return contact_page(contact, block="category_script", script_category=category,
+                        survey_form=form)
 
 
 @bp.route("/survey/contacts/<int:contact_id>/marks", methods=["POST"])
@@ -133,7 +164,7 @@ def marks(contact_id: int):
 
 
 @bp.route("/survey/contacts/<int:contact_id>/review", methods=["POST"])
-@roles(*MAY[Task.WORK])
+@roles(*MAY[Task.CALL])
 def review(contact_id: int):
     """The recording / contact record / chat log was reviewed (before the survey or callback)."""
     form = ReviewForm()
@@ -153,12 +184,16 @@ def record_survey(contact_id: int):
     return _act(contact_id, lambda: records.record_survey(
         contact_id, resolved=yes_no(form.resolved.data), category_id=form.category.data,
         unresolved_issue=form.unresolved_issue.data or "",
-        needs_callback=yes_no(form.needs_callback.data), actor=current_user, now=utcnow()),
+        needs_callback=yes_no(form.needs_callback.data), actor=current_user, now=utcnow(),
+        alternative=form.alternative.data or "",
+        alternative_accepted=yes_no(form.alternative_accepted.data),
+        append_event=form.append_event.data, event=form.event.data or "",
+        grade=form.grade.data or None),
         _("Survey recorded."), "survey", "survey_form", form)
 
 
 @bp.route("/survey/contacts/<int:contact_id>/hold", methods=["POST"])
-@roles(*MAY[Task.WORK])
+@roles(*MAY[Task.CALL])
 def hold(contact_id: int):
     form = HoldForm(prefix="hold")
     return _act(contact_id, lambda: records.hold_callback(
@@ -167,14 +202,14 @@ def hold(contact_id: int):
 
 
 @bp.route("/survey/contacts/<int:contact_id>/chase", methods=["POST"])
-@roles(*MAY[Task.WORK])
+@roles(*MAY[Task.CALL])
 def chase(contact_id: int):
     return _act(contact_id, lambda: records.chase(contact_id, actor=current_user, now=utcnow()),
                 _("Chase recorded."), "callback")
 
 
 @bp.route("/survey/contacts/<int:contact_id>/release", methods=["POST"])
-@roles(*MAY[Task.WORK])
+@roles(*MAY[Task.CALL])
 def release(contact_id: int):
     form = ReleaseForm()
     return _act(contact_id, lambda: records.release_hold(
@@ -183,24 +218,26 @@ def release(contact_id: int):
 
 
 @bp.route("/survey/contacts/<int:contact_id>/callback", methods=["POST"])
-@roles(*MAY[Task.WORK])
+@roles(*MAY[Task.CALL])
 def record_callback(contact_id: int):
-    form = CallbackForm(outcomes=OUTCOME_LABELS)
+    form = callback_form(request.form)
     return _act(contact_id, lambda: records.record_callback(
         contact_id, outcome=form.outcome.data, score=form.score.data,
         reason=form.reason.data or "", note=form.note.data or "", actor=current_user,
-        now=utcnow()), _("Callback recorded."), "callback", "callback_form", form)
+        now=utcnow(), method=form.method.data, customer_name=form.customer_name.data or "",
+        grade=form.grade.data or None),
+        _("Callback recorded."), "callback", "callback_form", form)
 
 
 @bp.route("/survey/contacts/<int:contact_id>/reveal", methods=["POST"])
-@roles(*MAY[Task.WORK])
+@roles(*MAY[Task.CALL])
 def reveal(contact_id: int):
     """The full customer number, once, with an audit entry."""
     _contact(contact_id)
     if not EmptyForm().validate():
         abort(400)
     contact = service.reveal_phone(contact_id, actor=current_user, now=utcnow())
-    return _page(contact, block="contact_phone", revealed=True)
+    return contact_page(contact, block="contact_phone", revealed=True)
 
 
 @bp.route("/tickets/<int:ticket_id>/dissatisfied", methods=["POST"])

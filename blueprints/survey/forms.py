@@ -6,8 +6,9 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
                      StringField, TextAreaField)
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from blueprints.forms import Form
-from domain.survey import SCORE_MAX, SCORE_MIN, needs_reason
+from blueprints.forms import Form, NameField
+from domain.survey import (NAME_MAX, SCORE_MAX, SCORE_MIN, THRESHOLD, TRACKED, is_dissatisfied,
+                           needs_reason)
 
 
 def _length(n):
@@ -19,6 +20,9 @@ def _required(message=None):
 
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+#: Problem grades (seed 004), lowest first, for the radios; blueprints/ui/labels.py labels them too.
+GRADES = [("general", _l("General")), ("important", _l("Important")),
+          ("urgent", _l("Urgent"))]
 
 
 def yes_no(value):
@@ -59,6 +63,13 @@ class SurveyForm(Form):
     needs_callback = RadioField(_l("Callback"), choices=[
         ("yes", _l("Needs a callback")), ("no", _l("No callback needed"))],
         validators=[_required(_l("Say whether the customer needs a callback."))])
+    # Unhappy with the earlier result (seed 000, 8): checked again by the service.
+    alternative = TextAreaField(_l("Alternative offered"), validators=[_length(1000)])
+    alternative_accepted = RadioField(_l("Did the customer accept it?"), choices=[
+        ("yes", _l("Accepted")), ("no", _l("Not accepted"))], validators=[Optional()])
+    append_event = BooleanField(_l("Append an event now"))
+    event = TextAreaField(_l("The appended event"), validators=[_length(1000)])
+    grade = RadioField(_l("Problem grade"), choices=GRADES, validators=[Optional()])
 
     def validate_unresolved_issue(self, field):
         if self.resolved.data == "no" and not (field.data or "").strip():
@@ -75,7 +86,11 @@ class ReleaseForm(Form):
 
 
 class CallbackForm(Form):
-    """The callback agent's record; the service checks every rule again (the review first)."""
+    """The caller's record; the service checks every rule again (the review first)."""
+    method = RadioField(_l("Callback method"), choices=[], default="phone",
+                        validators=[_required(_l("Choose how the callback was made."))])
+    customer_name = NameField(_l("Customer's name (if given)"),
+                              validators=[Optional(), _length(NAME_MAX)])
     outcome = RadioField(_l("Outcome"), choices=[],
                          validators=[_required(_l("Choose the outcome."))])
     score = RadioField(_l("Satisfaction (1–10)"), validators=[_required(_l(
@@ -83,16 +98,30 @@ class CallbackForm(Form):
         choices=[(str(n), str(n)) for n in range(SCORE_MAX, SCORE_MIN - 1, -1)])
     reason = TextAreaField(_l("Reason for the score"), validators=[_length(1000)])
     note = TextAreaField(_l("Callback notes"), validators=[_length(1000)])
+    # Required only when a problem is raised (validate_grade): no Optional(), which would stop
+    # that check; the service refuses a grade that is not one.
+    grade = RadioField(_l("Problem grade"), choices=GRADES, validate_choice=False)
 
-    def __init__(self, *args, outcomes=None, **kwargs):
+    def __init__(self, *args, outcomes=None, methods=None, threshold=THRESHOLD, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome.choices = list((outcomes or {}).items())
+        self.method.choices = list((methods or {}).items())
+        self.threshold = threshold
 
     def validate_reason(self, field):
         score = self.score.data
-        if score and score.isdigit() and needs_reason(int(score)) \
+        if score and score.isdigit() and needs_reason(int(score), self.threshold) \
                 and not (field.data or "").strip():
-            raise ValidationError(_l("A score below 8 needs the customer's reason."))
+            raise ValidationError(_l("A score below %(n)d needs the customer's reason.",
+                                     n=self.threshold))
+
+    def validate_grade(self, field):
+        score = self.score.data
+        low = bool(score and score.isdigit() and is_dissatisfied(self.outcome.data, int(score),
+                                                                  self.threshold))
+        if (low or self.outcome.data in TRACKED) and not field.data:
+            raise ValidationError(_l("Grade the problem: an event is appended or the customer "
+                                     "is dissatisfied."))
 
 
 class UploadForm(Form):
@@ -129,12 +158,89 @@ class CategoryForm(Form):
     active = BooleanField(_l("In use"), default=True)
 
 
+def _between(low, high):
+    return NumberRange(min=low, max=high, message=_l("Between %(min)d and %(max)d."))
+
+
 class SettingsForm(Form):
     holidays = TextAreaField(_l("Holidays"), description=_l(
         "One date per line (YYYY-MM-DD): days that are not working days."))
     workdays = TextAreaField(_l("Make-up working days"), description=_l(
         "One date per line: weekend days that are working days (make-up days)."))
-    satisfied_min = IntegerField(_l("Satisfied from score"), validators=[
-        _required(), NumberRange(min=1, max=10, message=_l("Between %(min)d and %(max)d."))])
-    fairly_min = IntegerField(_l("Fairly satisfied from score"), validators=[
-        _required(), NumberRange(min=1, max=10, message=_l("Between %(min)d and %(max)d."))])
+    threshold = IntegerField(_l("Dissatisfied below score"), validators=[
+        _required(), _between(SCORE_MIN + 1, SCORE_MAX)], description=_l(
+        "A callback score below it needs the customer's reason and opens a remedy task; the "
+        "satisfaction bands of the KPIs follow from it."))
+
+
+class CallbackSettingsForm(Form):
+    """The problem grades' time limits, the closing lines, the analysis's floor."""
+    general_diagnosis = IntegerField(_l("General: diagnosis within (minutes)"),
+                                     validators=[_required(), _between(1, 10080)])
+    general_plan = IntegerField(_l("General: plan within (working days)"),
+                                validators=[_required(), _between(1, 5)])
+    important_diagnosis = IntegerField(_l("Important: diagnosis within (minutes)"),
+                                       validators=[_required(), _between(1, 10080)])
+    important_plan = IntegerField(_l("Important: plan within (hours)"),
+                                  validators=[_required(), _between(1, 168)])
+    urgent_diagnosis = IntegerField(_l("Urgent: diagnosis within (minutes)"),
+                                    validators=[_required(), _between(1, 10080)])
+    urgent_plan = IntegerField(_l("Urgent: plan within (hours)"),
+                               validators=[_required(), _between(1, 168)])
+    recorded = TextAreaField(_l("Closing when the problem is recorded for a callback"),
+                             validators=[_required(), _length(300)])
+    goodbye = TextAreaField(_l("Closing line"), validators=[_required(), _length(300)])
+    floor = IntegerField(_l("Monthly analysis: flag a cause below satisfaction (%)"),
+                         validators=[_required(), _between(1, 100)])
+
+
+class AssignForm(Form):
+    """One callback to a caller (or to another)."""
+    caller = SelectField(_l("Caller"), choices=[], validators=[_required(_l("Choose a caller."))])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+
+class CountForm(Form):
+    caller = SelectField(_l("Caller"), choices=[], validators=[_required(_l("Choose a caller."))])
+    count = IntegerField(_l("How many"), validators=[_required(), _between(1, 500)])
+
+
+class AreaForm(Form):
+    # The service says when an area has nothing left to give (it may have been given since).
+    area = SelectField(_l("Area"), choices=[], validators=[Optional()], validate_choice=False)
+    caller = SelectField(_l("Caller"), choices=[], validators=[_required(_l("Choose a caller."))])
+
+
+class StepForm(Form):
+    note = TextAreaField(_l("What was found or decided"), validators=[_required(), _length(1000)])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+
+class RegradeForm(Form):
+    grade = RadioField(_l("New grade"), choices=GRADES,
+                       validators=[_required(_l("Choose a grade."))])
+    reason = TextAreaField(_l("Reason"), validators=[_length(1000)], description=_l(
+        "Required to lower the grade."))
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+
+class PublishForm(Form):
+    month = StringField(validators=[_required()], render_kw={"hidden": True})
+    announce = BooleanField(_l("Also post an announcement to every agent and lead"))
+
+
+class FindingForm(Form):
+    kind = HiddenField(validators=[AnyOf(("category", "step"))])
+    key = HiddenField(validators=[_required()])
+    root_cause = TextAreaField(_l("Root cause"), validators=[_required(), _length(1000)])
+    action = TextAreaField(_l("Action"), validators=[_required(), _length(1000)])
+    version = IntegerField(validators=[Optional()], render_kw={"hidden": True})
+
+
+class TrainingForm(Form):
+    category = SelectField(_l("For the cause"), choices=[], validators=[
+        _required(_l("Choose the cause the training was for."))])
+    topic = StringField(_l("Topic"), validators=[_required(), _length(120)])
+    day = DateField(_l("Date"), validators=[_required()])
+    attendees = TextAreaField(_l("Attendees (employee nos.)"), validators=[_required()],
+                              description=_l("Separated by spaces or commas."))

@@ -45,6 +45,7 @@ def upload():
     def page(status=200):
         return render("survey/import.html", "import_form", status=status, form=form,
                       header=service.TEMPLATE_HEADER, hotline=rules.HOTLINE_WORD,
+                      area_header=service.AREA_HEADER,
                       max_size=_size_text(import_limit()),
                       max_rows=service.MAX_ROWS)
 

@@ -124,7 +124,8 @@ def lookup():
                   phone=phone, rows=rows)
 
 
-LIST_ARGS = ("state", "from", "to", "on", "team", "group", "checker", "verdict", "method")
+LIST_ARGS = ("state", "from", "to", "on", "team", "group", "checker", "verdict", "method",
+             "accused", "accused_team")
 
 
 def filters_from(args) -> tuple[service.TicketFilter, dict]:
@@ -142,7 +143,8 @@ def filters_from(args) -> tuple[service.TicketFilter, dict]:
         moment=args.get("on") if args.get("on") in service.MOMENTS else "created",
         team_id=args.get("team", type=int), group=args.get("group") or None,
         checker_id=args.get("checker", type=int), verdict=args.get("verdict") or None,
-        reply_method=args.get("method") or None)
+        reply_method=args.get("method") or None, accused_no=args.get("accused") or None,
+        accused_team_id=args.get("accused_team", type=int))
     return filters, known
 
 

@@ -5,6 +5,7 @@ from functools import partial
 from domain.phones import mask_phone
 from domain.roles import Role
 from domain.routing import NOTIFY_NUMBERS
+from domain.survey import mask_name
 from domain.tickets import Action, State
 
 from .formats import countdown, day_label, isoutc, localtime, minutes_between
@@ -23,7 +24,7 @@ def register(app) -> None:
         state_pill=state_pill, NOTIFY_NUMBERS=NOTIFY_NUMBERS, Action=Action, State=State,
         Role=Role, minutes_between=minutes_between, nav_links=nav_links, bell=bell,
         countdown=countdown, day_label=day_label)
-    env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc)
+    env.filters.update(localtime=localtime, mask=mask_phone, isoutc=isoutc, mask_name=mask_name)
     # Globals rather than imported: Jinja 3.1 checks the importing context's globals on
     # every {% from … import %} (docs/decisions.md, Performance).
     macros = env.get_template("_macros.html").module

@@ -6,7 +6,10 @@ from markupsafe import Markup
 from domain.judgement import Kind, Verdict
 from domain.roles import Role
 from domain.routing import Group
-from domain.survey import Channel, Outcome
+from domain.analysis import STEPS
+from domain.problems import Grade
+from domain.problems import Source as ProblemSource
+from domain.survey import Channel, Method, Outcome
 from domain.tickets import Action, ReturnReason, State
 
 from .language import per_language
@@ -67,6 +70,12 @@ ALERT_LABELS = {
     "supervision_overdue": _l("A supervision order is overdue"),
     "proposal": _l("A proposal waits for your decision"),
     "proposal_decided": _l("A decision on your proposal"),
+    "callback_assigned": _l("Callbacks were given to you"),
+    "problem_urgent": _l("An urgent problem was raised"),
+    "problem_overdue": _l("A problem's clock ran out"),
+    # deadline reminders (services/reminders.py, issue 19)
+    "review_due": _l("A ticket's review is due within 30 minutes"),
+    "reply_due": _l("A customer reply is due within 4 hours"),
 }
 WARNING_LABELS = {"recur": _l("Likely to recur"), "criterion": _l("Criterion rising"),
                   "keyword": _l("Keyword rising"), "note": _l("From a feedback note")}
@@ -83,6 +92,12 @@ NOTE_OUTCOME_LABELS = {"discussed": _l("Discussed"), "warning": _l("Turned into 
                        "proposal": _l("Turned into a proposal"), "dismissed": _l("Dismissed")}
 
 SMS_KIND_LABELS = {"notice": _l("Notice after a failed call"), "reply": _l("SMS reply")}
+# Delivery of an SMS (services/sms_gateway.py, issue 19).
+SMS_STATUS_LABELS = {"recorded": _l("Recorded (not sent)"),
+                     "queued": _l("Queued for the SMS platform"),
+                     "retrying": _l("Not delivered yet: retrying"),
+                     "sent": _l("Accepted by the SMS platform"),
+                     "failed": _l("Delivery failed")}
 
 CHANNEL_LABELS = {Channel.HOTLINE: _l("Hotline"), Channel.QQ: _l("QQ")}
 OUTCOME_LABELS = {
@@ -92,6 +107,24 @@ OUTCOME_LABELS = {
     Outcome.ACCEPTED: _l("Accepted"),
     Outcome.NOT_ACCEPTED: _l("Not accepted"),
 }
+
+METHOD_LABELS = {
+    Method.PHONE: _l("By phone"),
+    Method.SMS: _l("By SMS"),
+    Method.ONLINE: _l("Online questionnaire"),
+    Method.IN_PERSON: _l("Face to face"),
+}
+GRADE_LABELS = {Grade.GENERAL: _l("General"), Grade.IMPORTANT: _l("Important"),
+                Grade.URGENT: _l("Urgent")}
+PROBLEM_SOURCE_LABELS = {ProblemSource.SURVEY: _l("Event appended at the survey"),
+                         ProblemSource.CALLBACK: _l("Event appended at a callback"),
+                         ProblemSource.REMEDY: _l("Dissatisfied: remedy task")}
+STEP_LABELS = dict(zip(STEPS, (
+    _l("Survey (Monday to Wednesday)"), _l("Callback (Thursday to Sunday)"),
+    _l("Remedy: customer contacted"), _l("Remedy: in place"), _l("Problem: diagnosis"),
+    _l("Problem: plan")), strict=True))
+MOVED_LABELS = {"recovered": _l("Recovered"), "better": _l("Better"),
+                "worse": _l("No better"), "no_data": _l("No data this month")}
 
 ROLE_LABELS = {
     Role.STAFF: _l("Agent"),
@@ -171,7 +204,9 @@ TABLES = {
     "reply_method": REPLY_METHOD_LABELS, "alert": ALERT_LABELS, "warning": WARNING_LABELS,
     "supervision_state": SUPERVISION_STATE_LABELS, "proposal_state": PROPOSAL_STATE_LABELS,
     "decision": DECISION_LABELS, "source": SOURCE_LABELS, "note_outcome": NOTE_OUTCOME_LABELS,
-    "sms_kind": SMS_KIND_LABELS, "channel": CHANNEL_LABELS, "outcome": OUTCOME_LABELS,
+    "sms_kind": SMS_KIND_LABELS, "sms_status": SMS_STATUS_LABELS, "channel": CHANNEL_LABELS,
+    "outcome": OUTCOME_LABELS, "method": METHOD_LABELS, "grade": GRADE_LABELS,
+    "problem_source": PROBLEM_SOURCE_LABELS, "step": STEP_LABELS, "moved": MOVED_LABELS,
     "role": ROLE_LABELS, "element": ELEMENT_LABELS, "action": ACTION_LABELS,
 }
 

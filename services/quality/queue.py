@@ -16,6 +16,7 @@ from domain.tickets import State
 from models import Notification, Ticket, User
 
 from ..db import db
+from ..privacy import number_hash
 
 
 # --- the queue -------------------------------------------------------------------------------
@@ -66,9 +67,12 @@ _SEARCH = (_tickets.c.number.like(bindparam("q_like"), escape="\\"),
            _tickets.c.submitter_id.in_(
                select(_users.c.id).where(_users.c.employee_no == bindparam("q"))))
 #: A customer number matches only when the whole number is typed: a fragment matching the
-#: end of a number let anyone rebuild a masked number (186****2222) in a few searches.
+#: end of a number let anyone rebuild a masked number (186****2222) in a few searches. An
+#: anonymised ticket is found by the keyed hash of the number (services/privacy.py).
 _SEARCH_PHONE = (_tickets.c.caller_number == bindparam("q_phone"),
-                 _tickets.c.contact_number == bindparam("q_phone"))
+                 _tickets.c.contact_number == bindparam("q_phone"),
+                 _tickets.c.caller_hash == bindparam("q_hash"),
+                 _tickets.c.contact_hash == bindparam("q_hash"))
 
 #: Each condition a filter may add (the values are bound at execution).
 _CONDITIONS = {
@@ -123,7 +127,7 @@ def _queue_filter(filters: QueueFilter, actor: User) -> tuple[tuple[str, ...], d
         values.update(q=q, q_like=f"%{escape_like(q)}%")
         if (phone := normalize_phone(q)) is not None:
             shape.append("q_phone")
-            values["q_phone"] = phone
+            values["q_phone"], values["q_hash"] = phone, number_hash(phone)
         else:
             shape.append("q")
     return tuple(shape), values
@@ -199,9 +203,12 @@ def notifications_on(day_start: datetime, day_end: datetime) -> list[Notificatio
 
 def explanations_for(phone: str) -> list[Ticket]:
     """Tickets about this customer number whose reply was a direct explanation or another
-    method with a recorded script: what any agent may say when the customer calls."""
+    method with a recorded script: what any agent may say when the customer calls. Found
+    by the keyed hash too once the tickets are anonymised."""
+    digest = number_hash(phone)
     return list(db.session.scalars(
-        select(Ticket).where(or_(Ticket.caller_number == phone, Ticket.contact_number == phone),
+        select(Ticket).where(or_(Ticket.caller_number == phone, Ticket.contact_number == phone,
+                                 Ticket.caller_hash == digest, Ticket.contact_hash == digest),
                              Ticket.reply_method.in_(("explain", "other")))
         .order_by(Ticket.reply_done_at.desc()).limit(20)))
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from domain import survey as rules
-from domain.errors import N_, InvalidTransition, NotFound
+from domain.errors import N_, InvalidTransition, NotAllowed, NotFound
 from domain.survey import Task
 from models import User
 from models.survey import SurveyContact
@@ -34,10 +34,37 @@ def load_contact(contact_id: int, version: int | None = None) -> SurveyContact:
     return contact
 
 
+def holder_of(contact: SurveyContact) -> rules.Holder:
+    return rules.Holder(agent_no=contact.agent_no, caller_id=contact.caller_id)
+
+
+def can_call(contact: SurveyContact, user: User) -> bool:
+    """Whether `user` may call this contact back (the page's callback forms)."""
+    return rules.may_call(user.role, user.id, user.employee_no, holder_of(contact))
+
+
+def require_caller(contact: SurveyContact, user: User) -> None:
+    """For a use case that checked its actor's role: NotFound for a contact the user does not
+    see, NotAllowed with the reason for one they see but may not call back."""
+    holder = holder_of(contact)
+    if rules.may_call(user.role, user.id, user.employee_no, holder):
+        return
+    if not rules.may_read(user.role, user.id, holder):
+        raise NotFound("No such contact.")
+    if contact.agent_no == user.employee_no:
+        raise NotAllowed(N_("This complaint is about you: another caller calls the customer "
+                            "back."))
+    raise NotAllowed(N_("This callback is given to %(name)s: the duty manager can give it to "
+                        "someone else."), name=contact.caller.name if contact.caller else "")
+
+
 def get_contact(contact_id: int, *, actor: User) -> SurveyContact:
-    """A contact, for its page."""
+    """A contact, for its page: a caller of the floor sees only the contacts given to them."""
     rules.require(actor.role, Task.READ_CONTACT)
-    return load_contact(contact_id)
+    contact = load_contact(contact_id)
+    if not rules.may_read(actor.role, actor.id, holder_of(contact)):
+        raise NotFound("No such contact.")
+    return contact
 
 
 def contact_for_ticket(ticket_id: int, *, actor: User) -> SurveyContact | None:
@@ -111,10 +138,13 @@ def set_callback_due(contact: SurveyContact) -> None:
 
 
 def reveal_phone(contact_id: int, *, actor: User, now: datetime) -> SurveyContact:
-    """The contact, its full number to be shown once: audited."""
-    rules.require(actor.role, Task.WORK)
+    """The contact, its full number (and the customer's name) to be shown once: audited. The
+    quality team reveals any contact's; a caller, those they may call back."""
+    rules.require(actor.role, Task.CALL)
     with write_transaction():
         contact = load_contact(contact_id)
+        if actor.role not in rules.MAY[Task.WORK]:
+            require_caller(contact, actor)
         audit.record("survey_reveal_phone", actor=actor, now=now,
                      detail={"contact": contact.id})
     return contact

@@ -38,10 +38,13 @@ HEADERS = {
     "agent_no": ("工号", "客服工号", "坐席工号", "agentno", "agent"),
     "summary": ("问题摘要", "问题", "问题描述", "摘要", "issuesummary", "summary", "issue"),
     "score": ("满意度", "满意度评分", "评分", "分数", "satisfactionscore", "satisfaction", "score"),
+    "area": ("区域", "地区", "片区", "area", "region"),
 }
+#: The required columns; the area (区域, to give callbacks by area) may be left out.
 COLUMN_ORDER = ("phone", "channel", "contact_at", "agent_no", "summary", "score")
 #: The header line shown on the import page and written by the demo.
 TEMPLATE_HEADER = ("客户电话", "渠道", "接触时间", "工号", "问题摘要", "满意度")
+AREA_HEADER, AREA_MAX = "区域", 20
 
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                 "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y.%m.%d %H:%M")
@@ -125,7 +128,7 @@ def _score(value):
 def check_row(cells, columns: dict[str, int], now_local: datetime):
     """(row, problems) of one data row: the row is None when anything is wrong."""
     def cell(name):
-        index = columns[name]
+        index = columns.get(name, len(cells))
         return cells[index] if index < len(cells) else None
 
     problems = []
@@ -157,11 +160,14 @@ def check_row(cells, columns: dict[str, int], now_local: datetime):
     score = _score(cell("score"))
     if score is None:
         problems.append([N_("The satisfaction score must be a whole number from 1 to 10."), {}])
+    area = rules.note_text(str(cell("area") if cell("area") is not None else ""))
+    if len(area) > AREA_MAX:
+        problems.append([N_("The area is longer than %(max)d characters."), {"max": AREA_MAX}])
     if problems:
         return None, problems
     at = moment.replace(tzinfo=zone()).astimezone(UTC).replace(tzinfo=None)
     return {"channel": str(channel), "phone": phone, "contact_at": at.isoformat(),
-            "agent_no": agent_no, "summary": summary, "score": score}, []
+            "agent_no": agent_no, "summary": summary, "score": score, "area": area}, []
 
 
 def _csv_rows(stream):
@@ -336,7 +342,8 @@ def confirm(batch_id: int, *, actor: User, now: datetime) -> int:
                     "score": r["score"], "import_id": batch.id, "ticket_id": None,
                     "created_by_id": actor.id, "created_at": now, "needs_survey": True,
                     "needs_callback": None, "hold_note": "", "chase_count": 0,
-                    "business_result": "", "tracking": False, **dates_for(at)})
+                    "business_result": "", "tracking": False, "area": r.get("area", ""),
+                    "customer_name": "", **dates_for(at)})
             if values:
                 db.session.execute(statement, values)
         added = db.session.scalar(select(func.count(SurveyContact.id)).where(

@@ -20,7 +20,7 @@ BREAKDOWNS = ("agent", "team", "caller")
 
 def _key(by: str | None):
     return {None: None, "agent": SurveyContact.agent_no, "team": User.team_id,
-            "caller": SurveyContact.callback_by_id}[by]
+            "caller": SurveyContact.caller_id}[by]
 
 
 def kpi_counts(span: Span, by: str | None = None, *, actor: User) -> dict:
@@ -36,8 +36,13 @@ def _counts(span: Span, by: str | None) -> dict:
     due = and_(C.needs_callback.is_(True), C.callback_due_on >= span.start,
                C.callback_due_on < span.end)
     done = and_(due, C.callback_done_at.is_not(None))
-    issue = and_(C.surveyed_at.is_not(None), C.survey_due_on >= span.start,
-                 C.survey_due_on < span.end)
+    if by == "caller":
+        # A caller's issues: the callbacks due to them whose problem the survey did not find
+        # resolved; resolved, if their callbacks resolved it.
+        issue = and_(due, or_(SurveyRecord.resolved.is_(False), SurveyRecord.id.is_(None)))
+    else:
+        issue = and_(C.surveyed_at.is_not(None), C.survey_due_on >= span.start,
+                     C.survey_due_on < span.end)
 
     def total(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
@@ -52,6 +57,8 @@ def _counts(span: Span, by: str | None) -> dict:
         .where(or_(due, issue))
     if by == "team":
         query = query.outerjoin(User, User.employee_no == C.agent_no)
+    if by == "caller":
+        query = query.outerjoin(SurveyRecord, SurveyRecord.contact_id == C.id)
     if key is not None:
         query = query.group_by(key)
     result: dict = {}
@@ -93,8 +100,9 @@ class KpiRow:
 
 
 def breakdown(span: Span, by: str, *, actor: User) -> list[KpiRow]:
-    """KPIs per agent (the contact's agent no.), per team (that agent's team) or per callback
-    agent, ranked: satisfaction, then completion, then resolution, then volume."""
+    """KPIs per agent (the contact's agent no.), per team (that agent's team) or per caller
+    (the one the callback is given to: what they were given and due, what they did), ranked
+    by the score (domain.survey.score), then completion, then volume."""
     rules.require(actor.role, Task.READ_KPIS)
     counts = _counts(span, by)
     labels: dict = {}
@@ -180,7 +188,7 @@ def _records(span: Span, batch: int):
             select(C).options(selectinload(C.survey).selectinload(SurveyRecord.category),
                               selectinload(C.survey).selectinload(SurveyRecord.surveyed_by),
                               selectinload(C.callbacks).selectinload(
-                                  CallbackRecord.recorded_by))
+                                  CallbackRecord.recorded_by), selectinload(C.caller))
             .where(in_span, C.id > last).order_by(C.id).limit(batch)))
         if not rows:
             return

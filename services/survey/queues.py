@@ -14,6 +14,7 @@ from models import User
 from models.survey import SurveyContact, SurveyRecord
 
 from ..db import db
+from ..privacy import number_hash
 
 
 @dataclass
@@ -36,8 +37,9 @@ def _search(q: str):
     rebuild a masked 138****5678."""
     conditions = [SurveyContact.agent_no.like(f"%{escape_like(q)}%", escape="\\")]
     phone = normalize_phone(q)
-    if phone is not None:
-        conditions.append(SurveyContact.phone == phone)
+    if phone is not None:   # anonymised contacts by the keyed hash of the number
+        conditions += [SurveyContact.phone == phone,
+                       SurveyContact.phone_hash == number_hash(phone)]
     return or_(*conditions)
 
 
@@ -88,7 +90,8 @@ def callback_queue(today: date, filters: ContactFilter, *, actor: User,
                            ~window if filters.show == "upcoming" else window).order_by(
             SurveyContact.callback_due_on, SurveyContact.contact_at, SurveyContact.id)
     query = query.options(selectinload(SurveyContact.survey).selectinload(SurveyRecord.category),
-                          selectinload(SurveyContact.callbacks))
+                          selectinload(SurveyContact.callbacks),
+                          selectinload(SurveyContact.caller))
     return list(db.session.scalars(_filtered(query, filters).limit(limit)))
 
 

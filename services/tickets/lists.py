@@ -38,7 +38,7 @@ MOMENTS = {"created": Ticket.created_at, "handed_over": Ticket.handed_over_at,
 @dataclass(frozen=True)
 class TicketFilter:
     """Narrowing of a ticket list: state, a local-date range on one moment, team, route
-    group, checker, verdict in force, reply method."""
+    group, checker, verdict in force, reply method, the accused agent or the accused's team."""
     state: str | None = None
     start: datetime | None = None   # UTC bounds, half-open
     end: datetime | None = None
@@ -48,6 +48,8 @@ class TicketFilter:
     checker_id: int | None = None
     verdict: str | None = None
     reply_method: str | None = None
+    accused_no: str | None = None
+    accused_team_id: int | None = None
 
     def apply(self, query):
         if self.state in set(State):
@@ -67,6 +69,11 @@ class TicketFilter:
             query = query.where(Ticket.verdict == self.verdict)
         if self.reply_method:
             query = query.where(Ticket.reply_method == self.reply_method)
+        if self.accused_no:
+            query = query.where(Ticket.accused_no == self.accused_no)
+        if self.accused_team_id is not None:
+            query = query.where(Ticket.accused_no.in_(
+                select(User.employee_no).where(User.team_id == self.accused_team_id)))
         return query
 
 

@@ -60,7 +60,9 @@ def test_import_survey_callback_remedy_kpis(open_session, live_server, tmp_path)
     page.locator("#score-field").get_by_label("6", exact=True).check()
     page.get_by_role("button", name="保存回访").click()
     page.locator("#reason-error").wait_for()  # below 8: the reason is required
+    page.locator("#grade-error").wait_for()  # and the remedy task is a problem to grade
     page.fill("#reason", "等待时间太长，仍不满意")
+    page.locator("#callback-form #grade-field").get_by_label("一般", exact=True).check()
     page.get_by_role("button", name="保存回访").click()
     page.locator("#callback-records").get_by_text("等待时间太长").wait_for()
     page.locator("#remedies").wait_for()

@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from domain.errors import NotFound
 from domain.periods import Period, Span, span_of, weeks_back
 from domain.roles import Role
 from services import quality, reports
@@ -189,3 +190,56 @@ def test_the_reply_record_marks_each_ticket_as_the_figures_count_it(db_backend, 
     assert marks == {"a": (True, True), "b": (True, True), "c": (False, False),
                      "d": (False, None), "f": (False, True), "g": (None, None)}
     assert len(rows) == 7  # E too: signed over in the week, not yet counted
+
+
+# --- by the accused (issue 16) ----------------------------------------------------------------
+
+@pytest.fixture
+def accused_world(make, now):
+    """Team 甲 files three tickets: two about 乙's agent B1 (one judged 成立, one 不成立), one
+    about 丙's agent C1 (成立). By filing team all three are 甲's; by the accused they are not."""
+    lead_a, filer = make.team_with_lead()
+    lead_b, b1 = make.team_with_lead()
+    lead_c, c1 = make.team_with_lead()
+    checker = make.user(Role.CHECKER)
+    a1 = [c.id for c in quality.active_criteria() if c.code == "A1"]
+    verdicts = [(b1, "established"), (b1, "not_established"), (c1, "established")]
+    for accused, verdict in verdicts:
+        ticket = make.ticket("verifying", submitter=filer, lead=lead_a, checker=checker,
+                             accused_no=accused.employee_no)
+        quality.judge(ticket.id, kind="attitude", verdict=verdict,
+                      criteria_ids=a1 if verdict == "established" else [], basis="录音",
+                      actor=checker, now=now + H)
+    return {"filer_team": lead_a.team_id, "b_team": lead_b.team_id, "c_team": lead_c.team_id,
+            "b1": b1, "c1": c1, "lead_b": lead_b, "lead_c": lead_c, "filer": filer}
+
+
+def test_the_breakdown_by_the_accused_agents_team(db_backend, accused_world):
+    w = accused_world
+    scope = reports.Scope(span=WEEK)
+    by_filing = {r.key: r.filed for r in reports.breakdown(scope, "team", LATER)}
+    assert by_filing == {w["filer_team"]: 3}
+    rows = {r.key: r for r in reports.breakdown(scope, "accused_team", LATER)}
+    assert {k: (r.filed, r.judged, r.established) for k, r in rows.items()} == {
+        w["b_team"]: (2, 2, 1), w["c_team"]: (1, 1, 1)}
+    assert rows[w["b_team"]].label.endswith("班")
+    agents = {r.key: r for r in reports.breakdown(scope, "accused", LATER)}
+    assert agents[w["b1"].employee_no].established_rate == 0.5
+    assert agents[w["b1"].employee_no].label == f"{w['b1'].name} {w['b1'].employee_no}"
+
+
+def test_one_agents_figures_and_who_may_read_them(db_backend, accused_world, make):
+    w = accused_world
+    k = reports.kpis(reports.Scope(span=WEEK, accused_no=w["b1"].employee_no), LATER)
+    assert (k.filed, k.judged, k.established) == (2, 2, 1)
+    team = reports.kpis(reports.Scope(span=WEEK, accused_team_id=w["c_team"]), LATER)
+    assert (team.filed, team.established) == (1, 1)
+    b1 = w["b1"].employee_no
+    assert reports.agent_for(b1, actor=w["b1"]).id == w["b1"].id          # themself
+    assert reports.agent_for(b1, actor=w["lead_b"]).id == w["b1"].id      # their lead
+    assert reports.agent_for(b1, actor=make.user(Role.GROUP_HEAD)).id == w["b1"].id
+    for outsider in (w["c1"], w["lead_c"], w["filer"], make.user(Role.CHECKER)):
+        with pytest.raises(NotFound):
+            reports.agent_for(b1, actor=outsider)
+    with pytest.raises(NotFound):        # not an agent
+        reports.agent_for(make.user(Role.OWNER).employee_no, actor=make.user(Role.SITE_HEAD))

@@ -15,11 +15,15 @@ from domain.roles import Role
 from extensions import db
 from models import AuditEntry
 from models.survey import SurveyContact
-from services.survey import audits, config, contacts, imports, kpis, queues, records, remedies
+from services.survey import (analysis, assignments, audits, config, contacts, imports, kpis,
+                            problems, queues, ranking, records, remedies)
 
 R = Role
 QUALITY = {R.CHECKER, R.OWNER}
 MANAGERS = {R.OWNER, R.GROUP_HEAD, R.SITE_HEAD, R.DUTY_MANAGER}
+CALLERS = QUALITY | {R.STAFF, R.TEAM_LEAD}
+ASSIGNERS = {R.DUTY_MANAGER, R.OWNER}
+FLOOR = set(Role) - {R.ADMIN}
 MISSING = 999999
 NOVEMBER = Span(date(2026, 11, 1), date(2026, 12, 1))
 TODAY = date(2026, 11, 23)
@@ -33,31 +37,36 @@ def csv():
 #: use case → (the roles that may call it, a call with the actor `a` at `now`)
 USE_CASES = {
     config.save_settings: ({R.ADMIN, R.OWNER}, lambda a, now: config.save_settings(
-        holidays=[], workdays=[], satisfied_min=8, fairly_min=6, actor=a, now=now)),
+        holidays=[], workdays=[], threshold=8, actor=a, now=now)),
+    config.save_callback_settings: ({R.ADMIN, R.OWNER}, lambda a, now:
+                                    config.save_callback_settings(
+                                        limits={}, recorded="记录", goodbye="再见", floor=80,
+                                        actor=a, now=now)),
     config.save_category: ({R.ADMIN, R.OWNER}, lambda a, now: config.save_category(
         channel="qq", name="其它", script="话术", active=True, actor=a, now=now)),
-    contacts.get_contact: (QUALITY | {R.DUTY_MANAGER},
+    contacts.get_contact: (CALLERS | {R.DUTY_MANAGER},
                            lambda a, now: contacts.get_contact(MISSING, actor=a)),
-    contacts.contact_for_ticket: (QUALITY | {R.DUTY_MANAGER},
+    contacts.contact_for_ticket: (CALLERS | {R.DUTY_MANAGER},
                                   lambda a, now: contacts.contact_for_ticket(MISSING, actor=a)),
     contacts.create_from_ticket: (QUALITY, lambda a, now: contacts.create_from_ticket(
         MISSING, actor=a, now=now)),
     contacts.set_marks: (QUALITY, lambda a, now: contacts.set_marks(
         MISSING, needs_survey=True, needs_callback=None, actor=a, now=now)),
-    contacts.reveal_phone: (QUALITY, lambda a, now: contacts.reveal_phone(
+    contacts.reveal_phone: (CALLERS, lambda a, now: contacts.reveal_phone(
         MISSING, actor=a, now=now)),
     records.confirm_review: (QUALITY, lambda a, now: records.confirm_review(
         MISSING, "survey", actor=a, now=now)),
     records.record_survey: (QUALITY, lambda a, now: records.record_survey(
         MISSING, resolved=True, category_id=1, unresolved_issue="", needs_callback=False,
         actor=a, now=now)),
-    records.hold_callback: (QUALITY, lambda a, now: records.hold_callback(
+    records.hold_callback: (CALLERS, lambda a, now: records.hold_callback(
         MISSING, note="等待业务方", actor=a, now=now)),
-    records.chase: (QUALITY, lambda a, now: records.chase(MISSING, actor=a, now=now)),
-    records.release_hold: (QUALITY, lambda a, now: records.release_hold(
+    records.chase: (CALLERS, lambda a, now: records.chase(MISSING, actor=a, now=now)),
+    records.release_hold: (CALLERS, lambda a, now: records.release_hold(
         MISSING, result="已退费", actor=a, now=now)),
-    records.record_callback: (QUALITY, lambda a, now: records.record_callback(
-        MISSING, outcome="satisfied", score=9, reason="", note="", actor=a, now=now)),
+    records.record_callback: (CALLERS, lambda a, now: records.record_callback(
+        MISSING, method="phone", outcome="satisfied", score=9, reason="", note="", actor=a,
+        now=now)),
     remedies.remedy_tasks: ({R.DUTY_MANAGER, R.OWNER},
                             lambda a, now: remedies.remedy_tasks(actor=a)),
     remedies.get_remedy: ({R.DUTY_MANAGER, R.OWNER},
@@ -87,6 +96,41 @@ USE_CASES = {
     imports.stage: (QUALITY, lambda a, now: imports.stage(csv(), "a.csv", actor=a, now=now)),
     imports.get_batch: (QUALITY, lambda a, now: imports.get_batch(MISSING, actor=a)),
     imports.confirm: (QUALITY, lambda a, now: imports.confirm(MISSING, actor=a, now=now)),
+    assignments.callers: (ASSIGNERS, lambda a, now: assignments.callers(actor=a)),
+    assignments.week_callbacks: (ASSIGNERS, lambda a, now: assignments.week_callbacks(
+        TODAY, actor=a)),
+    assignments.holdings: (ASSIGNERS, lambda a, now: assignments.holdings(TODAY, actor=a)),
+    assignments.areas: (ASSIGNERS, lambda a, now: assignments.areas(TODAY, actor=a)),
+    assignments.assign: (ASSIGNERS, lambda a, now: assignments.assign(
+        MISSING, a.id, actor=a, now=now)),
+    assignments.assign_count: (ASSIGNERS, lambda a, now: assignments.assign_count(
+        a.id, 3, TODAY, actor=a, now=now)),
+    assignments.assign_area: (ASSIGNERS, lambda a, now: assignments.assign_area(
+        "福田", a.id, TODAY, actor=a, now=now)),
+    assignments.my_callbacks: (CALLERS, lambda a, now: assignments.my_callbacks(
+        TODAY, actor=a)),
+    problems.open_problems: (QUALITY | {R.DUTY_MANAGER},
+                             lambda a, now: problems.open_problems(actor=a)),
+    problems.get_problem: (QUALITY | {R.DUTY_MANAGER},
+                           lambda a, now: problems.get_problem(MISSING, actor=a)),
+    problems.contact_of: (CALLERS | {R.DUTY_MANAGER},
+                          lambda a, now: problems.contact_of(MISSING, actor=a)),
+    problems.record_step: (QUALITY | {R.DUTY_MANAGER}, lambda a, now: problems.record_step(
+        MISSING, "diagnosis", note="已诊断", actor=a, now=now)),
+    problems.regrade: (QUALITY | {R.DUTY_MANAGER}, lambda a, now: problems.regrade(
+        MISSING, grade="urgent", reason="", actor=a, now=now)),
+    ranking.ranking: (MANAGERS, lambda a, now: ranking.ranking(NOVEMBER, actor=a)),
+    ranking.publish: (ASSIGNERS, lambda a, now: ranking.publish(
+        NOVEMBER, announce=False, actor=a, now=now)),
+    ranking.published_months: (FLOOR, lambda a, now: ranking.published_months(actor=a)),
+    ranking.publication: (FLOOR, lambda a, now: ranking.publication(None, actor=a)),
+    analysis.analysis: (MANAGERS, lambda a, now: analysis.analysis(NOVEMBER, actor=a,
+                                                                   now=now)),
+    analysis.record_finding: ({R.DUTY_MANAGER}, lambda a, now: analysis.record_finding(
+        NOVEMBER, "step", "plan", root_cause="人手不足", action="增派值班", actor=a, now=now)),
+    analysis.record_training: ({R.DUTY_MANAGER, R.OWNER}, lambda a, now:
+                               analysis.record_training(1, topic="话术", day=TODAY,
+                                                        attendees="200101", actor=a, now=now)),
 }
 
 
@@ -97,8 +141,8 @@ def audit_count():
 
 def test_every_use_case_with_an_actor_is_in_the_table():
     """A new use case of the survey area joins the table (and so this matrix)."""
-    found = {function for module in (audits, config, contacts, imports, kpis, queues, records,
-                                     remedies)
+    found = {function for module in (analysis, assignments, audits, config, contacts, imports,
+                                     kpis, problems, queues, ranking, records, remedies)
              for name, function in inspect.getmembers(module, inspect.isfunction)
              if function.__module__ == module.__name__ and not name.startswith("_")
              and "actor" in inspect.signature(function).parameters}

@@ -235,14 +235,16 @@ def test_a_held_callback_waits_for_the_business_side(app, checker, now):
     records.chase(contact.id, actor=checker, now=now + timedelta(hours=2))
     records.confirm_review(contact.id, "callback", actor=checker, now=now)
     with pytest.raises(InvalidTransition):
-        records.record_callback(contact.id, outcome="accepted", score=9, reason="", note="",
+        records.record_callback(contact.id, method="phone",
+                                outcome="accepted", score=9, reason="", note="",
                                 actor=checker, now=now)
     with pytest.raises(FormProblems):
         records.release_hold(contact.id, result="  ", actor=checker, now=now)
     records.release_hold(contact.id, result="业务方已退费", actor=checker, now=now)
     with pytest.raises(InvalidTransition):
         records.chase(contact.id, actor=checker, now=now)
-    records.record_callback(contact.id, outcome="satisfied", score=9, reason="", note="",
+    records.record_callback(contact.id, method="phone",
+                            outcome="satisfied", score=9, reason="", note="",
                             actor=checker, now=now)
     contact = db.session.get(SurveyContact, contact.id)
     assert contact.chase_count == 2 and contact.callback_score == 9
@@ -255,11 +257,13 @@ def test_score_below_8_needs_the_reason_and_6_opens_a_remedy_task(app, checker, 
     called = utc(2026, 11, 29, 22, 30)  # Sunday night
     records.confirm_review(contact.id, "callback", actor=checker, now=called)
     with pytest.raises(FormProblems) as refused:
-        records.record_callback(contact.id, outcome="accepted", score=6, reason="", note="",
+        records.record_callback(contact.id, method="phone", grade="general",
+                                outcome="accepted", score=6, reason="", note="",
                                 actor=checker, now=called)
     assert list(refused.value.problems) == ["reason"]
     assert count(CallbackRecord) == 0 and count(RemedyTask) == 0
-    records.record_callback(contact.id, outcome="accepted", score=6, reason="等待太久",
+    records.record_callback(contact.id, method="phone", grade="general",
+                            outcome="accepted", score=6, reason="等待太久",
                             note="", actor=checker, now=called)
     task = db.session.scalar(select(RemedyTask))
     assert task.contact_due_at == utc(2026, 11, 29, 23, 30)
@@ -274,26 +278,28 @@ def test_score_below_8_needs_the_reason_and_6_opens_a_remedy_task(app, checker, 
 def test_holidays_push_the_remedy_clock(app, checker, make, now):
     admin = make.user(Role.ADMIN)
     config.save_settings(holidays=[date(2026, 11, 30), date(2026, 12, 1)], workdays=[],
-                          satisfied_min=9, fairly_min=7, actor=admin, now=now)
+                          threshold=8, actor=admin, now=now)
     contact = surveyed(checker, now)
     called = utc(2026, 11, 27, 15)  # Friday
     records.confirm_review(contact.id, "callback", actor=checker, now=called)
-    records.record_callback(contact.id, outcome="accepted", score=3, reason="x", note="",
+    records.record_callback(contact.id, method="phone", grade="general",
+                            outcome="accepted", score=3, reason="x", note="",
                             actor=checker, now=called)
     # Mon 30 Nov and Tue 1 Dec are holidays: Wed 2, Thu 3, Fri 4 December
     assert db.session.scalar(select(RemedyTask)).remedy_due_at == utc(2026, 12, 5, 0, 0)
 
 
-def test_seven_is_fairly_satisfied_and_not_accepted_is_tracked(app, checker, make, now):
+def test_eight_opens_nothing_and_not_accepted_is_tracked(app, checker, make, now):
     make.user(Role.DUTY_MANAGER)
     calm = surveyed(checker, now)
     records.confirm_review(calm.id, "callback", actor=checker, now=now)
-    records.record_callback(calm.id, outcome="accepted", score=7, reason="一般", note="",
-                            actor=checker, now=now)
+    records.record_callback(calm.id, method="phone", outcome="accepted", score=8, reason="",
+                            note="", actor=checker, now=now)
     assert count(RemedyTask) == 0
     angry = surveyed(checker, now, phone="13800000002")
     records.confirm_review(angry.id, "callback", actor=checker, now=now)
-    records.record_callback(angry.id, outcome="not_accepted", score=9, reason="", note="",
+    records.record_callback(angry.id, method="phone", grade="general",
+                            outcome="not_accepted", score=9, reason="", note="",
                             actor=checker, now=now)
     assert count(RemedyTask) == 1
     angry = db.session.get(SurveyContact, angry.id)
@@ -301,7 +307,8 @@ def test_seven_is_fairly_satisfied_and_not_accepted_is_tracked(app, checker, mak
     # a follow-up callback on the appended event: the first callback stays the counted one
     later = now + timedelta(days=3)
     records.confirm_review(angry.id, "callback", actor=checker, now=later)
-    records.record_callback(angry.id, outcome="resolved", score=10, reason="", note="已处理",
+    records.record_callback(angry.id, method="phone",
+                            outcome="resolved", score=10, reason="", note="已处理",
                             actor=checker, now=later)
     angry = db.session.get(SurveyContact, angry.id)
     assert not angry.tracking and angry.resolved and angry.callback_score == 9
@@ -312,7 +319,8 @@ def test_remedy_steps_in_order(app, checker, make, now):
     duty = make.user(Role.DUTY_MANAGER)
     contact = surveyed(checker, now)
     records.confirm_review(contact.id, "callback", actor=checker, now=now)
-    records.record_callback(contact.id, outcome="accepted", score=2, reason="很差", note="",
+    records.record_callback(contact.id, method="phone", grade="general",
+                            outcome="accepted", score=2, reason="很差", note="",
                             actor=checker, now=now)
     task = db.session.scalar(select(RemedyTask))
     with pytest.raises(InvalidTransition):
@@ -387,13 +395,12 @@ def test_categories_and_settings_are_audited(app, make, now):
                                 actor=admin, now=now)
     assert row.script == "新的话术" and "其它" not in [c.name for c in config.categories("qq")]
     with pytest.raises(FormProblems):
-        config.save_settings(holidays=[], workdays=[], satisfied_min=6, fairly_min=8,
-                              actor=admin, now=now)
+        config.save_settings(holidays=[], workdays=[], threshold=11, actor=admin, now=now)
     config.save_settings(holidays=[date(2026, 10, 1)], workdays=[date(2026, 10, 10)],
-                          satisfied_min=8, fairly_min=6, actor=admin, now=now)
+                          threshold=6, actor=admin, now=now)
     assert config.bands() == rules.Bands(8, 6)
     assert config.calendar().is_working_day(date(2026, 10, 10))
-    assert db.session.get(Setting, "survey_bands") is not None
+    assert db.session.get(Setting, "survey_threshold") is not None
 
 
 # --- KPIs -------------------------------------------------------------------------------------
@@ -440,7 +447,7 @@ def test_kpis_in_sql_match_the_hand_count(app, make):
     k = kpis.kpis(NOVEMBER, actor=owner)
     expected = rules.tally(DATASET, NOVEMBER, rules.Bands())
     assert k == expected
-    assert (k.callbacks_due, k.callbacks_done, k.satisfied, k.fairly) == (6, 5, 2, 2)
+    assert (k.callbacks_due, k.callbacks_done, k.satisfied, k.fairly) == (6, 5, 2, 1)
     assert (k.issues, k.resolved, k.sampled, k.accurate) == (7, 2, 4, 3)
     per_agent = kpis.kpi_counts(NOVEMBER, "agent", actor=owner)
     for agent in ("200100", "200101", "200102"):
@@ -464,8 +471,8 @@ def test_team_breakdown_and_configured_bands(app, make, now):
     assert teams[agent.team_id].callbacks_due + teams[None].callbacks_due == 6
     rows = kpis.breakdown(NOVEMBER, "team", actor=owner)  # the KPI page "by team"
     assert [(r.rank, r.label) for r in rows] == [(1, agent.team.name), (0, "")]
-    config.save_settings(holidays=[], workdays=[], satisfied_min=8, fairly_min=6,
-                          actor=make.user(Role.ADMIN), now=now)
+    config.save_settings(holidays=[], workdays=[], threshold=6, actor=make.user(Role.ADMIN),
+                          now=now)
     k = kpis.kpis(NOVEMBER, actor=owner)
     assert (k.satisfied, k.fairly) == (3, 2)
 
@@ -475,7 +482,8 @@ def test_sample_audit_draws_without_repeats(app, checker, make, now):
     for n in range(5):
         contact = surveyed(checker, now, phone=f"1380000010{n}")
         records.confirm_review(contact.id, "callback", actor=checker, now=now)
-        records.record_callback(contact.id, outcome="satisfied", score=9, reason="", note="",
+        records.record_callback(contact.id, method="phone",
+                                outcome="satisfied", score=9, reason="", note="",
                                 actor=checker, now=now)
     week = Span(date(2026, 11, 23), date(2026, 11, 30))
     first = audits.draw_sample(week, 3, actor=owner, now=now)
@@ -522,7 +530,8 @@ def test_customer_numbers_in_free_text_are_masked_on_save(app, checker, make, no
     records.hold_callback(contact.id, note=TYPED, actor=checker, now=now)
     records.release_hold(contact.id, result=TYPED, actor=checker, now=now)
     records.confirm_review(contact.id, "callback", actor=checker, now=now)
-    callback = records.record_callback(contact.id, outcome="not_accepted", score=3,
+    callback = records.record_callback(contact.id, method="phone", grade="general",
+                                       outcome="not_accepted", score=3,
                                        reason=TYPED, note=TYPED, actor=checker, now=now)
     task = db.session.scalar(select(RemedyTask))
     remedies.remedy_step(task.id, "contacted", note=TYPED, actor=duty, now=now)

@@ -7,9 +7,10 @@ import pytest
 
 from domain.periods import Span
 from domain.survey import (Bands, Calendar, Channel, ContactFacts, KpiCounts, Outcome,
-                           add_working_days, band, callback_due, callback_window_opens,
-                           channel_of, cycle_of, is_dissatisfied, needs_reason, overdue, phase,
-                           ranking_key, remedy_clocks, tally)
+                           add_working_days, band, bands_for, callback_due,
+                           callback_window_opens, channel_of, cycle_of, is_dissatisfied,
+                           mask_name, needs_reason, overdue, phase, ranking_key, remedy_clocks,
+                           score, tally)
 
 SH = ZoneInfo("Asia/Shanghai")
 D = date
@@ -80,23 +81,35 @@ def test_remedy_clock_across_a_holiday():
     assert remedy_due == datetime(2026, 10, 11, 0, 0, tzinfo=SH)
 
 
-def test_bands_reason_and_dissatisfaction():
+def test_one_threshold_asks_the_reason_opens_the_remedy_and_gives_the_bands():
+    """Seed 004: below 8 the reason is asked and the follow-up opens — one threshold, so a 7
+    does both (it used to need a reason and open nothing); the bands follow from it."""
     bands = Bands()
+    assert bands == bands_for(8) == Bands(satisfied_min=9, fairly_min=8)
     assert [band(s, bands) for s in (10, 9, 8, 7, 6, 1)] == \
-        ["satisfied", "satisfied", "fairly", "fairly", "dissatisfied", "dissatisfied"]
+        ["satisfied", "satisfied", "fairly", "dissatisfied", "dissatisfied", "dissatisfied"]
     assert band(None, bands) is None
     assert needs_reason(7) and not needs_reason(8) and not needs_reason(None)
-    assert is_dissatisfied(Outcome.ACCEPTED, 6, bands)
-    assert not is_dissatisfied(Outcome.ACCEPTED, 7, bands)
-    assert is_dissatisfied(Outcome.NOT_ACCEPTED, 10, bands)
-    assert Bands(9, 7).valid() and not Bands(6, 7).valid() and not Bands(11, 7).valid()
+    assert is_dissatisfied(Outcome.ACCEPTED, 7) and not is_dissatisfied(Outcome.ACCEPTED, 8)
+    assert is_dissatisfied(Outcome.NOT_ACCEPTED, 10)
+    for threshold in range(2, 11):  # reason and remedy always agree, whatever the setting
+        for s in range(1, 11):
+            assert needs_reason(s, threshold) == is_dissatisfied(Outcome.ACCEPTED, s, threshold)
+            assert (band(s, bands_for(threshold)) == "dissatisfied") == (s < threshold)
+    assert bands_for(7) == Bands(9, 7) and bands_for(6) == Bands(8, 6)
+    assert bands_for(10) == Bands(10, 10)
+
+
+def test_a_customer_name_in_lists():
+    assert [mask_name(n) for n in ("张伟", "欧阳娜娜", "王", "", None)] == \
+        ["张*", "欧***", "王*", "", ""]
 
 
 # A fixed dataset for November 2026, every figure counted by hand below.
 DATASET = [
     # A: survey due 4 Nov, resolved; callback due 8 Nov, done, 10 (满意); audit: accurate
     ContactFacts(D(2026, 11, 4), True, True, True, D(2026, 11, 8), True, 10, (True,)),
-    # B: unresolved; callback done, 7 (较满意); audit: not accurate
+    # B: unresolved; callback done, 7 (dissatisfied: below 8); audit: not accurate
     ContactFacts(D(2026, 11, 11), True, False, True, D(2026, 11, 15), True, 7, (False,)),
     # C: unresolved; callback due, not done
     ContactFacts(D(2026, 11, 11), True, False, True, D(2026, 11, 15), False),
@@ -120,14 +133,14 @@ def test_kpis_of_the_fixed_dataset_by_hand():
     k = tally(DATASET, NOVEMBER, Bands())
     # callbacks due: A B C E G I = 6; done: A B E G I = 5
     assert (k.callbacks_due, k.callbacks_done) == (6, 5)
-    # 满意 (9–10): A G; 较满意 (7–8): B I; E (6) is neither
-    assert (k.satisfied, k.fairly) == (2, 2)
+    # 满意 (9–10): A G; 较满意 (8): I; B (7) and E (6) are neither
+    assert (k.satisfied, k.fairly) == (2, 1)
     # issues raised: surveyed with the survey due in November: A B C D E H I = 7; resolved A D
     assert (k.issues, k.resolved) == (7, 2)
     # records sampled: A 1 + B 1 + E 2 = 4; accurate: A, E, E = 3
     assert (k.sampled, k.accurate) == (4, 3)
     assert k.completion_rate == pytest.approx(5 / 6)
-    assert k.satisfaction_rate == pytest.approx(4 / 5)
+    assert k.satisfaction_rate == pytest.approx(3 / 5)
     assert k.resolution_rate == pytest.approx(2 / 7)
     assert k.accuracy_rate == pytest.approx(3 / 4)
 
@@ -149,3 +162,17 @@ def test_ranking_puts_missing_rates_last():
     fair = KpiCounts(callbacks_due=2, callbacks_done=2, satisfied=1)
     none = KpiCounts()
     assert sorted([none, fair, good], key=ranking_key) == [good, fair, none]
+
+
+def test_the_score_weighs_the_rates_that_have_a_base():
+    """考核得分 = (40 completion + 30 satisfaction + 20 resolution + 10 accuracy) ÷ the weights of
+    the rates that can be computed."""
+    k = KpiCounts(callbacks_due=4, callbacks_done=3, satisfied=2, fairly=1, issues=2,
+                  resolved=1, sampled=2, accurate=1)
+    assert score(k) == pytest.approx((40 * 0.75 + 30 * 1.0 + 20 * 0.5 + 10 * 0.5) / 100 * 100)
+    unsampled = KpiCounts(callbacks_due=4, callbacks_done=3, satisfied=2, fairly=1, issues=2,
+                          resolved=1)
+    assert score(unsampled) == pytest.approx((40 * 0.75 + 30 * 1.0 + 20 * 0.5) / 90 * 100)
+    assert score(KpiCounts()) is None
+    idle = KpiCounts(callbacks_due=3)  # given three, called none: 0, not missing
+    assert score(idle) == 0.0

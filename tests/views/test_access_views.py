@@ -20,6 +20,9 @@ QUALITY = {R.CHECKER, R.OWNER}
 REPORTERS = {R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 VIEWERS = {R.STAFF, R.TEAM_LEAD, R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
 MANAGEMENT = {R.CHECKER, R.OWNER, R.DUTY_MANAGER, R.GROUP_HEAD, R.SITE_HEAD}
+FLOOR_CALLERS = {R.STAFF, R.TEAM_LEAD}
+CALLERS = QUALITY | FLOOR_CALLERS
+ASSIGNERS = {R.DUTY_MANAGER, R.OWNER}
 
 
 def each(roles, status):
@@ -34,6 +37,21 @@ HANDLER_ONLY = {R.CHECKER: 303, R.OWNER: 403}
 MATRIX = [
     ("GET", "/", "main.home", each(ALL, 200)),
     ("GET", "/healthz", "main.healthz", "public"),
+    ("GET", "/wallboard/s/not-a-screen", "wallboard.screen", "public"),
+    ("GET", "/wallboard", "wallboard.board", each(ALL, 200)),
+    ("GET", "/privacy", "privacy.index", each({R.ADMIN, R.OWNER}, 200)),
+    ("POST", "/privacy/retention", "privacy.save_retention", {R.ADMIN: 303}),
+    ("POST", "/privacy/lookup", "privacy.lookup", each({R.ADMIN, R.OWNER}, 200)),
+    ("POST", "/privacy/anonymise", "privacy.anonymise", each({R.ADMIN, R.OWNER}, 200)),
+    ("GET", "/wallboard/setup", "wallboard.setup", {R.ADMIN: 200}),
+    ("POST", "/wallboard/screens", "wallboard.add_screen", {R.ADMIN: 200}),
+    ("POST", "/wallboard/screens/999999/revoke", "wallboard.revoke_screen", {R.ADMIN: 404}),
+    ("POST", "/wallboard/thresholds", "wallboard.save_thresholds", {R.ADMIN: 303}),
+    # an agent's own figures: themself, their lead, management (the others get 404)
+    ("GET", "/reports/agents/{staff_no}", "reports.agent",
+     {R.STAFF: 200, R.TEAM_LEAD: 200, **each(REPORTERS, 200)}),
+    ("GET", "/reports/agents/{staff_no}/export.xlsx", "reports.export_agent",
+     {R.STAFF: 200, R.TEAM_LEAD: 200, **each(REPORTERS, 200)}),
     ("GET", "/login", "auth.login", "public"),
     ("POST", "/lang", "auth.set_language", "public"),
     ("POST", "/logout", "auth.logout", each(ALL, 303)),
@@ -124,27 +142,65 @@ MATRIX = [
     ("POST", "/tickets/{verifying}/evidence", "evidence.upload", each(QUALITY, 422)),  # no file
     ("GET", "/tickets/{verifying}/evidence/1", "evidence.audio", each(VIEWERS, 404)),  # none yet
     ("POST", "/admin/recording-link", "admin.save_recording_link", {R.ADMIN: 303}),
+    # directory sign-in and notifications (issue 19): admin only; the world has no mapping
+    # row, no route and no outbox message, and no channel to route to (422)
+    ("GET", "/admin/directory", "admin.directory_settings", {R.ADMIN: 200}),
+    ("POST", "/admin/directory/groups", "admin.save_group_mapping", {R.ADMIN: 303}),
+    ("POST", "/admin/directory/groups/0/delete", "admin.delete_group_mapping", {R.ADMIN: 404}),
+    ("GET", "/admin/notifications", "admin.notifications", {R.ADMIN: 200}),
+    ("POST", "/admin/notifications/routes", "admin.save_notify_route", {R.ADMIN: 422}),
+    ("POST", "/admin/notifications/routes/0/delete", "admin.delete_notify_route",
+     {R.ADMIN: 404}),
+    ("POST", "/admin/notifications/999999/retry", "admin.retry_notification", {R.ADMIN: 404}),
     # dissatisfied-customer survey and callback: the quality team works the queues and
-    # contacts (duty managers read a contact), duty managers handle remedy tasks, the owner
-    # audits samples, managers read the KPIs; admin and owner edit categories and scripts.
-    # No contact, import, task, sample or item 999999.
+    # contacts (duty managers read a contact), callers of the floor call back only the
+    # contacts given to them (the world's contact is given to nobody: 404), duty managers
+    # (and the owner) give callbacks and handle remedy tasks, the owner audits samples,
+    # managers read the KPIs; admin and owner edit categories and scripts.
+    # No contact, import, task, sample, item or problem 999999.
     ("GET", "/survey", "survey.survey_queue", each(QUALITY, 200)),
     ("GET", "/survey/callbacks", "survey.callback_queue", each(QUALITY, 200)),
-    ("GET", "/survey/contacts/999999", "survey.contact", each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("GET", "/survey/contacts/999999", "survey.contact",
+     each(CALLERS | {R.DUTY_MANAGER}, 404)),
     ("GET", "/survey/contacts/{contact_id}", "survey.contact",
-     each(QUALITY | {R.DUTY_MANAGER}, 200)),
+     {**each(QUALITY | {R.DUTY_MANAGER}, 200), **each(FLOOR_CALLERS, 404)}),
     ("GET", "/survey/contacts/{contact_id}/script", "survey.script", each(QUALITY, 200)),
-    ("POST", "/survey/contacts/{contact_id}/review", "survey.review", each(QUALITY, 303)),
-    ("POST", "/survey/contacts/{contact_id}/reveal", "survey.reveal", each(QUALITY, 200)),
+    ("POST", "/survey/contacts/{contact_id}/review", "survey.review",
+     {**each(QUALITY, 303), **each(FLOOR_CALLERS, 404)}),
+    ("POST", "/survey/contacts/{contact_id}/reveal", "survey.reveal",
+     {**each(QUALITY, 200), **each(FLOOR_CALLERS, 404)}),
     ("GET", "/survey/contacts/999999/script", "survey.script", each(QUALITY, 404)),
     ("POST", "/survey/contacts/999999/marks", "survey.marks", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/review", "survey.review", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/review", "survey.review", each(CALLERS, 404)),
     ("POST", "/survey/contacts/999999/survey", "survey.record_survey", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/hold", "survey.hold", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/chase", "survey.chase", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/release", "survey.release", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/callback", "survey.record_callback", each(QUALITY, 404)),
-    ("POST", "/survey/contacts/999999/reveal", "survey.reveal", each(QUALITY, 404)),
+    ("POST", "/survey/contacts/999999/hold", "survey.hold", each(CALLERS, 404)),
+    ("POST", "/survey/contacts/999999/chase", "survey.chase", each(CALLERS, 404)),
+    ("POST", "/survey/contacts/999999/release", "survey.release", each(CALLERS, 404)),
+    ("POST", "/survey/contacts/999999/callback", "survey.record_callback", each(CALLERS, 404)),
+    ("POST", "/survey/contacts/999999/reveal", "survey.reveal", each(CALLERS, 404)),
+    ("GET", "/survey/contacts/{contact_id}/supervision", "supervision.issue_for_contact",
+     each(QUALITY, 200)),
+    ("POST", "/survey/contacts/{contact_id}/supervision", "supervision.issue_for_contact",
+     each(QUALITY, 303)),
+    ("GET", "/survey/mine", "survey.mine", each(CALLERS, 200)),
+    ("GET", "/survey/assign", "survey.assign", each(ASSIGNERS, 200)),
+    ("POST", "/survey/assign/999999", "survey.assign_one", each(ASSIGNERS, 422)),  # no caller
+    ("POST", "/survey/assign/count", "survey.assign_count", each(ASSIGNERS, 422)),
+    ("POST", "/survey/assign/area", "survey.assign_area", each(ASSIGNERS, 422)),
+    ("GET", "/survey/problems", "survey.problems", each(QUALITY | {R.DUTY_MANAGER}, 200)),
+    ("GET", "/survey/problems/999999", "survey.problem", each(CALLERS | {R.DUTY_MANAGER}, 404)),
+    ("POST", "/survey/problems/999999/diagnosis", "survey.problem_step",
+     each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("POST", "/survey/problems/999999/grade", "survey.regrade",
+     each(QUALITY | {R.DUTY_MANAGER}, 404)),
+    ("GET", "/survey/ranking", "survey.ranking", each(ALL - {R.ADMIN}, 200)),
+    ("POST", "/survey/ranking/publish", "survey.publish_ranking", each(ASSIGNERS, 303)),
+    ("GET", "/survey/analysis", "survey.analysis", each(REPORTERS, 200)),
+    ("POST", "/survey/analysis/findings", "survey.record_finding", {R.DUTY_MANAGER: 422}),
+    ("POST", "/survey/analysis/training", "survey.record_training",
+     each({R.DUTY_MANAGER, R.OWNER}, 422)),
+    ("POST", "/survey/config/callbacks", "survey.save_callback_settings",
+     each({R.ADMIN, R.OWNER}, 422)),
     ("GET", "/survey/import", "survey.upload", each(QUALITY, 200)),
     ("POST", "/survey/import", "survey.upload", each(QUALITY, 422)),  # no file
     ("GET", "/survey/imports/999999", "survey.preview", each(QUALITY, 404)),
@@ -228,10 +284,14 @@ POST_DATA = {
     "admin.save_deputy": {"deputy": ""},
     "evidence.set_recording": {"recording-reference": "CALL-20261123-0001"},
     "admin.save_recording_link": {"recording_url_template": "https://rec.intranet/call/{id}"},
+    "admin.save_group_mapping": {"group": "cn=zk-quality,ou=groups,dc=corp", "role": "checker"},
+    "admin.save_notify_route": {"event": "vote", "channel": "none", "role": ""},
     "survey.review": {"part": "survey"},
     "survey.save_category": {"channel": "qq", "name": "新类别", "script": "话术", "active": "y"},
-    "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "satisfied_min": "9",
-                             "fairly_min": "7"},
+    "survey.save_settings": {"holidays": "2026-10-01", "workdays": "", "threshold": "8"},
+    "survey.publish_ranking": {"month": "2026-11"},
+    "supervision.issue_for_contact": {"request": "请反馈处理结果", "due_at": "2026-11-24T10:00",
+                                      "department": "技术组"},
     "cases.edit": {"title": "争执", "summary": "概述", "analysis": "分析", "lesson": "教训",
                    "handling": "处理"},
     "risks.new": {"title": "高峰排队", "probability": "4", "impact": "4",
@@ -241,6 +301,13 @@ POST_DATA = {
     "supervision.answer": {"answer": "已处理"},
     "notes.mine": {"text": "客户对赠品领取方式有疑问"},
     "notes.record": {"outcome": "discussed"},
+    "wallboard.add_screen": {"name": "一楼大屏"},
+    "privacy.save_retention": {"contact_days": "180", "audio_days": "365"},
+    "privacy.lookup": {"phone": "13700009999"},
+    "privacy.anonymise": {"phone": "13700009999", "reason": "客户要求", "sure": "y"},
+    "wallboard.save_thresholds": {key: "5" for key in (
+        "review_waiting", "review_late", "unclaimed", "replies_due", "unreached", "votes_open",
+        "established_today", "top_criterion", "keyword")},
     "risks.edit": {"title": "高峰排队", "probability": "4", "impact": "4",
                    "review_on": "2026-12-31", "status": "open"},
 }
@@ -270,6 +337,7 @@ def build_world(make):
         "returned_to_lead": make.ticket("returned_to_lead", submitter=agent,
                                         checker=checker).id,
         "staff_id": agent.id,
+        "staff_no": agent.employee_no,
         "rule_id": routing.list_rules()[0].id,
     }
     people = {role: SimpleNamespace(id=u.id, employee_no=u.employee_no, name=u.name)

@@ -192,3 +192,20 @@ def test_demo_without_if_empty_refuses_a_database_with_users(app, make):
     result = run(app, "demo")
     assert result.exit_code != 0
     assert (count(User), count(Ticket)) == (1, 0)
+
+
+def test_the_demo_shows_a_callback_week_in_progress(app, client):
+    """Callbacks given to named callers (one nobody holds yet), a problem graded and on its
+    clocks, a caller's 我的回访 with work in it."""
+    from models.callbacks import ContactProblem
+    from models.survey import SurveyContact
+    assert run(app, "demo").exit_code == 0
+    db.session.rollback()
+    open_ = select(SurveyContact).where(SurveyContact.needs_callback.is_(True),
+                                        SurveyContact.callback_done_at.is_(None))
+    holders = {c.caller.employee_no if c.caller else None for c in db.session.scalars(open_)}
+    assert {"200101", "200102", "190002", None} <= holders
+    grades = set(db.session.scalars(select(ContactProblem.grade)))
+    assert {"general", "important"} <= grades
+    assert signs_in(client, "200101", "zikong-demo")
+    assert "138****0002" in client.get("/survey/mine").get_data(as_text=True)

@@ -145,11 +145,13 @@ def test_callback_below_8_needs_a_reason_and_6_opens_a_remedy(client, auth, chec
     surveyed(client, contact_id)
     client.post(f"/survey/contacts/{contact_id}/review", data={"part": "callback"})
     missing = client.post(f"/survey/contacts/{contact_id}/callback",
-                          data={"outcome": "accepted", "score": "6", "reason": ""})
+                          data={"method": "phone", "outcome": "accepted", "score": "6",
+                                "reason": "", "grade": "general"})
     assert missing.status_code == 422
     assert element(html(missing), "reason-error") is not None
     ok = client.post(f"/survey/contacts/{contact_id}/callback",
-                     data={"outcome": "accepted", "score": "6", "reason": "拖得太久"})
+                     data={"method": "phone", "outcome": "accepted", "score": "6",
+                           "reason": "拖得太久", "grade": "general"})
     assert ok.status_code == 303
     task = db.session.scalar(select(RemedyTask))
     assert task is not None
@@ -186,7 +188,7 @@ def test_hold_and_chase_from_the_page(client, auth, checker):
     assert element(page, "hold-notice") is not None and element(page, "chase") is not None
     assert client.post(f"/survey/contacts/{contact_id}/chase").status_code == 303
     refused = client.post(f"/survey/contacts/{contact_id}/callback",
-                          data={"outcome": "accepted", "score": "9"})
+                          data={"method": "phone", "outcome": "accepted", "score": "9"})
     assert refused.status_code == 409
     assert client.post(f"/survey/contacts/{contact_id}/release",
                        data={"result": ""}).status_code == 422
@@ -239,7 +241,7 @@ def test_kpi_page_fragment_and_exports(client, auth, checker, make):
     surveyed(client, contact_id)
     client.post(f"/survey/contacts/{contact_id}/review", data={"part": "callback"})
     client.post(f"/survey/contacts/{contact_id}/callback",
-                data={"outcome": "satisfied", "score": "9"})
+                data={"method": "phone", "outcome": "satisfied", "score": "9"})
     auth.logout()
     auth.login(owner)
     week = monday_of(local_today()).isoformat()
@@ -267,7 +269,7 @@ def test_owner_draws_and_marks_a_sample(client, auth, checker, make):
     surveyed(client, contact_id)
     client.post(f"/survey/contacts/{contact_id}/review", data={"part": "callback"})
     client.post(f"/survey/contacts/{contact_id}/callback",
-                data={"outcome": "satisfied", "score": "10"})
+                data={"method": "phone", "outcome": "satisfied", "score": "10"})
     auth.logout()
     auth.login(owner)
     monday = monday_of(local_today())
@@ -293,12 +295,10 @@ def test_configuration_pages(client, auth, make):
     bad = client.post("/survey/config/categories", data={"channel": "qq", "name": ""})
     assert bad.status_code == 422
     bad = client.post("/survey/config/settings", data={
-        "holidays": "2026-10-01\n10月2日", "workdays": "", "satisfied_min": "9",
-        "fairly_min": "7"})
+        "holidays": "2026-10-01\n10月2日", "workdays": "", "threshold": "8"})
     assert bad.status_code == 422
     ok = client.post("/survey/config/settings", data={
-        "holidays": "2026-10-01 2026-10-02", "workdays": "2026-10-10", "satisfied_min": "9",
-        "fairly_min": "7"})
+        "holidays": "2026-10-01 2026-10-02", "workdays": "2026-10-10", "threshold": "8"})
     assert ok.status_code == 303
     assert len(config.calendar().holidays) == 2
 
@@ -311,7 +311,8 @@ def test_remedy_clock_shown_in_local_time(client, auth, checker, make):
     surveyed(client, contact_id)
     client.post(f"/survey/contacts/{contact_id}/review", data={"part": "callback"})
     client.post(f"/survey/contacts/{contact_id}/callback",
-                data={"outcome": "not_accepted", "score": "3", "reason": "不接受"})
+                data={"method": "phone", "outcome": "not_accepted", "score": "3",
+                      "reason": "不接受", "grade": "general"})
     task = db.session.scalar(select(RemedyTask))
     local_due = task.remedy_due_at.replace(tzinfo=UTC).astimezone(zone())
     assert (local_due.hour, local_due.minute) == (0, 0)

@@ -28,7 +28,7 @@ def register(app) -> None:
     # Globals rather than imported: Jinja 3.1 checks the importing context's globals on
     # every {% from … import %} (docs/decisions.md, Performance).
     macros = env.get_template("_macros.html").module
-    env.globals.update(field=macros.field, period_fields=macros.period_fields)
+    env.globals.update(field=macros.field, period_filter=macros.period_filter)
     env.globals["charts"] = env.get_template("_charts.html").module
     from blueprints.evidence.timestamps import link_timestamps  # mm:ss → seek links
     env.filters["timestamps"] = link_timestamps

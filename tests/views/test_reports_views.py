@@ -78,13 +78,17 @@ def test_handover_and_whitelist_exports(client, auth, make, now):
     assert replies[1][0] == ticket.number
 
 
-@pytest.mark.parametrize(("url", "by"), [("/reports", "group"), ("/survey/kpis", "caller")])
-def test_the_period_filter_keeps_what_was_asked(client, auth, owner, url, by):
-    """Both report pages' period filter (one macro) shows the period, the days and the
-    breakdown the URL asked for, in Chinese."""
+@pytest.mark.parametrize(("url", "form", "target", "by"), [
+    ("/reports", "report-filters", "#dashboard", "group"),
+    ("/survey/kpis", "kpi-filters", "#kpis", "caller")])
+def test_the_period_filter_keeps_what_was_asked(client, auth, owner, url, form, target, by):
+    """Both report pages' period filter (one macro) asks its own page and re-renders its own
+    block, and shows the period, the days and the breakdown the URL asked for, in Chinese."""
     auth.login(owner)
     page = html(client.get(f"{url}?period=custom&date=2026-11-20&from=2026-11-02"
                            f"&to=2026-11-08&by={by}"))
+    attrs = element(page, form)[0]
+    assert attrs["action"] == attrs["hx-get"] == url and attrs["hx-target"] == target
     assert '<option value="custom" selected>' in page
     assert element(page, "date")[0]["value"] == "2026-11-20"
     assert element(page, "from")[0]["value"] == "2026-11-02"

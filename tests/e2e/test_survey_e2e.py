@@ -46,6 +46,7 @@ def test_import_survey_callback_remedy_kpis(open_session, live_server, tmp_path)
     row.get_by_role("link", name="调研").click()
     page.locator("#confirm-survey-review").click()
     page.locator("#survey-form").wait_for()
+    page.wait_for_load_state("load")  # htmx (a deferred script) listens before we choose
     page.get_by_label("未解决", exact=True).check()
     page.select_option("#category", label="服务态度")
     page.locator("#script-text").get_by_text("深表歉意").wait_for()  # the script, beside

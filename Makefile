@@ -50,11 +50,12 @@ test: setup
 	bash scripts/run_tests.sh
 
 # The benchmark (bench/README.md): generate BENCH_TICKETS tickets and 2,000, serve them with
-# gunicorn, load every page from 127.0.0.1, print the table; results in bench/results/.
-# PostgreSQL too when BENCH_POSTGRES_URL (or a PostgreSQL ZIKONG_DATABASE_URL) is set.
+# gunicorn at make run's ZIKONG_WORKERS, load every page from 127.0.0.1, print the table;
+# results in bench/results/. PostgreSQL too when BENCH_POSTGRES_URL (or a PostgreSQL
+# ZIKONG_DATABASE_URL) is set.
 BENCH_TICKETS ?= 200000
 bench: setup
-	$(BIN)/python -m bench.run --tickets $(BENCH_TICKETS) $(BENCH_ARGS)
+	$(BIN)/python -m bench.run --tickets $(BENCH_TICKETS) --workers $(ZIKONG_WORKERS) $(BENCH_ARGS)
 
 # Re-extract translatable strings and merge them into the catalogs (developers only).
 # Sorted by msgid, without source locations: moving code changes nothing in the catalogs, and

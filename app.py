@@ -67,7 +67,7 @@ def create_app(test_config=None):
     return app
 
 
-#: Endpoints that every open tab polls and that need only who is asking (models.Poller).
+#: Endpoints that every open tab polls: their user is a models.Poller, not a User.
 POLLS = frozenset({"notices.bell"})
 
 
@@ -86,15 +86,14 @@ def _init_login(app):
     from services.alerts import UNREAD_OF_USER, remember_count
     from services.appeals import PENDING_VOTES_OF_USER, remember_vote_count
     #: Built once: every request loads its user, and building the statement (or going
-    #: through Session.get) cost more than running it (~280 → ~200 µs). The two counts of
-    #: the menu come with it, the bell's and the votes' (one statement less a page).
+    #: through Session.get) cost more than running it. The two counts of the menu come
+    #: with it, the bell's and the votes' (one statement less a page).
     by_id = select(User, UNREAD_OF_USER, PENDING_VOTES_OF_USER) \
         .where(User.id == bindparam("user_id"))
-    #: The bell's poll reads only what it checks and shows, as plain columns: loading the
-    #: User object was a third of the poll's work (~50 µs of ~150).
     users = User.__table__
-    poller_by_id = select(users.c.role, users.c.active, users.c.session_version,
-                          UNREAD_OF_USER).where(users.c.id == bindparam("user_id"))
+    poller_by_id = select(users.c.id, users.c.employee_no, users.c.name, users.c.role,
+                          users.c.team_id, users.c.active, users.c.session_version,
+                          UNREAD_OF_USER.label("unread")).where(users.c.id == bindparam("user_id"))
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
@@ -108,13 +107,13 @@ def _init_login(app):
             user_id, version = (int(part) for part in token.split(":"))
         except ValueError:
             return None
-        if request.endpoint in POLLS:
+        if request.endpoint in POLLS:  # the bell's target: docs/decisions.md, issue 20
             row = db.session.connection().execute(poller_by_id,
                                                   {"user_id": user_id}).one_or_none()
             if row is None or not row.active or row.session_version != version:
                 return None
-            remember_count(user_id, row[3] or 0)
-            return Poller(user_id, row.role, token)
+            remember_count(user_id, row.unread or 0)
+            return Poller(row, token)
         row = db.session.execute(by_id, {"user_id": user_id}).one_or_none()
         if row is None or not row[0].active or row[0].session_version != version:
             return None

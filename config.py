@@ -22,7 +22,7 @@ class Defaults:
     # The cookie is sent again only when the session changes (sign-in, language, "last seen"
     # once a minute — blueprints/auth/sessions.py), not re-signed on every request: the
     # limits are checked on the server from the times inside it, so refreshing its expiry
-    # adds nothing, and it cost every request (the bell poll included) ~0.2 ms.
+    # adds nothing but work to every request, the bell poll included.
     SESSION_REFRESH_EACH_REQUEST = False
     # Sign-in never sets a remember-me cookie; should one ever be issued it gets the same flags
     # and cannot outlive a session.
@@ -157,7 +157,7 @@ def load_config(app, test_config=None):
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'zikong.sqlite3'}"
     # A database server can restart or drop idle connections: test each pooled connection
-    # before use. A SQLite file cannot go away, and the test cost every request ~0.2 ms.
+    # before use. A SQLite file cannot go away, and the test is work on every request.
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
         app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

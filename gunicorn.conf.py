@@ -6,8 +6,8 @@ import gc
 
 def post_worker_init(worker):
     """Freeze what the worker has built by now (the app, its routes, SQLAlchemy's mappers,
-    the translations: ~130,000 objects) out of the garbage collector's sight. They live as
-    long as the worker, and a full collection that walked them all took ~85 ms, stalling
-    whichever request it fell on; afterwards it walks only what requests have added."""
+    the translations) out of the garbage collector's sight. They live as long as the
+    worker, and a full collection that walked them all stalled whichever request it fell
+    on (docs/decisions.md); afterwards it walks only what requests have added."""
     gc.collect()
     gc.freeze()

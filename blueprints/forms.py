@@ -7,26 +7,20 @@ from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, ValidationError
 
 from blueprints._busy import showing_again
-from blueprints.ui import request_language
+from blueprints.ui import per_language, request_language
 from domain.text import BIDI_IN_NAME, has_bidi_controls, strip_bidi_controls
 
-#: WTForms' own catalogue ("Not a valid integer value." …), per language.
-_WTFORMS_CATALOGUES: dict[str, Translations] = {}
 
-
+@per_language()
 def _wtforms_catalogue() -> Translations:
-    language = request_language()
-    catalogue = _WTFORMS_CATALOGUES.get(language)
-    if catalogue is None:
-        catalogue = _WTFORMS_CATALOGUES[language] = Translations.load(
-            messages_path(), [language], domain="wtforms")
-    return catalogue
+    """WTForms' own catalogue ("Not a valid integer value." …)."""
+    return Translations.load(messages_path(), [request_language()], domain="wtforms")
 
 
 class _WTFormsMessages:
     """WTForms' messages in the request's language, as Flask-WTF gives them, but from a
     catalogue read once per language: Flask-WTF reads and parses it from disk in every
-    request that shows one (~110 µs)."""
+    request that shows one."""
 
     def gettext(self, string):
         return _wtforms_catalogue().ugettext(string)

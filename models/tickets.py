@@ -80,6 +80,9 @@ class Ticket(db.Model):
     appeal = relationship("Appeal", uselist=False, back_populates="ticket")
     team: Mapped[Team | None] = relationship()
     handover: Mapped["HandoverEntry | None"] = relationship(back_populates="ticket")
+    #: The accused agent, if the employee no. is anyone's: their team may see the ticket.
+    accused: Mapped[User | None] = relationship(
+        primaryjoin="foreign(Ticket.accused_no) == User.employee_no", viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (

@@ -77,14 +77,15 @@ class User(UserMixin, db.Model):
 
 
 class Poller:
-    """The signed-in user of a poll (the bell, every 30 s from every open tab): their id
-    and role, read with the same checks as any sign-in (active, current session version),
-    without building the User object. Whatever else a request asks of them (their name
-    on an error page, say) loads the User, once."""
+    """The signed-in user of the bell's poll (every open tab, every 30 s): their columns, read
+    with the same checks as any sign-in (active, current session version) and without
+    building a User; no relationships. The poll, the access check and an error page read
+    nothing else. Kept for the bell's target: docs/decisions.md, issue 20."""
     is_authenticated, is_active, is_anonymous = True, True, False
 
-    def __init__(self, user_id: int, role: str, token: str):
-        self.id, self.role, self._token = user_id, role, token
+    def __init__(self, row, token: str):
+        self.id, self.employee_no, self.name = row.id, row.employee_no, row.name
+        self.role, self.team_id, self._token = row.role, row.team_id, token
 
     def get_id(self) -> str:
         return self._token
@@ -92,15 +93,6 @@ class Poller:
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
-
-    def __getattr__(self, name):
-        # Only for attributes the poller does not have itself.
-        if name.startswith("__"):
-            raise AttributeError(name)
-        user = vars(self).get("_user")
-        if user is None:
-            user = self._user = db.session.get(User, self.id)
-        return getattr(user, name)
 
     def __repr__(self):
         return f"<Poller {self.id} {self.role}>"

@@ -14,7 +14,7 @@ from domain.tickets import State
 from models import Case, Criterion, Ticket, User
 
 from . import audit
-from .db import db, write_transaction
+from .db import db, update_if_unchanged, write_transaction
 from .quality import FormProblems
 from .tickets import load_visible
 
@@ -121,24 +121,17 @@ def update_case(case_id: int, data: CaseInput, *, actor: User, now: datetime,
     _require_owner(actor)
     values = _clean(data)
     with write_transaction():
-        case = db.session.get(Case, case_id)
-        if case is None:
-            raise NotFound(N_("No such case."))
-        if version is not None and version != case.version:
-            raise Conflict(N_("Someone saved this case after you opened it. "
-                              "The form now shows the latest text."))
         criteria = _criteria(data.criteria_ids)
-        changed = [name for name, value in values.items() if getattr(case, name) != value]
-        if {c.id for c in criteria} != {c.id for c in case.criteria}:
+        case, before = update_if_unchanged(
+            Case, case_id, {**values, "criteria": criteria, "archived": bool(data.archived)},
+            version=version, actor=actor, now=now, missing=N_("No such case."),
+            changed=N_("Someone saved this case after you opened it. "
+                       "The form now shows the latest text."))
+        changed = [name for name, value in values.items() if before[name] != value]
+        if {c.id for c in criteria} != {c.id for c in before["criteria"]}:
             changed.append("criteria")
-        if bool(data.archived) != case.archived:
+        if before["archived"] != case.archived:
             changed.append("archived")
-        for name, value in values.items():
-            setattr(case, name, value)
-        case.criteria = criteria
-        case.archived = bool(data.archived)
-        case.updated_by_id, case.updated_at = actor.id, now
-        db.session.flush()
         audit.record("case_save", actor=actor, now=now, detail={
             "case": case.id, "changed": changed, "archived": case.archived,
             "criteria": sorted(c.code for c in criteria)})

@@ -1,5 +1,5 @@
-"""Database plumbing: SQLite connection settings, how long a write waits for a lock, and the
-one write-transaction helper."""
+"""Database plumbing: SQLite connection settings, how long a write waits for a lock, the one
+write-transaction helper, and the update of a record a form edits."""
 import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain.errors import N_, Conflict
+from domain.errors import N_, Conflict, NotFound
 from extensions import db
 
 LOST_RACE = N_("Someone changed this ticket at the same moment. "
@@ -40,7 +40,7 @@ def configure_engine(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         # Straight to the driver: every request begins one, and SQLAlchemy's statement
-        # machinery (events, logging, a result object) cost a third of reading the user.
+        # machinery (events, logging, a result object) is more work than the BEGIN.
         conn.connection.dbapi_connection.execute(
             "BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
@@ -182,3 +182,25 @@ def write_transaction():
         _write_intent.reset(token)
         if has_request_context():
             g.pop(_MEMO, None)
+
+
+def update_if_unchanged(model, record_id: int, values: dict, *, version: int | None, actor,
+                        now, missing: str, changed: str) -> tuple[object, dict]:
+    """Inside a write transaction: set `values` on the record a form edited, and who changed
+    it and when, if it is still as the form saw it — NotFound(`missing`) when there is no
+    such record, Conflict(`changed`) when its version moved since the form was opened. The
+    UPDATE is guarded by the version too (a race lost at the flush is a Conflict). Returns
+    the record and what each of `values` was before."""
+    record = db.session.get(model, record_id)
+    if record is None:
+        raise NotFound(missing)
+    if version is not None and version != record.version:
+        raise Conflict(changed)
+    before = {}
+    for name, value in values.items():
+        old = getattr(record, name)
+        before[name] = list(old) if isinstance(old, list) else old  # a collection is replaced
+        setattr(record, name, value)
+    record.updated_by_id, record.updated_at = actor.id, now
+    db.session.flush()
+    return record, before

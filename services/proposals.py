@@ -25,7 +25,7 @@ from .db import db, write_transaction
 from .reports import utc_bounds
 from .tickets import flush_guarded
 
-#: Alert kinds (blueprints/ui.py ALERT_LABELS).
+#: Alert kinds (blueprints/ui/labels.py ALERT_LABELS).
 SENT, DECIDED = "proposal", "proposal_decided"
 MAX_DAYS = 366
 PAGE_SIZE = 50

@@ -7,13 +7,13 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from domain import risks as rules
-from domain.errors import N_, Conflict, NotAllowed, NotFound
+from domain.errors import N_, NotAllowed, NotFound
 from domain.roles import Role
 from domain.text import mask_numbers
 from models import Risk, User
 
 from . import audit
-from .db import db, write_transaction
+from .db import db, update_if_unchanged, write_transaction
 from .quality import FormProblems
 
 #: Who keeps the register; duty managers and the site head read it.
@@ -67,9 +67,13 @@ def _require_editor(actor: User) -> None:
         raise NotAllowed(N_("Only the whitelist owner and the group head keep the register."))
 
 
+def _plain(value):
+    """A field's value as the audit entry keeps it (JSON)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def _snapshot(risk: Risk) -> dict:
-    return {name: (value.isoformat() if isinstance(value, date) else value)
-            for name, value in ((n, getattr(risk, n)) for n in FIELDS)}
+    return {name: _plain(getattr(risk, name)) for name in FIELDS}
 
 
 def create_risk(data: RiskInput, *, actor: User, now: datetime) -> Risk:
@@ -91,21 +95,15 @@ def update_risk(risk_id: int, data: RiskInput, *, actor: User, now: datetime,
     _require_editor(actor)
     values = _clean(data)
     with write_transaction():
-        risk = db.session.get(Risk, risk_id)
-        if risk is None:
-            raise NotFound(N_("No such risk."))
-        if version is not None and version != risk.version:
-            raise Conflict(N_("Someone saved this risk after you opened it. "
-                              "The form now shows the latest values."))
-        before = _snapshot(risk)
-        for name, value in values.items():
-            setattr(risk, name, value)
-        risk.updated_by_id, risk.updated_at = actor.id, now
-        db.session.flush()
-        after = _snapshot(risk)
+        risk, before = update_if_unchanged(
+            Risk, risk_id, values, version=version, actor=actor, now=now,
+            missing=N_("No such risk."),
+            changed=N_("Someone saved this risk after you opened it. "
+                       "The form now shows the latest values."))
+        moved = [name for name in FIELDS if before[name] != values[name]]
         audit.record("risk_save", actor=actor, now=now, detail={
-            "risk": risk.id, "from": {k: v for k, v in before.items() if after[k] != v},
-            "to": {k: v for k, v in after.items() if before[k] != v},
+            "risk": risk.id, "from": {name: _plain(before[name]) for name in moved},
+            "to": {name: _plain(values[name]) for name in moved},
             "quadrant": rules.quadrant(risk.probability, risk.impact)})
     return risk
 

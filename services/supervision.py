@@ -20,7 +20,7 @@ from .survey import contacts as survey_contacts
 from .tickets import flush_guarded, load_visible
 
 PAGE_SIZE = 50
-#: Alert kinds (blueprints/ui.py ALERT_LABELS).
+#: Alert kinds (blueprints/ui/labels.py ALERT_LABELS).
 ISSUED, ANSWERED, OVERDUE = "supervision", "supervision_answered", "supervision_overdue"
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from blueprints._access import roles
 from blueprints._htmx import render
-from blueprints.ui import (GROUP_LABELS, KIND_LABELS, REPLY_METHOD_LABELS, VERDICT_LABELS,
+from blueprints.ui import (GROUP_LABELS, REPLY_METHOD_LABELS, VERDICT_LABELS,
                            label, localtime, parse_day)
 from domain.periods import Span
 from domain.phones import mask_phone
@@ -58,10 +58,10 @@ def record_filter(args) -> tuple[TicketFilter, dict, Span]:
 def _choices() -> dict:
     return {
         "teams": [(str(t.id), t.name) for t in replies.teams()],
-        "groups": [(k.value, label(GROUP_LABELS, k)) for k in GROUP_LABELS],
+        "groups": [(k.value, label("group", k)) for k in GROUP_LABELS],
         "checkers": [(str(u.id), f"{u.name} {u.employee_no}") for u in quality.checkers()],
-        "verdicts": [(k.value, label(VERDICT_LABELS, k)) for k in VERDICT_LABELS],
-        "methods": [(k, label(REPLY_METHOD_LABELS, k)) for k in REPLY_METHOD_LABELS],
+        "verdicts": [(k.value, label("verdict", k)) for k in VERDICT_LABELS],
+        "methods": [(k, label("reply_method", k)) for k in REPLY_METHOD_LABELS],
     }
 
 
@@ -127,18 +127,18 @@ def export_reply_records():
                 f"{' ' + a.note if a.note else ''}" for a in t.attempts)
             decision = ""
             if t.reply_decision:
-                decision = f"{label(REPLY_METHOD_LABELS, t.reply_decision)}：" \
+                decision = f"{label('reply_method', t.reply_decision)}：" \
                            f"{t.reply_decision_note}"
             who = t.replier or t.checker
             script = r.sms_reply.text if r.sms_reply else t.reply_note
             yield [t.number, localtime(t.handed_over_at), t.accused_no or "",
-                   label(GROUP_LABELS, t.route_group) if t.route_group else "",
+                   label("group", t.route_group) if t.route_group else "",
                    mask_phone(t.caller_number), mask_phone(t.contact_number),
-                   label(VERDICT_LABELS, t.verdict) if t.verdict else "",
-                   label(KIND_LABELS, j.kind) if j else "",
+                   label("verdict", t.verdict) if t.verdict else "",
+                   label("kind", j.kind) if j else "",
                    " ".join(c.code for c in j.criteria) if j else "",
                    j.basis if j else "", attempts,
-                   label(REPLY_METHOD_LABELS, t.reply_method) if t.reply_method else "",
+                   label("reply_method", t.reply_method) if t.reply_method else "",
                    decision, f"{who.name} {who.employee_no}" if who else "",
                    localtime(t.reply_done_at), script, _yes_no(r.first_contact_on_time),
                    _yes_no(r.complied), t.checker.name if t.checker else ""]

@@ -16,10 +16,11 @@ from blueprints.ticket_page import load_ticket, show_ticket
 from blueprints.ticket_page.actions import act
 from blueprints.ticket_page.quality import (decision_form, judge_form, notification_update_form,
                                             reply_form, return_to_lead_form, sms_form)
-from blueprints.ui import GROUP_LABELS, STATE_LABELS, parse_day, request_language
+from blueprints.ui import parse_day, per_language, state_label, texts
 from domain.errors import NotAllowed
 from domain.reply import DECIDERS
 from domain.roles import QUALITY, SEES_ALL_HANDED_OVER, Role
+from domain.tickets import State
 from services import quality as service
 from services import replies
 from services.clock import utcnow, work_day_bounds, work_today
@@ -50,10 +51,8 @@ def queue():
     more = len(rows) > service.QUEUE_PAGE
     del rows[service.QUEUE_PAGE:]
     kept = {name: value for name, value in form.data.items() if value}
-    context = dict(rows=rows, now=now, group_names=_group_names(),
-                   more_url=url_for("quality.queue", **kept, after=rows[-1].id) if more else None,
-                   show_url=_url_around_id("tickets.show"),
-                   claim_url=_url_around_id("quality.claim"))
+    context = dict(rows=rows, now=now,
+                   more_url=url_for("quality.queue", **kept, after=rows[-1].id) if more else None)
     if after is not None and wants_fragment():
         return render("quality/queue.html", "quality_more", **context)
     total = len(rows) if after is None and not more else service.queue_count(
@@ -66,47 +65,22 @@ def queue():
                   **context)
 
 
-#: The filter's fixed choices and the route group names, per language: ~15 translations.
-_FIXED_CHOICES: dict[str, tuple[list, list, list, dict]] = {}
-
-
-def _fixed_choices() -> tuple[list, list, list, dict]:
-    locale = request_language()
-    cached = _FIXED_CHOICES.get(locale)
-    if cached is None:
-        names = _Labels((k.value, str(v)) for k, v in GROUP_LABELS.items())
-        groups = [("", _("All groups")), *names.items(), ("none", _("Not routed"))]
-        states = [("", _("Open work"))] + [
-            (s.value, str(STATE_LABELS[s])) for s in service.OPEN_STATES + (
-                service.State.RETURNED_TO_LEAD, service.State.CLOSED)]
-        checkers = [("", _("Anyone")), ("me", _("Mine")), ("none", _("Unclaimed"))]
-        cached = _FIXED_CHOICES[locale] = (groups, states, checkers, names)
-    return cached
-
-
-def _group_names() -> dict:
-    return _fixed_choices()[3]
+@per_language()
+def _fixed_choices() -> tuple[list, list, list]:
+    """The filter's fixed choices: groups, states and checkers."""
+    groups = [("", _("All groups")), *texts("group").items(), ("none", _("Not routed"))]
+    states = [("", _("Open work"))] + [
+        (s.value, state_label(s)) for s in service.OPEN_STATES + (
+            State.RETURNED_TO_LEAD, State.CLOSED)]
+    checkers = [("", _("Anyone")), ("me", _("Mine")), ("none", _("Unclaimed"))]
+    return groups, states, checkers
 
 
 def _queue_choices(form: QueueFilterForm) -> None:
-    groups, states, checkers, _names = _fixed_choices()
+    groups, states, checkers = _fixed_choices()
     form.group.choices, form.state.choices = groups, states
     form.checker.choices = checkers + [(str(u.id), f"{u.name} {u.employee_no}")
                                        for u in service.checkers()]
-
-
-def _url_around_id(endpoint: str) -> tuple[str, str]:
-    """A row's URL as (before, after) its ticket id: one url_for a page, not two a row."""
-    marker = "2147483647"
-    before, after = url_for(endpoint, ticket_id=int(marker)).split(marker)
-    return before, after
-
-
-class _Labels(dict):
-    """Labels by value; an unknown value shows as itself (as blueprints.ui.label does)."""
-
-    def __missing__(self, key):
-        return key
 
 
 # --- actions on a ticket -----------------------------------------------------------------------

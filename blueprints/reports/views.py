@@ -99,6 +99,8 @@ def dashboard():
                   weeks=weeks, criteria=criteria, link=link, scope=scope,
                   kind_labels=KIND_LABELS, last_day=date.fromordinal(span.end.toordinal() - 1),
                   breakdown_param=by, breakdown_labels=BREAKDOWN_LABELS, formula=FORMULAS,
+                  by_labels={key: _("By %(what)s", what=text)
+                             for key, text in BREAKDOWN_LABELS.items()},
                   user=current_user, formulas=formulas(),
                   export_args={name: request.args[name] for name in DASHBOARD_ARGS
                                if request.args.get(name)})

@@ -10,7 +10,7 @@ from flask_login import current_user
 from blueprints._access import roles
 from blueprints._actions import answer
 from blueprints._htmx import render
-from blueprints.ui import CHANNEL_LABELS, label
+from blueprints.ui import label
 from domain.survey import MAY, Task
 from services.clock import local_today, utcnow
 from services.survey import analysis as service
@@ -51,7 +51,7 @@ def _page(month, status: int = 200, forms: dict | None = None):
     if current_user.role in MAY[Task.TRAIN]:
         training_form = forms.get("training") or TrainingForm(formdata=None, day=local_today())
         training_form.category.choices = [("", _("Choose a cause"))] + [
-            (str(c.id), f"{label(CHANNEL_LABELS, c.channel)} · {c.name}")
+            (str(c.id), f"{label('channel', c.channel)} · {c.name}")
             for c in config.categories()]
     return render("survey/analysis.html", status=status, data=data, month=month,
                   month_key=month.start.strftime("%Y-%m"), finding_forms=finding_forms,

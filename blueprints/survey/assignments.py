@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints._access import roles
 from blueprints._actions import answer
 from blueprints._htmx import render
-from blueprints.ui import ROLE_LABELS, label
+from blueprints.ui import label
 from domain.survey import MAY, Task, callback_window_opens
 from services.clock import local_today, utcnow
 from services.survey import assignments as service
@@ -24,7 +24,7 @@ def _show() -> str:
 
 def _choices(callers) -> list:
     return [("", _("Choose a caller"))] + [
-        (str(u.id), f"{u.name} {u.employee_no} · {label(ROLE_LABELS, u.role)}") for u in callers]
+        (str(u.id), f"{u.name} {u.employee_no} · {label('role', u.role)}") for u in callers]
 
 
 def _assign_page(status: int = 200, forms: dict | None = None):

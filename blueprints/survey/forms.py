@@ -20,7 +20,7 @@ def _required(message=None):
 
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
-#: Problem grades (seed 004), lowest first, for the radios; blueprints/ui.py labels them too.
+#: Problem grades (seed 004), lowest first, for the radios; blueprints/ui/labels.py labels them too.
 GRADES = [("general", _l("General")), ("important", _l("Important")),
           ("urgent", _l("Urgent"))]
 

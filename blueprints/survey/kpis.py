@@ -10,7 +10,7 @@ from blueprints._access import roles
 from blueprints._htmx import render
 from blueprints.charts import hbars, trend_chart
 from blueprints.periods import period_of
-from blueprints.ui import CHANNEL_LABELS, METHOD_LABELS, OUTCOME_LABELS, label, localtime
+from blueprints.ui import label, localtime
 from domain.periods import Period, span_of, weeks_back
 from domain.phones import mask_phone
 from domain.survey import MAY, WEIGHTS, Task, mask_name, score
@@ -112,7 +112,7 @@ def export_records():
         for c in contacts:
             s = c.survey
             first = c.callbacks[0] if c.callbacks else None
-            yield [localtime(c.contact_at), label(CHANNEL_LABELS, c.channel), mask_phone(c.phone),
+            yield [localtime(c.contact_at), label("channel", c.channel), mask_phone(c.phone),
                    mask_name(c.customer_name), c.agent_no, c.area, c.summary,
                    c.score if c.score is not None else "",
                    flag(c.needs_survey), localtime(c.surveyed_at),
@@ -121,8 +121,8 @@ def export_records():
                    c.callback_due_on.isoformat() if c.callback_due_on else "",
                    c.caller.name if c.caller else "",
                    localtime(c.callback_done_at),
-                   label(METHOD_LABELS, first.method) if first else "",
-                   label(OUTCOME_LABELS, first.outcome) if first else "",
+                   label("method", first.method) if first else "",
+                   label("outcome", first.outcome) if first else "",
                    first.score if first else "", first.reason if first else "",
                    max(len(c.callbacks) - 1, 0)]
 

@@ -49,74 +49,103 @@ def notification_update_form(row, formdata=None):
     return form
 
 
-class Panels(dict):
-    """The panel context. Each form (and the settings' time limits, a query) is made when the
-    template first reads it: a page shows the few forms this user may use in the ticket's
-    state, and building all ~12 cost ~2 ms. A form passed in (bound to its errors) is used
-    as it is."""
+class Panels:
+    """The quality part of the ticket page. The flags are set at once; each form (and the
+    settings' time limits, a query) is a cached_property, built the first time the template
+    reads it: the page shows only the few this user may use in the ticket's state, and
+    building them all is measured in docs/decisions.md (issue 20). A form passed in (bound
+    to its errors) is used as it is."""
 
-    def __init__(self, values: dict, lazy: dict):
-        super().__init__(values)
-        self._lazy = lazy
+    def __init__(self, ticket, actor, now, **overrides):
+        self.ticket, self.now = ticket, now
+        who, known = actor.actor(), facts(ticket)
+        handler = rules.is_handler(who, known)
+        group = Group(ticket.route_group) if ticket.route_group else None
+        self.is_handler = handler
+        self.keeps_reply = rules.may_keep_reply(who, known)
+        self.may_claim = rules.may(Action.CLAIM, who, known)
+        self.may_judge = rules.may(Action.JUDGE, who, known)
+        self.may_return_to_lead = rules.may(Action.RETURN_TO_LEAD, who, known)
+        self.may_confirm_return = rules.may(Action.CONFIRM_RETURN, who, known)
+        self.may_reveal = handler or actor.role_enum == Role.OWNER \
+            or rules.keeps_reply(who, known)
+        self.needs_notification = needs_notification(group)
+        self.route_known = ticket.accused_no is not None and group is not None
+        self.reply_due = ticket.reply_due_at
+        self.appeal_until = ticket.appeal_until
+        self.in_reply_states = ticket.state in (State.VERIFYING, State.JUDGED)
+        self.may_decide_reply = actor.role_enum in reply_rules.DECIDERS \
+            and ticket.escalated_at is not None and ticket.reply_done_at is None
+        for name, value in overrides.items():
+            if isinstance(getattr(type(self), name, None), functools.cached_property):
+                setattr(self, name, value)
 
-    def __missing__(self, key):
-        if key not in self._lazy:
-            raise KeyError(key)
-        value = self[key] = self._lazy.pop(key)()
-        return value
+    @functools.cached_property
+    def limits(self):
+        return settings.limits()
 
-    def __contains__(self, key):
-        return super().__contains__(key) or key in self._lazy
+    @functools.cached_property
+    def follow_up(self):
+        return replies.follow_up_of(self.ticket)  # reads the contact attempts
+
+    @functools.cached_property
+    def next_attempt_day(self):
+        return self.follow_up.next_day(local_day(self.now))
+
+    @functools.cached_property
+    def sms_reply_allowed(self) -> bool:
+        return self.ticket.reply_done_at is None and reply_rules.method_problem(
+            "sms", self.follow_up, self.ticket.reply_decision) is None
+
+    @functools.cached_property
+    def accused_form(self):
+        return AccusedForm(formdata=None, accused_no=self.ticket.accused_no)
+
+    @functools.cached_property
+    def notification_form(self):
+        return NotificationForm(formdata=None)
+
+    @functools.cached_property
+    def return_to_lead_form(self):
+        return return_to_lead_form(version=self.ticket.version)
+
+    @functools.cached_property
+    def judge_form(self):
+        return judge_form(version=self.ticket.version)
+
+    @functools.cached_property
+    def attempt_form(self):
+        return AttemptForm(formdata=None)
+
+    @functools.cached_property
+    def sms_form(self):
+        reply = self.sms_reply_allowed
+        return sms_form(kind="reply" if reply else "notice", text=settings.get(
+            "sms_reply_template" if reply else "sms_notice_template"))
+
+    @functools.cached_property
+    def reply_form(self):
+        return reply_form(decided=self.ticket.reply_decision)
+
+    @functools.cached_property
+    def decision_form(self):
+        ticket = self.ticket
+        return decision_form(method=ticket.reply_decision,
+                             replier=str(ticket.replier_id or ticket.checker_id or ""))
+
+    @functools.cached_property
+    def escalate_form(self):
+        return EscalateForm(formdata=None)
+
+    @functools.cached_property
+    def flag_form(self):
+        return FlagForm(formdata=None)
+
+    @functools.cached_property
+    def notification_forms(self):
+        return {row.id: notification_update_form(row) for row in self.ticket.notifications}
 
 
-def panel_context(ticket, actor, now, **overrides) -> dict:
+def panel_context(ticket, actor, now, **overrides) -> Panels:
     """Everything the quality part of the ticket page renders."""
-    who, known = actor.actor(), facts(ticket)
-    handler = rules.is_handler(who, known)
-    group = Group(ticket.route_group) if ticket.route_group else None
-    # Computed once, and only when shown: the follow-up reads the contact attempts.
-    follow = functools.cache(lambda: replies.follow_up_of(ticket))
-    sms_reply = functools.cache(lambda: ticket.reply_done_at is None and reply_rules.method_problem(
-        "sms", follow(), ticket.reply_decision) is None)
-    values = {
-        "is_handler": handler,
-        "keeps_reply": rules.may_keep_reply(who, known),
-        "may_claim": rules.may(Action.CLAIM, who, known),
-        "may_judge": rules.may(Action.JUDGE, who, known),
-        "may_return_to_lead": rules.may(Action.RETURN_TO_LEAD, who, known),
-        "may_confirm_return": rules.may(Action.CONFIRM_RETURN, who, known),
-        "may_reveal": handler or actor.role_enum == Role.OWNER
-        or rules.keeps_reply(who, known),
-        "needs_notification": needs_notification(group),
-        "route_known": ticket.accused_no is not None and group is not None,
-        "reply_due": ticket.reply_due_at,
-        "appeal_until": ticket.appeal_until,
-        "in_reply_states": ticket.state in (State.VERIFYING, State.JUDGED),
-        "may_decide_reply": actor.role_enum in reply_rules.DECIDERS
-        and ticket.escalated_at is not None and ticket.reply_done_at is None,
-    }
-    lazy = {
-        "limits": settings.limits,
-        "follow_up": follow,
-        "next_attempt_day": lambda: follow().next_day(local_day(now)),
-        "sms_reply_allowed": sms_reply,
-        "accused_form": lambda: AccusedForm(formdata=None, accused_no=ticket.accused_no),
-        "notification_form": lambda: NotificationForm(formdata=None),
-        "return_to_lead_form": lambda: return_to_lead_form(version=ticket.version),
-        "judge_form": lambda: judge_form(version=ticket.version),
-        "attempt_form": lambda: AttemptForm(formdata=None),
-        "sms_form": lambda: sms_form(
-            kind="reply" if sms_reply() else "notice",
-            text=settings.get("sms_reply_template" if sms_reply() else "sms_notice_template")),
-        "reply_form": lambda: reply_form(decided=ticket.reply_decision),
-        "decision_form": lambda: decision_form(
-            method=ticket.reply_decision,
-            replier=str(ticket.replier_id or ticket.checker_id or "")),
-        "escalate_form": lambda: EscalateForm(formdata=None),
-        "flag_form": lambda: FlagForm(formdata=None),
-        "notification_forms": lambda: {row.id: notification_update_form(row)
-                                       for row in ticket.notifications},
-    }
-    context = Panels(values, lazy)
-    context.update({k: v for k, v in overrides.items() if k in context})
-    return context
+    return Panels(ticket, actor, now, **overrides)

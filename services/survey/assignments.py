@@ -18,7 +18,7 @@ from ..alerts import alert
 from ..db import db, write_transaction
 
 C = SurveyContact
-#: Alert kind (blueprints/ui.py ALERT_LABELS).
+#: Alert kind (blueprints/ui/labels.py ALERT_LABELS).
 ASSIGNED = "callback_assigned"
 BULK_MAX = 500
 #: An open callback: to make, or an appended event still followed.

@@ -22,7 +22,7 @@ from ..clock import to_local
 from ..db import db, write_transaction
 from .config import calendar, problem_limits
 
-#: Alert kinds (blueprints/ui.py ALERT_LABELS).
+#: Alert kinds (blueprints/ui/labels.py ALERT_LABELS).
 URGENT, OVERDUE = "problem_urgent", "problem_overdue"
 
 

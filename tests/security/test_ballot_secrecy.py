@@ -124,7 +124,7 @@ def vote_through_the_pages(base: Path, run: Path, panel, ticket_id, choices, mon
     shutil.copy(base, db_file)
     # A copy can be taken at any moment; the worst moment is before any checkpoint, so
     # none happens here: neither SQLite's automatic one nor the app's own after a ballot.
-    monkeypatch.setattr("services.appeals.checkpoint_wal", lambda: None, raising=False)
+    monkeypatch.setattr("services.appeals.votes.checkpoint_wal", lambda: None, raising=False)
     app = make_app(f"sqlite:///{db_file}")
     caplog.clear()
     with app.app_context():

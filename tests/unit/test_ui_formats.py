@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel, force_locale, format_datetime
 
-from blueprints.ui import _strftime_pattern, localtime
+from blueprints.ui.formats import _strftime_pattern, localtime
 from services.clock import to_local
 
 PATTERNS = ["HH:mm", "HH:mm:ss", "MM-dd", "MM-dd HH:mm", "yyyy-MM-dd", "yyyy-MM-dd HH:mm",

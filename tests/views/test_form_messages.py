@@ -24,7 +24,7 @@ def test_wtforms_messages_follow_the_language_from_a_catalogue_read_once(app, mo
     loads, load = [], forms.Translations.load
     monkeypatch.setattr(forms.Translations, "load",
                         lambda *args, **kwargs: loads.append(args[1]) or load(*args, **kwargs))
-    monkeypatch.setattr(forms, "_WTFORMS_CATALOGUES", {})
+    forms._wtforms_catalogue.cache_clear()
     assert _errors_in(app, "zh_Hans_CN") == ["不是有效的整数。"]
     assert _errors_in(app, "en") == ["Not a valid integer value."]
     assert _errors_in(app, "zh_Hans_CN") == ["不是有效的整数。"]

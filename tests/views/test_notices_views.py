@@ -83,13 +83,20 @@ def test_the_poll_signs_out_whoever_a_page_would(client, auth, make):
         assert client.get("/").status_code == 303, change
 
 
-def test_a_poller_is_the_full_user_for_anything_else_asked_of_them(app, make):
+def test_a_poll_signs_in_the_users_columns_and_a_page_the_user(app, make):
+    """The bell's poll gets a models.Poller with what the access check, the log and an
+    error page read; any other page gets the User."""
     from models.users import Poller
     lead = make.user(role="team_lead")
     db.session.commit()
-    poller = Poller(lead.id, lead.role, lead.get_id())
-    assert (poller.id, poller.role, poller.role_enum, poller.get_id()) == \
-        (lead.id, "team_lead", lead.role_enum, lead.get_id())
+    load = app.login_manager._user_callback
+    with app.test_request_context("/alerts/bell"):
+        poller = load(lead.get_id())
+    assert isinstance(poller, Poller)
+    assert (poller.id, poller.name, poller.employee_no, poller.role, poller.role_enum,
+            poller.team_id, poller.get_id()) == \
+        (lead.id, lead.name, lead.employee_no, "team_lead", lead.role_enum, lead.team_id,
+         lead.get_id())
     assert poller.is_authenticated and poller.is_active and not poller.is_anonymous
-    assert (poller.name, poller.employee_no, poller.team_id) == \
-        (lead.name, lead.employee_no, lead.team_id)
+    with app.test_request_context("/"):
+        assert load(lead.get_id()) is lead

@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from domain.roles import Role
 from extensions import db
 from models import AuditEntry, Ticket
-from services import quality
+from services import quality, routing, settings
 
 from ._support import element, html, text_of, version_of
 
@@ -57,7 +57,7 @@ def test_judge_errors_come_back_beside_the_fields_with_choices_kept(client, auth
     assert text_of(page, "criteria-error")
     assert text_of(page, "basis-error")
     assert re.search(r'<input[^>]*checked[^>]*value="attitude"|value="attitude"[^>]*checked', page)
-    assert quality.db.session.get(Ticket, claimed.id).state == "verifying"
+    assert db.session.get(Ticket, claimed.id).state == "verifying"
 
 
 def test_sms_with_a_verdict_word_is_refused_beside_the_text(client, auth, make, checker,
@@ -80,7 +80,7 @@ def test_reveal_shows_the_number_once_and_logs_it(client, auth, checker, claimed
     assert fragment.status_code == 200
     assert "13812349876" in html(fragment) and "<html" not in html(fragment)
     assert "13812349876" not in html(client.get(f"/tickets/{claimed.id}"))
-    reveals = [e for e in quality.db.session.query(AuditEntry).filter_by(action="reveal_phone")]
+    reveals = [e for e in db.session.query(AuditEntry).filter_by(action="reveal_phone")]
     assert len(reveals) == 1
 
 
@@ -113,7 +113,7 @@ def test_lead_confirms_a_return_from_the_review_queue(client, auth, make):
                         data={"version": 999, "next": "/review"})
     assert stale.status_code == 303 and stale.headers["Location"] == "/review"
     assert "已有他人修改过" in text_of(html(client.get("/review")), "flash")
-    version = quality.db.session.get(Ticket, ticket.id).version
+    version = db.session.get(Ticket, ticket.id).version
     assert version == ticket.version  # the stale one changed nothing
     response = client.post(f"/tickets/{ticket.id}/confirm-return",
                            data={"version": version, "next": "/review"})
@@ -153,8 +153,8 @@ def test_admin_edits_routing_and_retires_a_criterion(client, auth, make, checker
                                                 "text": "与客户发生争执"}).status_code == 303
     codes = [c.code for c in quality.active_criteria()]
     assert "A1" not in codes and "A2" in codes
-    assert quality.routing_service.group_of("110234") == "front"   # longest prefix wins
-    actions = {e.action for e in quality.db.session.query(AuditEntry)}
+    assert routing.group_of("110234") == "front"   # longest prefix wins
+    actions = {e.action for e in db.session.query(AuditEntry)}
     assert {"route_rule_save", "criterion_save"} <= actions
 
 
@@ -170,8 +170,8 @@ def test_admin_time_limits_are_validated(client, auth, make):
         "sms_notice_template": "请来电", "sms_reply_template": "请来电",
         "sms_forbidden_words": "成立，不成立 判责"})
     assert response.status_code == 303
-    assert quality.settings.limits().appeal_hours == 24
-    assert quality.settings.get("sms_forbidden_words") == ["成立", "不成立", "判责"]
+    assert settings.limits().appeal_hours == 24
+    assert settings.get("sms_forbidden_words") == ["成立", "不成立", "判责"]
 
 
 def test_checker_enters_a_transferred_complaint_that_skips_lead_review(client, auth, checker):
@@ -184,7 +184,7 @@ def test_checker_enters_a_transferred_complaint_that_skips_lead_review(client, a
     assert text_of(html(refused), "accused_no-error")
     response = client.post("/tickets/transferred/new", data={**form, "accused_no": "200333"})
     assert response.status_code == 303
-    ticket = quality.db.session.scalar(select(Ticket))
+    ticket = db.session.scalar(select(Ticket))
     assert (ticket.state, ticket.source, ticket.route_group) == ("handed_over", "back", "front")
     assert ticket.reply_due_at is not None and ticket.handover is None
     quality.claim(ticket.id, actor=checker, now=ticket.created_at)  # entering is not filing

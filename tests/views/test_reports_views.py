@@ -76,3 +76,22 @@ def test_handover_and_whitelist_exports(client, auth, make, now):
     assert calls[1][:3] == (ticket.number, "后台", "89087814") and "钱七" in calls[1]
     replies = sheet_rows(client.get("/reply-records/export.xlsx?from=2026-11-23&to=2026-11-23"))
     assert replies[1][0] == ticket.number
+
+
+@pytest.mark.parametrize(("url", "form", "target", "by"), [
+    ("/reports", "report-filters", "#dashboard", "group"),
+    ("/survey/kpis", "kpi-filters", "#kpis", "caller")])
+def test_the_period_filter_keeps_what_was_asked(client, auth, owner, url, form, target, by):
+    """Both report pages' period filter (one macro) asks its own page and re-renders its own
+    block, and shows the period, the days and the breakdown the URL asked for, in Chinese."""
+    auth.login(owner)
+    page = html(client.get(f"{url}?period=custom&date=2026-11-20&from=2026-11-02"
+                           f"&to=2026-11-08&by={by}"))
+    attrs = element(page, form)[0]
+    assert attrs["action"] == attrs["hx-get"] == url and attrs["hx-target"] == target
+    assert '<option value="custom" selected>' in page
+    assert element(page, "date")[0]["value"] == "2026-11-20"
+    assert element(page, "from")[0]["value"] == "2026-11-02"
+    assert element(page, "to")[0]["value"] == "2026-11-08"
+    assert f'<option value="{by}" selected>' in page
+    assert '<label for="period">统计周期</label>' in page

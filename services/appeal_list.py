@@ -9,7 +9,7 @@ from domain.tickets import State
 from models import Appeal, Ticket
 
 from .db import db
-from .tickets import visible_condition
+from .tickets.lists import visible_condition
 
 #: Who may list appeals: everyone on the appeal path but the checkers and agents (who reach
 #: theirs from the ticket and the vote pages).

@@ -125,3 +125,16 @@ def open_session(browser, live_server):
 def shot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def menu(page, name):
+    """Follow the link `name` as a person would: from the menu, opening its group first when
+    the link sits in a closed one; a link the menu does not hold is the page's first."""
+    link = page.locator("nav.nav").get_by_role("link", name=name, exact=True,
+                                               include_hidden=True)  # a closed group hides it
+    if link.count() == 0:
+        page.get_by_role("link", name=name, exact=True).first.click()
+        return
+    if not link.is_visible():
+        link.locator("xpath=ancestor::details[1]/summary").click()
+    link.click()

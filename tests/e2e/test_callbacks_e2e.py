@@ -14,7 +14,7 @@ from services.clock import local_today, utcnow, zone
 from services.survey import contacts, records
 from tests.factories import Factory
 
-from .conftest import shot
+from .conftest import menu, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +51,7 @@ def test_assignment_my_callbacks_and_a_graded_problems_clock(open_session, live_
         db.session.remove()
 
     page = open_session("duty")
-    page.get_by_role("link", name="回访分配").click()
+    menu(page, "回访分配")
     page.locator(f"#contact-{contact_id}").wait_for()
     page.locator("#by-count").get_by_label("回访人员").select_option(
         label=f"王芳 {caller_no} · 客服代表")
@@ -62,7 +62,7 @@ def test_assignment_my_callbacks_and_a_graded_problems_clock(open_session, live_
     shot(page, "50-callback-assignment")
 
     mine = open_session("caller")
-    mine.get_by_role("link", name="我的回访").click()
+    menu(mine, "我的回访")
     row = mine.locator(f"#contact-{contact_id}")
     assert "138****5678" in row.inner_text()
     row.get_by_role("link", name="回访").click()
@@ -81,6 +81,6 @@ def test_assignment_my_callbacks_and_a_graded_problems_clock(open_session, live_
     assert clocks.count() == 2  # diagnosis in 10 minutes, plan in 4 hours
     assert "剩余" in clocks.first.inner_text() or "分" in clocks.first.inner_text()
     shot(mine, "51-graded-problem")
-    mine.get_by_role("link", name="我的回访").first.click()
+    menu(mine, "我的回访")
     assert mine.locator(f"#contact-{contact_id} [data-deadline]").count() == 1
     shot(mine, "52-my-callbacks")

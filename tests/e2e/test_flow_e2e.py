@@ -4,13 +4,13 @@ import re
 
 import pytest
 
-from .conftest import shot
+from .conftest import menu, shot
 
 pytestmark = pytest.mark.e2e
 
 
 def file_ticket(page, base):
-    page.get_by_role("link", name="新建工单").first.click()
+    menu(page, "新建工单")
     page.get_by_label("受理号码").fill("138 1234 5678")
     page.get_by_label("联系电话").fill("+86 139-1234-5678")
     page.get_by_label("投诉内容").fill("客户投诉客服代表态度生硬，未解释资费变更原因。")
@@ -28,7 +28,7 @@ def test_file_return_resubmit_sign_and_find_on_handover_table(open_session, live
     agent = open_session("agent")
 
     # a bad phone number comes back beside the field, with what was typed kept
-    agent.get_by_role("link", name="新建工单").first.click()
+    menu(agent, "新建工单")
     agent.get_by_label("受理号码").fill("138-1234-567")
     agent.get_by_label("投诉内容").fill("客户投诉内容测试")
     agent.locator("#ticket-form").get_by_role("button", name="提交").click()
@@ -40,12 +40,12 @@ def test_file_return_resubmit_sign_and_find_on_handover_table(open_session, live
     shot(agent, "02-agent-form-errors")
 
     number = file_ticket(agent, base)
-    agent.get_by_role("link", name="我的工单").click()
+    menu(agent, "我的工单")
     assert number in agent.locator("#ticket-rows").inner_text()
     assert "138****5678" in agent.locator("#ticket-rows").inner_text()
 
     lead = open_session("lead")
-    lead.get_by_role("link", name="待审核").first.click()
+    menu(lead, "待审核")
     row = lead.locator("#queue-rows tr", has_text=number)
     assert row.count() == 1
     shot(lead, "03-lead-queue")
@@ -63,21 +63,21 @@ def test_file_return_resubmit_sign_and_find_on_handover_table(open_session, live
     agent.wait_for_url(re.compile(r"/tickets/\d+$"))
     assert "待领班审核" in agent.locator("h1").inner_text()
 
-    lead.get_by_role("link", name="待审核").first.click()
+    menu(lead, "待审核")
     row = lead.locator("#queue-rows tr", has_text=number)
     row.get_by_role("button", name="签字确认").click()  # back to the queue (its `next`)
     lead.locator("#flash .flash.success").wait_for()
     assert lead.locator("#queue-rows tr", has_text=number).count() == 0
     assert lead.url.endswith("/review")
 
-    lead.get_by_role("link", name="交接表").first.click()
+    menu(lead, "交接表")
     table = lead.locator("#handover-rows")
     assert number in table.inner_text()
     lead_no, lead_name = live_server.people["lead"]
     assert lead_name in table.inner_text() and lead_no in table.inner_text()
     shot(lead, "04-handover-table")
 
-    agent.get_by_role("link", name="我的工单").click()
+    menu(agent, "我的工单")
     agent.locator("#ticket-rows").get_by_role("link", name=number).click()
     timeline = agent.locator("#timeline").inner_text()
     for step in ("已提交", "已退回员工", "已重新提交", "已签字交接"):
@@ -89,9 +89,9 @@ def test_the_flow_works_with_javascript_off(open_session, live_server):
     agent = open_session("agent", javascript=False)
     number = file_ticket(agent, live_server.url)
     lead = open_session("lead", javascript=False)
-    lead.get_by_role("link", name="待审核").first.click()
+    menu(lead, "待审核")
     lead.locator("#queue-rows tr", has_text=number).get_by_role("button", name="签字确认").click()
     lead.wait_for_url(live_server.url + "/review")
     assert lead.locator("#queue-rows tr", has_text=number).count() == 0
-    lead.get_by_role("link", name="交接表").first.click()
+    menu(lead, "交接表")
     assert number in lead.locator("#handover-rows").inner_text()

@@ -10,7 +10,7 @@ import pytest
 from extensions import db
 from tests.factories import Factory
 
-from .conftest import shot
+from .conftest import menu, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +77,7 @@ def test_a_proposal_from_the_dashboard_is_decided(open_session, live_server):
     add_people(live_server, "owner", "group_head")
     _ticket_id, number = judged_ticket(live_server)
     owner = open_session("owner")
-    owner.get_by_role("link", name="报表").click()
+    menu(owner, "报表总览")
     owner.locator("#criterion-proposals").get_by_role("link", name="A1").click()
     assert number in owner.locator("#proposal-tickets").inner_text()
     owner.get_by_label("标题").fill("关于争执类投诉的建议")
@@ -108,8 +108,8 @@ def test_a_feedback_note_reviewed_the_next_morning(open_session, live_server):
     assert "待处理" in agent.locator("#home-my-notes").inner_text()
 
     duty = open_session("duty_manager")
-    duty.get_by_role("link", name="预警").click()
-    duty.get_by_role("link", name="服务反馈便签").click()
+    menu(duty, "预警")
+    menu(duty, "服务反馈便签")
     duty.wait_for_url(re.compile(r"/notes$"))
     today = duty.locator("#day").get_attribute("max")
     duty.locator("#day").fill(today)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from .conftest import shot
+from .conftest import menu, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -18,7 +18,7 @@ DAY = 24 * 3600
 def test_checker_flow_from_claim_to_closing(open_session, live_server):
     base = live_server.url
     agent = open_session("agent")
-    agent.get_by_role("link", name="新建工单").first.click()
+    menu(agent, "新建工单")
     agent.get_by_label("受理号码").fill("13812345678")
     agent.get_by_label("联系电话").fill("13912345678")
     agent.get_by_label("投诉内容").fill("客户投诉后台员工处理宽带故障时态度恶劣。")
@@ -28,13 +28,13 @@ def test_checker_flow_from_claim_to_closing(open_session, live_server):
     number = agent.locator("#ticket-number").inner_text()
 
     lead = open_session("lead")
-    lead.get_by_role("link", name="待审核").first.click()
+    menu(lead, "待审核")
     lead.locator("#queue-rows tr", has_text=number).get_by_role("button", name="签字确认").click()
     lead.locator("#flash .flash.success").wait_for()
 
     checker = open_session("checker")
     checker.set_viewport_size({"width": 1366, "height": 768})
-    checker.get_by_role("link", name="自控队列").click()
+    menu(checker, "自控队列")
     checker.get_by_label("搜索").fill(number[-4:])
     row = checker.locator("#quality-rows tr", has_text=number)
     row.wait_for()
@@ -109,7 +109,7 @@ def test_checker_flow_from_claim_to_closing(open_session, live_server):
 
     live_server.app.config["CLOCK_OFFSET_SECONDS"] = 6 * DAY
     agent.goto(base + "/")  # nobody clicks "close": reading the ticket runs the same check
-    agent.get_by_role("link", name="我的工单").click()
+    menu(agent, "我的工单")
     agent.locator("#ticket-rows").get_by_role("link", name=number).click()
     assert "已结案" in agent.locator("h1").inner_text()
     assert "成立" in agent.locator("#judgement").inner_text()
@@ -133,7 +133,7 @@ def test_queue_shows_more_in_place_and_search_still_pushes_the_url(open_session,
         db.session.remove()
 
     checker = open_session("checker")
-    checker.get_by_role("link", name="自控队列").click()
+    menu(checker, "自控队列")
     rows = checker.locator("#quality-rows tbody tr:not(#quality-more)")
     expect(rows).to_have_count(2)
     assert checker.locator("#quality-count").inner_text() == "5"

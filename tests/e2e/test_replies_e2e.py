@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from extensions import db
 from tests.factories import Factory
 
-from .conftest import shot
+from .conftest import menu, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -58,7 +58,7 @@ def test_reply_record_page_filter_print_and_decision(open_session, live_server):
     tickets = seed(live_server)
     page = open_session("owner")
     page.set_viewport_size({"width": 1366, "height": 768})
-    page.get_by_role("link", name="回复记录").click()
+    menu(page, "回复记录")
     page.wait_for_load_state("load")
     table = page.locator("#reply-table")
     expect(table.get_by_text(tickets["sms"])).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from extensions import db
 from tests.factories import Factory
 
-from .conftest import shot
+from .conftest import menu, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -24,7 +24,7 @@ def test_dashboard_filter_and_export(open_session, live_server):
         live_server.people["owner"] = (owner.employee_no, owner.name)
         db.session.remove()
     page = open_session("owner")
-    page.get_by_role("link", name="报表").click()
+    menu(page, "报表总览")
     page.wait_for_load_state("load")  # htmx (a deferred script) is ready before we use it
     page.locator("#dashboard").wait_for()
     assert page.locator("#kpi-filed .n").inner_text() == "1"

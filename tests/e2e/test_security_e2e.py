@@ -9,7 +9,7 @@ from extensions import db
 from services.clock import utcnow
 from tests.factories import Factory
 
-from .conftest import Watcher
+from .conftest import Watcher, menu
 
 pytestmark = pytest.mark.e2e
 
@@ -106,7 +106,7 @@ def test_main_flows_cause_no_violation(guarded, live_server):
     live_server.people["admin"] = ("990099", None)
 
     agent = guarded("agent")
-    agent.get_by_role("link", name="新建工单").first.click()
+    menu(agent, "新建工单")
     agent.get_by_label("受理号码").fill("13812345678")
     agent.get_by_label("联系电话").fill("13912345678")
     agent.get_by_label("投诉内容").fill(PAYLOAD)
@@ -115,19 +115,19 @@ def test_main_flows_cause_no_violation(guarded, live_server):
     agent.wait_for_url(re.compile(r"/tickets/\d+$"))
     number = agent.locator("#ticket-number").inner_text()
     assert PAYLOAD in agent.locator("main").inner_text()  # shown as text
-    agent.get_by_role("link", name="我的工单").click()
-    agent.get_by_role("link", name="回复口径").first.click()
+    menu(agent, "我的工单")
+    menu(agent, "回复口径")
 
     lead = guarded("lead")
-    lead.get_by_role("link", name="待审核").first.click()
+    menu(lead, "待审核")
     row = lead.locator("#queue-rows tr", has_text=number)
     row.get_by_role("button", name="签字确认").click()  # back to the queue
     lead.locator("#flash .flash.success").wait_for()
-    lead.get_by_role("link", name="交接表").first.click()
+    menu(lead, "交接表")
     assert number in lead.locator("#handover-rows").inner_text()
 
     checker = guarded("checker")
-    checker.get_by_role("link", name="自控队列").click()
+    menu(checker, "自控队列")
     checker.get_by_label("搜索").fill(number[-4:])  # active search (htmx)
     row = checker.locator("#quality-rows tr", has_text=number)
     row.wait_for()
@@ -139,7 +139,7 @@ def test_main_flows_cause_no_violation(guarded, live_server):
     judge.get_by_label("判定依据").fill("录音显示员工解释清楚，态度正常。")
     judge.get_by_role("button", name="提交判责").click()
     checker.locator("#judgement").wait_for()
-    checker.get_by_role("link", name="白名单交接表").first.click()
+    menu(checker, "白名单交接表")
     checker.goto(base + "/tickets/")
 
     admin = guarded("admin")

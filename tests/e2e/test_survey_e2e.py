@@ -11,7 +11,7 @@ from extensions import db
 from services.clock import local_today
 from tests.factories import Factory
 
-from .conftest import shot
+from .conftest import menu, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +32,7 @@ def test_import_survey_callback_remedy_kpis(open_session, live_server, tmp_path)
                       f"123,热线,{day} 11:00,200101,号码不完整,3\n", encoding="utf-8")
 
     page = open_session("checker")
-    page.get_by_role("link", name="调研", exact=True).click()
+    menu(page, "调研")
     page.get_by_role("link", name="导入不满意用户").click()
     page.set_input_files("#file", str(upload))
     page.get_by_role("button", name="检查文件").click()
@@ -41,7 +41,7 @@ def test_import_survey_callback_remedy_kpis(open_session, live_server, tmp_path)
     page.locator("#confirm-import").click()
     page.get_by_text("已导入 1 位不满意用户").wait_for()
 
-    page.get_by_role("link", name="调研", exact=True).click()
+    menu(page, "调研")
     row = page.locator("#queue-rows tbody tr", has_text="138****5678")
     row.get_by_role("link", name="调研").click()
     page.locator("#confirm-survey-review").click()
@@ -69,7 +69,7 @@ def test_import_survey_callback_remedy_kpis(open_session, live_server, tmp_path)
     page.locator("#remedies").wait_for()
 
     duty = open_session("duty")
-    duty.get_by_role("link", name="补救任务").click()
+    menu(duty, "补救任务")
     task = duty.locator("section[id^=task-]").first
     task.get_by_text("评分 6").wait_for()
     assert task.locator("[data-deadline]").count() == 2  # 1 hour and 3 working days

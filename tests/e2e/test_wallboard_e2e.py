@@ -8,6 +8,8 @@ import pytest
 from extensions import db
 from tests.factories import Factory
 
+from .conftest import menu
+
 pytestmark = pytest.mark.e2e
 
 
@@ -80,6 +82,6 @@ def test_from_the_breakdown_by_agent_to_the_agents_page(open_session, live_serve
     assert "100%" in manager.locator("#agent-rate").inner_text()
 
     agent = open_session("accused")
-    agent.get_by_role("link", name="我的判责统计").click()
+    menu(agent, "我的判责统计")
     assert accused.employee_no in agent.locator("h1").inner_text()
     assert "A1" in agent.locator("#agent-criteria").inner_text()

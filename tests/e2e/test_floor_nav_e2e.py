@@ -64,6 +64,7 @@ def sign_in(browser, demo_server):
         if english:
             page.get_by_role("button", name="English").click()
             page.wait_for_selector("html[lang=en]")
+            page.wait_for_load_state("load")  # the stylesheet applied before anything is measured
         return page
 
     yield sign_in_

@@ -2,6 +2,7 @@
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,33 @@ def browser():
         browser.close()
 
 
+@contextmanager
+def serving(app):
+    """`app` served on a free 127.0.0.1 port in a thread: yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def demo_app(directory: Path, sqlite_template):
+    """An app on a copy of the migrated database with the demo data loaded (its real clock)."""
+    path = directory / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = make_app(f"sqlite:///{path}", CLOCK_OFFSET_SECONDS=0)
+    with app.app_context():
+        import demo
+        demo._load()
+        db.session.remove()
+    return app
+
+
 class LiveServer:
     def __init__(self, app, url, people):
         self.app, self.url, self.people = app, url, people
@@ -59,14 +87,8 @@ def live_server(tmp_path, sqlite_template):
         people = {"lead": (lead.employee_no, lead.name), "agent": (agent.employee_no, agent.name),
                   "checker": (make.user("checker").employee_no, None)}
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", people)
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield LiveServer(app, url, people)
 
 
 class Watcher:

@@ -4,17 +4,13 @@ JavaScript; the appeal list filters; axe-core finds no WCAG 2.1 A/AA violation o
 page of any role."""
 import json
 import re
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from extensions import db
-from tests.conftest import make_app
 
-from .conftest import ARTIFACTS, pytestmark_for_browser, shot
+from .conftest import ARTIFACTS, demo_app, pytestmark_for_browser, serving, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -30,21 +26,8 @@ WIDTH, HEIGHT = 1366, 768
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory, sqlite_template):
     """A live server on a copy of the migrated database with the demo data loaded."""
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}", CLOCK_OFFSET_SECONDS=0)
-    with app.app_context():
-        import demo
-        demo._load()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(demo_app(tmp_path_factory.mktemp("demo"), sqlite_template)) as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,14 +1,12 @@
 """Prints that can be signed: each print view rendered to PDF by Chromium's print, on the demo
 data (one page each, an empty day included), and nothing cut at the right edge."""
 import re
-import shutil
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 from extensions import db
-from tests.conftest import make_app
+
+from .conftest import demo_app, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -20,28 +18,18 @@ MM = 96 / 25.4   # CSS px per mm
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory, sqlite_template):
-    path = tmp_path_factory.mktemp("print") / "demo.sqlite3"
-    shutil.copy(sqlite_template, path)
-    app = make_app(f"sqlite:///{path}", CLOCK_OFFSET_SECONDS=0)
+    app = demo_app(tmp_path_factory.mktemp("print"), sqlite_template)
     with app.app_context():
-        import demo
         from models import Appeal, HandoverEntry, Notification, Proposal, SupervisionOrder
         from services.clock import work_day
-        demo._load()
         ids = {"appeal": db.session.query(Appeal).first().ticket_id,
                "day": max(e.day for e in db.session.query(HandoverEntry)).isoformat(),
                "called": work_day(db.session.query(Notification).first().called_at).isoformat(),
                "order": db.session.query(SupervisionOrder).first().id,
                "proposal": db.session.query(Proposal).first().id}
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", ids
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
+    with serving(app) as url:
+        yield url, ids
 
 
 @pytest.fixture(scope="module")
